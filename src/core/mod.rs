@@ -1,0 +1,15 @@
+//! The core: everything about articles and annotations, with no terminal
+//! code. The CLI, the TUI, tests and benchmarks all build on it.
+
+pub mod annotation;
+pub mod document;
+pub mod export;
+pub mod history;
+pub mod motion;
+pub mod numbers;
+pub mod paths;
+pub mod search;
+pub mod store;
+pub mod text;
+pub mod viewport;
+pub mod wrap;

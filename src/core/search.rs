@@ -1,0 +1,194 @@
+//! Search that ignores Unicode normalisation and is smart about case.
+//!
+//! "José" typed with a composed `é` finds "Jose\u{301}" written with a
+//! combining accent, and the other way round: both the text and the query are
+//! compared in NFC, grapheme by grapheme. A query with no upper-case letter
+//! ignores case; one with an upper-case letter matches case exactly.
+//!
+//! The folded text is built once per article and case mode. Only graphemes
+//! whose folded form differs in length are recorded in the offset map, so for
+//! most text the map stays tiny.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+
+/// The text folded one way, with the map back to the original offsets.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    ignore_case: bool,
+    folded: String,
+    /// `(folded offset, original offset)` at every point where the two drift apart.
+    map: Vec<(usize, usize)>,
+}
+
+fn fold_grapheme(g: &str, ignore_case: bool, out: &mut String) {
+    if g.is_ascii() {
+        if ignore_case {
+            out.extend(g.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(g);
+        }
+    } else if ignore_case {
+        out.extend(g.nfc().flat_map(char::to_lowercase));
+    } else {
+        out.extend(g.nfc());
+    }
+}
+
+/// Fold a query the way the text is folded.
+pub fn fold_query(q: &str, ignore_case: bool) -> String {
+    let mut out = String::with_capacity(q.len());
+    for g in q.graphemes(true) {
+        fold_grapheme(g, ignore_case, &mut out);
+    }
+    out
+}
+
+/// Smart case: ignore case unless the query has an upper-case letter.
+pub fn ignores_case(query: &str) -> bool {
+    !query.chars().any(char::is_uppercase)
+}
+
+impl Folded {
+    /// Fold `text` once.
+    pub fn new(text: &str, ignore_case: bool) -> Folded {
+        let mut folded = String::with_capacity(text.len());
+        let mut map = vec![(0, 0)];
+        for (i, g) in text.grapheme_indices(true) {
+            let before = folded.len();
+            fold_grapheme(g, ignore_case, &mut folded);
+            if folded.len() - before != g.len() {
+                map.push((before, i));
+                map.push((folded.len(), i + g.len()));
+            }
+        }
+        Folded { ignore_case, folded, map }
+    }
+
+    /// Whether this fold ignores case.
+    pub fn ignore_case(&self) -> bool {
+        self.ignore_case
+    }
+
+    fn to_original(&self, f: usize) -> usize {
+        let k = self.map.partition_point(|&(fo, _)| fo <= f) - 1;
+        let (fo, o) = self.map[k];
+        o + (f - fo)
+    }
+
+    fn to_folded(&self, o: usize) -> usize {
+        let k = self.map.partition_point(|&(_, oo)| oo <= o) - 1;
+        let (fo, oo) = self.map[k];
+        fo + (o - oo)
+    }
+
+    /// The original byte range of a folded match, if it starts and ends on
+    /// grapheme boundaries of `text` and really folds to `query`.
+    fn confirm(&self, text: &str, query: &str, f: Range<usize>) -> Option<Range<usize>> {
+        let s = self.to_original(f.start);
+        let e = self.to_original(f.end);
+        let ok = e <= text.len()
+            && s <= e
+            && text.is_char_boundary(s)
+            && text.is_char_boundary(e)
+            && is_grapheme_boundary(text, s)
+            && is_grapheme_boundary(text, e)
+            && fold_query(&text[s..e], self.ignore_case) == query;
+        ok.then_some(s..e)
+    }
+
+    /// All matches of `query` (already folded) in original offsets, in order.
+    pub fn find_all(&self, text: &str, query: &str) -> Vec<Range<usize>> {
+        if query.is_empty() {
+            return Vec::new();
+        }
+        memchr::memmem::find_iter(self.folded.as_bytes(), query.as_bytes())
+            .filter_map(|f| self.confirm(text, query, f..f + query.len()))
+            .collect()
+    }
+
+    /// The first match starting after original byte `after` (wrapping to the
+    /// start), or before it when `backward`.
+    pub fn find_from(&self, text: &str, query: &str, after: usize, backward: bool) -> Option<Range<usize>> {
+        if query.is_empty() {
+            return None;
+        }
+        let hay = self.folded.as_bytes();
+        let needle = query.as_bytes();
+        let f0 = self.to_folded(after.min(text.len()));
+        if backward {
+            let head = (f0 + needle.len() - 1).min(hay.len());
+            let found = memchr::memmem::rfind_iter(&hay[..head], needle)
+                .filter(|&f| f < f0)
+                .chain(memchr::memmem::rfind_iter(hay, needle).filter(|&f| f >= f0))
+                .find_map(|f| self.confirm(text, query, f..f + needle.len()));
+            return found;
+        }
+        let from = (f0 + 1).min(hay.len());
+        memchr::memmem::find_iter(&hay[from..], needle)
+            .map(|f| f + from)
+            .chain(memchr::memmem::find_iter(&hay[..(from + needle.len() - 1).min(hay.len())], needle))
+            .find_map(|f| self.confirm(text, query, f..f + needle.len()))
+    }
+}
+
+fn is_grapheme_boundary(text: &str, b: usize) -> bool {
+    GraphemeCursor::new(b, text.len(), true).is_boundary(text, 0).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(text: &'a str, q: &str) -> Vec<&'a str> {
+        let ic = ignores_case(q);
+        let f = Folded::new(text, ic);
+        f.find_all(text, &fold_query(q, ic)).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn composed_query_finds_decomposed_text_and_back() {
+        let text = "Jose\u{301} Mari\u{301}a and José";
+        assert_eq!(find(text, "José"), ["Jose\u{301}", "José"]);
+        assert_eq!(find(text, "Jose\u{301}"), ["Jose\u{301}", "José"]);
+        assert_eq!(find(text, "maría"), ["Mari\u{301}a"]);
+    }
+
+    #[test]
+    fn smart_case() {
+        let text = "Meta and meta and META";
+        assert_eq!(find(text, "meta").len(), 3);
+        assert_eq!(find(text, "Meta"), ["Meta"]);
+        assert_eq!(find("ÉCOLE école", "école").len(), 2);
+    }
+
+    #[test]
+    fn never_matches_half_a_grapheme() {
+        let text = "cafe\u{301} cafe";
+        assert_eq!(find(text, "cafe"), ["cafe"]);
+    }
+
+    #[test]
+    fn find_from_wraps_both_ways() {
+        let text = "Meta x Meta y Meta";
+        let f = Folded::new(text, true);
+        let q = fold_query("meta", true);
+        assert_eq!(f.find_from(text, &q, 0, false), Some(7..11));
+        assert_eq!(f.find_from(text, &q, 14, false), Some(0..4));
+        assert_eq!(f.find_from(text, &q, 7, true), Some(0..4));
+        assert_eq!(f.find_from(text, &q, 0, true), Some(14..18));
+        let one = "xx Meta";
+        let f1 = Folded::new(one, true);
+        assert_eq!(f1.find_from(one, &q, 3, false), Some(3..7), "the only match is found again");
+        assert_eq!(f1.find_from(one, &q, 5, true), Some(3..7));
+    }
+
+    #[test]
+    fn cjk_and_offsets_after_changed_graphemes() {
+        let text = "Ö\u{308}香港 Zuckerberg 香港";
+        assert_eq!(find(text, "zuckerberg"), ["Zuckerberg"]);
+        assert_eq!(find(text, "香港").len(), 2);
+    }
+}

@@ -1,0 +1,267 @@
+//! The annotation file: `<article>.annotations.ron` beside the article.
+//!
+//! Reading never guesses: a file that does not parse, is not UTF-8 or has a
+//! newer `version` is reported with its path, line and column, and the caller
+//! must not write to it. Writing is atomic: a temp file in the same folder,
+//! fsync, rename over the target, fsync of the folder.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::annotation::Annotation;
+use super::numbers::NumberConvention;
+use super::text::{Article, line_col};
+
+/// The newest format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What the file says about the article it annotates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleMeta {
+    /// The article's file name (no folder), for humans.
+    pub file: String,
+    /// Hex sha256 of the article's bytes when the file was written.
+    pub sha256: String,
+    /// Code points in the article then.
+    pub chars: usize,
+    /// The article's number convention (inferred, or set by the user).
+    pub numbers: NumberConvention,
+}
+
+/// The whole annotation file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnotationFile {
+    pub version: u32,
+    pub article: ArticleMeta,
+    pub annotations: Vec<Annotation>,
+}
+
+impl AnnotationFile {
+    /// An empty file for `art` at `article_path`.
+    pub fn new(article_path: &Path, art: &Article, numbers: NumberConvention) -> AnnotationFile {
+        AnnotationFile {
+            version: FORMAT_VERSION,
+            article: ArticleMeta {
+                file: article_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                sha256: art.sha256().to_owned(),
+                chars: art.chars(),
+                numbers,
+            },
+            annotations: Vec::new(),
+        }
+    }
+
+    /// The RON text of this file.
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new().indentor("    ").new_line("\n");
+        let mut s = ron::ser::to_string_pretty(self, config).expect("annotation data always serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Parse RON text. `path` is only used in error messages.
+    pub fn from_ron(bytes: &[u8], path: &Path) -> Result<AnnotationFile, LoadError> {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = std::str::from_utf8(body).map_err(|e| {
+            let (line, column) = line_col(body, e.valid_up_to());
+            LoadError::at(path, line, column, "not valid UTF-8")
+        })?;
+        if text.trim().is_empty() {
+            return Err(LoadError::at(path, 1, 1, "the file is empty"));
+        }
+        let file: AnnotationFile = ron::from_str(text)
+            .map_err(|e| LoadError::at(path, e.span.start.line, e.span.start.col, &e.code.to_string()))?;
+        if file.version > FORMAT_VERSION {
+            let (line, column) = find_line_col(text, "version");
+            return Err(LoadError::at(
+                path,
+                line,
+                column,
+                &format!(
+                    "format version {} is newer than this marginote understands ({FORMAT_VERSION}); upgrade marginote",
+                    file.version
+                ),
+            ));
+        }
+        Ok(file)
+    }
+}
+
+fn find_line_col(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle).map_or((1, 1), |i| line_col(text.as_bytes(), i))
+}
+
+/// Why an annotation file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl LoadError {
+    fn at(path: &Path, line: usize, column: usize, message: &str) -> LoadError {
+        LoadError { path: path.to_owned(), line, column, message: message.to_owned() }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// `report.txt` → `report.txt.annotations.ron`, in the same folder.
+pub fn annotations_path(article: &Path) -> PathBuf {
+    let mut name = article.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".annotations.ron");
+    article.with_file_name(name)
+}
+
+/// Read the annotation file at `path`; `Ok(None)` when there is none yet.
+pub fn load(path: &Path) -> Result<Option<AnnotationFile>, LoadError> {
+    match std::fs::read(path) {
+        Ok(bytes) => AnnotationFile::from_ron(&bytes, path).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(LoadError::at(path, 1, 1, &e.to_string())),
+    }
+}
+
+/// Write `contents` to `path` atomically: temp file in the same folder, fsync,
+/// rename over `path` (following a symlink to its target), fsync the folder.
+/// Keeps the permissions of an existing file.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        if let Ok(meta) = std::fs::metadata(&target) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, &target)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Move a file that could not be read aside (`X` → `X.bad-<unix seconds>`),
+/// so that starting fresh loses nothing. Returns the new path.
+pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".bad-{secs}"));
+    let aside = path.with_file_name(name);
+    std::fs::rename(path, &aside)?;
+    Ok(aside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::annotation::{Kind, Speaker, Stamp, Status};
+
+    fn sample_file() -> AnnotationFile {
+        let text = "Dia berkata: \"Kami \\ tidak\tsetuju\" 🙂\r\nbaris\u{1b} baru 12,5 persen";
+        let art = Article::from_text(text);
+        let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::DotThousands);
+        let stamp = Stamp { author: "Siti \"S\" Rahma".into(), now: "2026-11-28T10:15:00Z".into() };
+        let q = text.find('"').unwrap();
+        let mut quote = Annotation::new(
+            &art,
+            q..q + 22,
+            Kind::Quote { speaker: Some(Speaker::Text("Seorang juru bicara \"Meta\"".into())) },
+            &stamp,
+        );
+        quote.note = Some("line one\nline two\\ with ) and \"".into());
+        quote.status = Status::Other("Checked by desk".into());
+        let s = text.find("12,5").unwrap();
+        let stat = Annotation::new(
+            &art,
+            s..s + 4,
+            Kind::Statistic { value: Some(12.5), unit: Some("%".into()) },
+            &stamp,
+        );
+        file.annotations = vec![quote, stat];
+        file
+    }
+
+    #[test]
+    fn ron_round_trip_keeps_awkward_strings() {
+        let file = sample_file();
+        let ron = file.to_ron();
+        let back = AnnotationFile::from_ron(ron.as_bytes(), Path::new("x.ron")).unwrap();
+        assert_eq!(back, file);
+        assert!(ron.contains("kind: Quote("), "{ron}");
+        assert!(ron.contains("numbers: DotThousands"), "{ron}");
+    }
+
+    #[test]
+    fn bom_and_crlf_load() {
+        let file = sample_file();
+        let ron = file.to_ron().replace('\n', "\r\n");
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(ron.as_bytes());
+        assert_eq!(AnnotationFile::from_ron(&bytes, Path::new("x")).unwrap(), file);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let bad = "(\n    version: 1,\n    article: oops,\n)";
+        let e = AnnotationFile::from_ron(bad.as_bytes(), Path::new("r.ron")).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 14), "{e}");
+        assert!(e.to_string().starts_with("r.ron:3:14: "), "{e}");
+        let e = AnnotationFile::from_ron(b"  \n", Path::new("r.ron")).unwrap_err();
+        assert!(e.to_string().contains("empty"));
+        let e = AnnotationFile::from_ron(b"(\n\xFF", Path::new("r.ron")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        let newer = sample_file().to_ron().replace("version: 1", "version: 9");
+        let e = AnnotationFile::from_ron(newer.as_bytes(), Path::new("r.ron")).unwrap_err();
+        assert!(e.message.contains("newer"), "{e}");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn every_prefix_of_a_valid_file_errors_without_panicking() {
+        let ron = sample_file().to_ron();
+        let complete = ron.trim_end().len();
+        for (i, _) in ron.char_indices().take_while(|&(i, _)| i < complete) {
+            assert!(AnnotationFile::from_ron(&ron.as_bytes()[..i], Path::new("p")).is_err(), "prefix {i}");
+        }
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt.annotations.ron");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn annotations_path_sits_beside_the_article() {
+        assert_eq!(annotations_path(Path::new("/x/report.txt")), Path::new("/x/report.txt.annotations.ron"));
+        assert_eq!(annotations_path(Path::new("notes.md")), Path::new("notes.md.annotations.ron"));
+    }
+}

@@ -1,0 +1,314 @@
+//! The article: one immutable UTF-8 buffer with a line index and a
+//! byte ↔ code point mapping that never scans from the start of the text.
+//!
+//! Internally every position is a byte offset into [`Article::text`] (always
+//! on a char boundary). Files on disk count code points (`start`/`end` in the
+//! annotation file), so conversions happen only at the storage boundary via
+//! [`Article::char_to_byte`] and [`Article::byte_to_char`].
+//!
+//! A leading byte-order mark is removed from the text and not counted; a CR LF
+//! pair counts as two code points, as brat and the W3C model count them.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// Code points between two checkpoints of the offset map.
+const CHECKPOINT_CHARS: usize = 512;
+
+/// Why a file cannot be opened as an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleError {
+    /// The file is empty (or holds only a byte-order mark).
+    Empty,
+    /// The bytes are not UTF-8: `line`/`column` (1-based, column in bytes) of the first bad byte.
+    NotUtf8 { line: usize, column: usize },
+    /// A NUL byte: this is a binary file, not an article.
+    Binary { line: usize, column: usize },
+}
+
+impl fmt::Display for ArticleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArticleError::Empty => write!(f, "the file is empty: there is nothing to annotate"),
+            ArticleError::NotUtf8 { line, column } => write!(
+                f,
+                "{line}:{column}: not valid UTF-8 (marginote reads UTF-8 text; convert it first, e.g. with iconv)"
+            ),
+            ArticleError::Binary { line, column } => {
+                write!(f, "{line}:{column}: NUL byte: this looks like a binary file, not text")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ArticleError {}
+
+/// An article's text with its indexes. Immutable once built.
+#[derive(Debug, Clone)]
+pub struct Article {
+    text: String,
+    had_bom: bool,
+    /// Byte offset of the start of every line; `line_starts[0] == 0`.
+    line_starts: Vec<usize>,
+    /// `checkpoints[k]` is the byte offset of code point `k * CHECKPOINT_CHARS`.
+    checkpoints: Vec<usize>,
+    chars: usize,
+    sha256: String,
+}
+
+impl Article {
+    /// Build an article from a file's bytes. The sha256 is of the bytes as given.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Article, ArticleError> {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if body.is_empty() {
+            return Err(ArticleError::Empty);
+        }
+        let text = match std::str::from_utf8(body) {
+            Ok(t) => t.to_owned(),
+            Err(e) => {
+                let (line, column) = line_col(body, e.valid_up_to());
+                return Err(ArticleError::NotUtf8 { line, column });
+            }
+        };
+        if let Some(nul) = memchr::memchr(0, body) {
+            let (line, column) = line_col(body, nul);
+            return Err(ArticleError::Binary { line, column });
+        }
+        let mut article = Article::from_text(text);
+        article.had_bom = body.len() != bytes.len();
+        article.sha256 = sha256_hex(bytes);
+        Ok(article)
+    }
+
+    /// Build an article from text already in memory (tests, benchmarks).
+    pub fn from_text(text: impl Into<String>) -> Article {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        if line_starts.len() > 1 && *line_starts.last().unwrap_or(&0) == text.len() {
+            line_starts.pop();
+        }
+        let (checkpoints, chars) = build_checkpoints(&text);
+        let sha256 = sha256_hex(text.as_bytes());
+        Article { text, had_bom: false, line_starts, checkpoints, chars, sha256 }
+    }
+
+    /// Read an article from a file. Errors name the path.
+    pub fn open(path: &Path) -> Result<Article, String> {
+        if path.is_dir() {
+            return Err(format!("{}: is a directory, not an article", path.display()));
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Article::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The whole text (without a byte-order mark).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Whether the file started with a byte-order mark.
+    pub fn had_bom(&self) -> bool {
+        self.had_bom
+    }
+
+    /// Number of code points.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// Hex sha256 of the file's bytes.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Number of lines (a final newline does not start another line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The line holding byte `b`.
+    pub fn line_of(&self, b: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= b).saturating_sub(1)
+    }
+
+    /// Byte range of line `i` without its `\n` or `\r\n`.
+    pub fn line_content(&self, i: usize) -> Range<usize> {
+        let start = self.line_starts[i];
+        let bytes = self.text.as_bytes();
+        let (mut end, terminated) = match self.line_starts.get(i + 1) {
+            Some(&next) => (next - 1, true),
+            None if bytes.last() == Some(&b'\n') => (bytes.len() - 1, true),
+            None => (bytes.len(), false),
+        };
+        if terminated && end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// Byte offset of the start of line `i`.
+    pub fn line_start(&self, i: usize) -> usize {
+        self.line_starts[i]
+    }
+
+    /// Whether line `i` holds only white space.
+    pub fn line_is_blank(&self, i: usize) -> bool {
+        self.text[self.line_content(i)].trim().is_empty()
+    }
+
+    /// Code point index of byte `b` (clamped to the text, floored to a char boundary).
+    pub fn byte_to_char(&self, b: usize) -> usize {
+        let b = self.floor_char_boundary(b);
+        let k = self.checkpoints.partition_point(|&c| c <= b).saturating_sub(1);
+        k * CHECKPOINT_CHARS + count_chars(&self.text.as_bytes()[self.checkpoints[k]..b])
+    }
+
+    /// Byte offset of code point `c` (clamped to the end of the text).
+    pub fn char_to_byte(&self, c: usize) -> usize {
+        if c >= self.chars {
+            return self.text.len();
+        }
+        let k = c / CHECKPOINT_CHARS;
+        let from = self.checkpoints[k];
+        let skip = c - k * CHECKPOINT_CHARS;
+        self.text[from..].char_indices().nth(skip).map_or(self.text.len(), |(i, _)| from + i)
+    }
+
+    /// Byte range of a code point range (clamped, start ≤ end).
+    pub fn char_range_to_bytes(&self, start: usize, end: usize) -> Range<usize> {
+        let s = self.char_to_byte(start);
+        let e = self.char_to_byte(end.max(start));
+        s..e
+    }
+
+    /// Largest char boundary ≤ `b` (clamped to the length).
+    pub fn floor_char_boundary(&self, b: usize) -> usize {
+        let mut b = b.min(self.text.len());
+        while !self.text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    }
+}
+
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+fn build_checkpoints(text: &str) -> (Vec<usize>, usize) {
+    let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_CHARS + 1);
+    let mut chars = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if (b as i8) >= -0x40 {
+            if chars % CHECKPOINT_CHARS == 0 {
+                checkpoints.push(i);
+            }
+            chars += 1;
+        }
+    }
+    if checkpoints.is_empty() {
+        checkpoints.push(0);
+    }
+    (checkpoints, chars)
+}
+
+/// 1-based line and byte column of byte `at` in `bytes`.
+pub fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let col = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+/// Hex sha256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_round_trip_with_cjk_emoji_and_combining_marks() {
+        let text = "a香港🇮🇩e\u{301}\r\nz";
+        let art = Article::from_text(text);
+        assert_eq!(art.chars(), text.chars().count());
+        for (ci, (bi, _)) in text.char_indices().enumerate() {
+            assert_eq!(art.char_to_byte(ci), bi);
+            assert_eq!(art.byte_to_char(bi), ci);
+        }
+        assert_eq!(art.char_to_byte(art.chars()), text.len());
+        assert_eq!(art.char_to_byte(art.chars() + 10), text.len());
+    }
+
+    #[test]
+    fn offsets_are_right_far_past_many_checkpoints() {
+        let text: String = "ß香a🙂".repeat(5000);
+        let art = Article::from_text(text.clone());
+        for (ci, (bi, _)) in text.char_indices().enumerate().step_by(97) {
+            assert_eq!(art.char_to_byte(ci), bi, "char {ci}");
+            assert_eq!(art.byte_to_char(bi), ci, "byte {bi}");
+        }
+    }
+
+    #[test]
+    fn byte_inside_a_multibyte_char_floors_instead_of_panicking() {
+        let art = Article::from_text("香港");
+        assert_eq!(art.byte_to_char(1), 0);
+        assert_eq!(art.byte_to_char(4), 1);
+        assert_eq!(art.byte_to_char(999), 2);
+    }
+
+    #[test]
+    fn bom_is_not_counted_and_crlf_counts_two() {
+        let bytes = b"\xEF\xBB\xBFab\r\ncd\r\n";
+        let art = Article::from_bytes(bytes).unwrap();
+        assert!(art.had_bom());
+        assert_eq!(art.text(), "ab\r\ncd\r\n");
+        assert_eq!(art.chars(), 8);
+        assert_eq!(art.line_count(), 2);
+        assert_eq!(&art.text()[art.line_content(0)], "ab");
+        assert_eq!(&art.text()[art.line_content(1)], "cd");
+        assert_eq!(art.sha256(), sha256_hex(bytes));
+    }
+
+    #[test]
+    fn lines_without_final_newline_and_blank_lines() {
+        let art = Article::from_text("one\n\nthree");
+        assert_eq!(art.line_count(), 3);
+        assert!(art.line_is_blank(1));
+        assert_eq!(&art.text()[art.line_content(2)], "three");
+        assert_eq!(art.line_of(4), 1);
+        assert_eq!(art.line_of(5), 2);
+        assert_eq!(art.line_of(999), 2);
+    }
+
+    #[test]
+    fn bad_files_give_clear_errors_with_positions() {
+        assert_eq!(Article::from_bytes(b"").unwrap_err(), ArticleError::Empty);
+        assert_eq!(Article::from_bytes(b"\xEF\xBB\xBF").unwrap_err(), ArticleError::Empty);
+        assert_eq!(
+            Article::from_bytes(b"ok\nab\xFFc").unwrap_err(),
+            ArticleError::NotUtf8 { line: 2, column: 3 }
+        );
+        assert_eq!(Article::from_bytes(b"x\0y").unwrap_err(), ArticleError::Binary { line: 1, column: 2 });
+        let msg = ArticleError::NotUtf8 { line: 2, column: 3 }.to_string();
+        assert!(msg.starts_with("2:3: not valid UTF-8"), "{msg}");
+    }
+}

@@ -1,0 +1,121 @@
+//! Visual rows of an article at a given width, computed only for the lines
+//! asked about: the view is anchored at a text offset (the start of its top
+//! row), never at a row number, so scrolling and resizing cost the same at
+//! the start and at the end of a book.
+
+use super::text::Article;
+use super::wrap::{Row, row_of, wrap_line};
+
+/// An article seen through a pane `width` columns wide.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewport<'a> {
+    pub art: &'a Article,
+    pub width: usize,
+}
+
+impl<'a> Viewport<'a> {
+    /// A view of `art` wrapped at `width` columns.
+    pub fn new(art: &'a Article, width: usize) -> Viewport<'a> {
+        Viewport { art, width: width.max(1) }
+    }
+
+    /// The rows of line `li`.
+    pub fn line_rows(&self, li: usize) -> Vec<Row> {
+        let range = self.art.line_content(li);
+        wrap_line(&self.art.text()[range.clone()], range.start, self.width)
+    }
+
+    /// The row holding byte `b`.
+    pub fn row_at(&self, b: usize) -> Row {
+        let rows = self.line_rows(self.art.line_of(b));
+        rows[row_of(&rows, b)]
+    }
+
+    /// The row after the one starting at `row_start`.
+    pub fn next_row(&self, row_start: usize) -> Option<Row> {
+        let li = self.art.line_of(row_start);
+        let rows = self.line_rows(li);
+        let i = row_of(&rows, row_start);
+        if i + 1 < rows.len() {
+            return Some(rows[i + 1]);
+        }
+        (li + 1 < self.art.line_count()).then(|| self.line_rows(li + 1)[0])
+    }
+
+    /// The row before the one starting at `row_start`.
+    pub fn prev_row(&self, row_start: usize) -> Option<Row> {
+        let li = self.art.line_of(row_start);
+        let rows = self.line_rows(li);
+        let i = row_of(&rows, row_start);
+        if i > 0 {
+            return Some(rows[i - 1]);
+        }
+        (li > 0).then(|| *self.line_rows(li - 1).last().expect("a line has a row"))
+    }
+
+    /// Up to `n` rows from the row holding `top`.
+    pub fn rows_from(&self, top: usize, n: usize) -> Vec<Row> {
+        let mut out = Vec::with_capacity(n);
+        let mut li = self.art.line_of(top);
+        let mut first = true;
+        while out.len() < n && li < self.art.line_count() {
+            let rows = self.line_rows(li);
+            let skip = if first { row_of(&rows, top) } else { 0 };
+            first = false;
+            out.extend(rows.into_iter().skip(skip).take(n - out.len()));
+            li += 1;
+        }
+        out
+    }
+
+    /// Start of the row `n` rows after (or, negative, before) the row holding `b`,
+    /// stopping at the first or last row.
+    pub fn offset_rows(&self, b: usize, n: isize) -> usize {
+        let mut row = self.row_at(b);
+        for _ in 0..n.unsigned_abs() {
+            let next = if n > 0 { self.next_row(row.start) } else { self.prev_row(row.start) };
+            match next {
+                Some(r) => row = r,
+                None => break,
+            }
+        }
+        row.start
+    }
+
+    /// Rows from the row holding `from` to the row holding `to` (`to` ≥ `from`),
+    /// counting at most `limit`: `Some(k)` when `to` is `k` rows down.
+    pub fn distance(&self, from: usize, to: usize, limit: usize) -> Option<usize> {
+        let target = self.row_at(to).start;
+        let mut row = self.row_at(from);
+        for k in 0..=limit {
+            if row.start == target {
+                return Some(k);
+            }
+            row = self.next_row(row.start)?;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_walk_forward_and_back_across_lines() {
+        let art = Article::from_text("aaa bbb ccc\n\nddd");
+        let v = Viewport::new(&art, 4);
+        let rows = v.rows_from(0, 10);
+        let texts: Vec<&str> = rows.iter().map(|r| &art.text()[r.start..r.end]).collect();
+        assert_eq!(texts, ["aaa ", "bbb ", "ccc", "", "ddd"]);
+        assert_eq!(v.next_row(rows[2].start), Some(rows[3]));
+        assert_eq!(v.prev_row(rows[3].start), Some(rows[2]));
+        assert_eq!(v.prev_row(0), None);
+        assert_eq!(v.next_row(rows[4].start), None);
+        assert_eq!(v.offset_rows(0, 3), rows[3].start);
+        assert_eq!(v.offset_rows(rows[4].start, -100), 0);
+        assert_eq!(v.distance(0, rows[4].start + 1, 10), Some(4));
+        assert_eq!(v.distance(0, rows[4].start, 2), None);
+        assert_eq!(v.rows_from(rows[1].start + 1, 2)[0], rows[1]);
+    }
+}

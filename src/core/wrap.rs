@@ -1,0 +1,190 @@
+//! What a line of text looks like in a terminal, without a terminal: the
+//! display form of every grapheme (tabs expanded to 8-column stops, control
+//! characters as visible symbols) and word wrapping at a width.
+//!
+//! Control characters and bidi overrides never reach the terminal raw: a file
+//! must not be able to change the terminal's title, colours or screen. C0
+//! controls become Unicode Control Pictures (`␛` for ESC), DEL becomes `␡`,
+//! and C1 controls and bidi formatting characters become `�`.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Columns between tab stops.
+pub const TAB_STOP: usize = 8;
+
+/// How one grapheme is drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// What to draw: the grapheme itself, spaces for a tab, or a symbol.
+    pub symbol: Cow<'a, str>,
+    /// Columns it takes.
+    pub width: usize,
+    /// Whether it stands for a control character (styled differently).
+    pub control: bool,
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn control_picture(c: char) -> char {
+    match c {
+        '\u{0}'..='\u{1F}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7F}' => '\u{2421}',
+        _ => '\u{FFFD}',
+    }
+}
+
+/// The display form of grapheme `g` when it starts at column `col`.
+pub fn display_cell(g: &str, col: usize) -> Cell<'_> {
+    if g == "\t" {
+        let width = TAB_STOP - col % TAB_STOP;
+        return Cell { symbol: Cow::Owned(" ".repeat(width)), width, control: false };
+    }
+    if g.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        let symbol: String =
+            g.chars().filter(|&c| c.is_control() || is_bidi_control(c)).map(control_picture).collect();
+        let width = symbol.chars().count();
+        return Cell { symbol: Cow::Owned(symbol), width, control: true };
+    }
+    Cell { symbol: Cow::Borrowed(g), width: g.width(), control: false }
+}
+
+/// One visual row: a byte range of the text and the columns it fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// First byte of the row.
+    pub start: usize,
+    /// Byte after the row (the next row's start, or the line content's end).
+    pub end: usize,
+}
+
+/// Word-wrap one line's content (`content` starts at byte `base` of the text)
+/// into rows of at most `width` columns. An empty line is one empty row.
+/// Breaks after white space when it can; a word longer than the row is cut
+/// at a grapheme boundary. White space at a break hangs past the edge.
+pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let mut row_start = 0;
+    let mut col = 0;
+    let mut last_break: Option<usize> = None; // byte after the last space
+    for (i, g) in content.grapheme_indices(true) {
+        let w = display_cell(g, col).width;
+        let is_space = g.chars().all(char::is_whitespace);
+        if col + w > width && !is_space && col > 0 {
+            let cut = match last_break {
+                Some(b) if b > row_start => b,
+                _ => i,
+            };
+            rows.push(Row { start: base + row_start, end: base + cut });
+            row_start = cut;
+            last_break = None;
+            // Tabs after the cut sit at other columns now: re-measure the rest.
+            col = measure(&content[row_start..i]);
+        }
+        col += display_cell(g, col).width;
+        if is_space {
+            last_break = Some(i + g.len());
+        }
+    }
+    rows.push(Row { start: base + row_start, end: base + content.len() });
+    rows
+}
+
+/// Columns taken by `s` starting at column 0.
+pub fn measure(s: &str) -> usize {
+    let mut col = 0;
+    for g in s.graphemes(true) {
+        col += display_cell(g, col).width;
+    }
+    col
+}
+
+/// The byte offset (relative to `s`) of the grapheme under column `target`,
+/// or of the last grapheme when the row is shorter. `None` for an empty row.
+pub fn byte_at_column(s: &str, target: usize) -> Option<usize> {
+    let mut col = 0;
+    let mut last = None;
+    for (i, g) in s.grapheme_indices(true) {
+        let w = display_cell(g, col).width;
+        if target < col + w.max(1) {
+            return Some(i);
+        }
+        last = Some(i);
+        col += w;
+    }
+    last
+}
+
+/// Which row of `rows` holds byte `b` (the last row for the line's end).
+pub fn row_of(rows: &[Row], b: usize) -> usize {
+    rows.iter().rposition(|r| r.start <= b).unwrap_or(0)
+}
+
+/// Byte ranges of `rows` as plain ranges (handy in tests).
+pub fn ranges(rows: &[Row]) -> Vec<Range<usize>> {
+    rows.iter().map(|r| r.start..r.end).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(s: &'a str, rows: &[Row]) -> Vec<&'a str> {
+        rows.iter().map(|r| &s[r.start..r.end]).collect()
+    }
+
+    #[test]
+    fn wraps_at_spaces_and_cuts_long_words() {
+        let s = "Mark Zuckerberg dan eksekutif";
+        assert_eq!(texts(s, &wrap_line(s, 0, 16)), ["Mark Zuckerberg ", "dan eksekutif"]);
+        assert_eq!(texts(s, &wrap_line(s, 0, 12)), ["Mark ", "Zuckerberg ", "dan ", "eksekutif"]);
+        let url = "https://example.com/a/very/long/path";
+        let rows = wrap_line(url, 0, 10);
+        assert!(rows.iter().all(|r| measure(&url[r.start..r.end]) <= 10));
+        assert_eq!(texts(url, &rows).concat(), url);
+    }
+
+    #[test]
+    fn wide_characters_never_split_across_the_edge() {
+        let s = "香港特首梁振英";
+        let rows = wrap_line(s, 0, 5);
+        assert_eq!(texts(s, &rows), ["香港", "特首", "梁振", "英"]);
+    }
+
+    #[test]
+    fn tabs_expand_to_stops_and_controls_become_pictures() {
+        assert_eq!(display_cell("\t", 0).width, 8);
+        assert_eq!(display_cell("\t", 3).width, 5);
+        assert_eq!(measure("ab\tc"), 9);
+        let esc = display_cell("\u{1b}", 0);
+        assert_eq!((esc.symbol.as_ref(), esc.control), ("␛", true));
+        assert_eq!(display_cell("\u{7}", 0).symbol, "␇");
+        assert_eq!(display_cell("\u{202E}", 0).symbol, "\u{FFFD}");
+        assert_eq!(display_cell("\u{9B}", 0).symbol, "\u{FFFD}");
+        assert_eq!(display_cell("e\u{301}", 0).width, 1);
+    }
+
+    #[test]
+    fn byte_at_column_finds_wide_chars_and_tabs() {
+        let s = "a香\tb";
+        assert_eq!(byte_at_column(s, 0), Some(0));
+        assert_eq!(byte_at_column(s, 1), Some(1));
+        assert_eq!(byte_at_column(s, 2), Some(1));
+        assert_eq!(byte_at_column(s, 5), Some(4));
+        assert_eq!(byte_at_column(s, 8), Some(5));
+        assert_eq!(byte_at_column(s, 80), Some(5));
+        assert_eq!(byte_at_column("", 3), None);
+    }
+
+    #[test]
+    fn empty_line_is_one_row_and_offsets_are_absolute() {
+        assert_eq!(wrap_line("", 10, 20), vec![Row { start: 10, end: 10 }]);
+        assert_eq!(ranges(&wrap_line("ab cd", 100, 3)), [100..103, 103..105]);
+    }
+}

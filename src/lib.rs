@@ -1,0 +1,20 @@
+//! marginote: read and annotate articles in the terminal.
+//!
+//! Map of the crate:
+//! - [`core`] — no terminal code. [`core::text`] (the article buffer, line
+//!   index, byte ↔ code point mapping), [`core::motion`] (grapheme, word,
+//!   sentence, paragraph motions), [`core::wrap`] and [`core::viewport`]
+//!   (display widths, control pictures, word wrap of visible lines only),
+//!   [`core::annotation`] (the annotation model), [`core::numbers`] (number
+//!   conventions and statistic parsing), [`core::store`] (the RON file,
+//!   atomic saves), [`core::document`] (article + annotations + undo),
+//!   [`core::search`] (normalisation-insensitive, smart-case search),
+//!   [`core::export`] (`list --json`), [`core::paths`] (data and config dirs).
+//! - [`tui`] — the terminal UI on top: [`tui::action`] (the vocabulary),
+//!   [`tui::keymap`], [`tui::model`], [`tui::update`] (pure), [`tui::render`]
+//!   (pure), [`tui::theme`], [`tui::config`], [`tui::app`] (the loop).
+//! - [`cli`] — the command line (`marginote [ARTICLE]`, `marginote list`).
+
+pub mod cli;
+pub mod core;
+pub mod tui;

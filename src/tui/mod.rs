@@ -1,0 +1,12 @@
+//! The terminal UI: a thin layer over the core. `action` is the vocabulary,
+//! `keymap` binds keys to it, `model` holds the state, `update` changes it
+//! (pure), `render` draws it (pure), `app` runs the loop and the effects.
+
+pub mod action;
+pub mod app;
+pub mod config;
+pub mod keymap;
+pub mod model;
+pub mod render;
+pub mod theme;
+pub mod update;

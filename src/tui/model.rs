@@ -1,0 +1,314 @@
+//! The whole state of the app, and the small pure computations on it that
+//! both `update` and the render functions need (layout, the selection, the
+//! visible rows).
+
+use std::ops::Range;
+
+use ratatui::layout::Rect;
+
+use crate::core::annotation::{Annotation, Stamp};
+use crate::core::document::Document;
+use crate::core::motion;
+use crate::core::search::{Folded, fold_query, ignores_case};
+use crate::core::viewport::Viewport;
+use crate::core::wrap::Row;
+
+use super::keymap::Keymap;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Article,
+    Sidebar,
+}
+
+/// A one-line text field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextInput {
+    pub text: String,
+    /// Byte offset of the caret in `text`.
+    pub caret: usize,
+}
+
+impl TextInput {
+    /// A field holding `text`, caret at the end.
+    pub fn with(text: &str) -> TextInput {
+        TextInput { text: text.to_owned(), caret: text.len() }
+    }
+}
+
+/// What the tag menu applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagTarget {
+    /// New annotation over this byte range.
+    Selection(Range<usize>),
+    /// Re-tag the annotation with this id.
+    Annotation(String),
+}
+
+/// Where the speaker picker puts its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpeakerTarget {
+    /// A new quote over this byte range, created when the picker closes.
+    NewQuote(Range<usize>),
+    /// An existing quote (by id) becomes or stays a quote with this speaker.
+    Existing(String),
+}
+
+/// The speaker picker: tagged people and organisations, nearest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeakerPicker {
+    pub target: SpeakerTarget,
+    /// `(annotation id, text)` of candidate speakers.
+    pub candidates: Vec<(String, String)>,
+    /// The highlighted candidate; `None` once the user types free text.
+    pub highlight: Option<usize>,
+    pub input: TextInput,
+}
+
+/// Which field a prompt edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptField {
+    Note,
+    Source,
+    Value,
+    Unit,
+    EntityType,
+}
+
+impl PromptField {
+    /// The label before the input.
+    pub fn label(self) -> &'static str {
+        match self {
+            PromptField::Note => "Note",
+            PromptField::Source => "Source",
+            PromptField::Value => "Value",
+            PromptField::Unit => "Unit",
+            PromptField::EntityType => "Entity type",
+        }
+    }
+}
+
+/// What has the keyboard besides the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// Reading, moving, selecting.
+    Normal,
+    /// Typing a search; `origin` is where the cursor and view were.
+    Search { input: TextInput, origin: (usize, usize) },
+    /// The tag menu is open.
+    Tag(TagTarget),
+    /// The speaker picker is open.
+    Speaker(SpeakerPicker),
+    /// A one-line prompt for a field of the annotation `id`.
+    Prompt { field: PromptField, id: String, input: TextInput },
+    /// The help screen, scrolled by `scroll` lines.
+    Help { scroll: usize },
+}
+
+/// How a status message looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+/// Folded copies of the text for search, built on first use.
+#[derive(Debug, Clone, Default)]
+pub struct FoldCache {
+    ignore_case: Option<Folded>,
+    exact_case: Option<Folded>,
+}
+
+/// The app's state.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub doc: Document,
+    pub keymap: Keymap,
+    /// Fixed author and time for new annotations (tests); `None` uses the clock.
+    pub fixed_stamp: Option<Stamp>,
+    /// Author for new annotations (from the config); `None` uses `$USER`.
+    pub author: Option<String>,
+    /// Cursor, a byte offset on a grapheme start.
+    pub cursor: usize,
+    /// The other end of the selection, when one is being made.
+    pub anchor: Option<usize>,
+    /// Start of the top visual row of the article pane.
+    pub top: usize,
+    /// Column the cursor wants when moving up and down.
+    pub want_col: Option<usize>,
+    pub focus: Focus,
+    /// Id of the annotation selected in the sidebar.
+    pub selected: Option<String>,
+    /// First sidebar item shown.
+    pub sidebar_top: usize,
+    pub mode: Mode,
+    /// The last search query, as typed.
+    pub last_search: Option<String>,
+    /// Every match of the last search (highlighted in the article).
+    pub matches: Vec<Range<usize>>,
+    pub folds: FoldCache,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub message: Option<(String, Level)>,
+    /// Set when the user asked to quit and saving succeeded or was not needed.
+    pub quit: bool,
+    /// A second quit request quits even though saving failed.
+    pub quit_armed: bool,
+    /// Where a mouse drag started.
+    pub drag_origin: Option<usize>,
+}
+
+/// Where each part of the screen is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    /// The article's text (inside its margins).
+    pub article: Option<Rect>,
+    /// The sidebar block (border included).
+    pub sidebar: Option<Rect>,
+    /// A warning line above the status line, when there is something to warn about.
+    pub banner: Option<Rect>,
+    /// The status line.
+    pub status: Rect,
+}
+
+/// Below this width only the focused pane is shown.
+pub const NARROW: u16 = 60;
+
+impl Model {
+    /// A model for `doc` at the terminal size `size`.
+    pub fn new(doc: Document, keymap: Keymap, size: (u16, u16)) -> Model {
+        let mut m = Model {
+            doc,
+            keymap,
+            fixed_stamp: None,
+            author: None,
+            cursor: 0,
+            anchor: None,
+            top: 0,
+            want_col: None,
+            focus: Focus::Article,
+            selected: None,
+            sidebar_top: 0,
+            mode: Mode::Normal,
+            last_search: None,
+            matches: Vec::new(),
+            folds: FoldCache::default(),
+            size,
+            message: None,
+            quit: false,
+            quit_armed: false,
+            drag_origin: None,
+        };
+        m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+        m
+    }
+
+    /// Author and time for a change made now.
+    pub fn stamp(&self) -> Stamp {
+        self.fixed_stamp.clone().unwrap_or_else(|| Stamp::now(self.author.as_deref()))
+    }
+
+    /// Whether a warning banner is shown.
+    pub fn banner(&self) -> Option<String> {
+        if let Some(e) = &self.doc.load_error {
+            return Some(format!(
+                "READ-ONLY: {e} — nothing will be written there. Fix the file, or start fresh: marginote --start-fresh {}",
+                self.doc.path.display()
+            ));
+        }
+        let n = self.doc.mismatched();
+        (n > 0).then(|| {
+            format!("{n} annotation(s) no longer match the article text (the article changed since they were made)")
+        })
+    }
+
+    /// The screen layout.
+    pub fn panes(&self) -> Panes {
+        let (w, h) = self.size;
+        let banner_h = u16::from(self.banner().is_some() && h >= 4);
+        let status = Rect::new(0, h.saturating_sub(1), w, h.min(1));
+        let banner = (banner_h == 1).then(|| Rect::new(0, h - 2, w, 1));
+        let body_h = h.saturating_sub(1 + banner_h);
+        if w < NARROW {
+            let full = Rect::new(0, 0, w, body_h);
+            return match self.focus {
+                Focus::Article => Panes { article: Some(margins(full)), sidebar: None, banner, status },
+                Focus::Sidebar => Panes { article: None, sidebar: Some(full), banner, status },
+            };
+        }
+        let side_w = (w / 3).clamp(26, 56);
+        let art = Rect::new(0, 0, w - side_w, body_h);
+        let side = Rect::new(w - side_w, 0, side_w, body_h);
+        Panes { article: Some(margins(art)), sidebar: Some(side), banner, status }
+    }
+
+    /// The article's text width and height (at least 1×1 for motions).
+    pub fn article_size(&self) -> (usize, usize) {
+        let r = self.panes().article.unwrap_or_else(|| {
+            let (w, h) = self.size;
+            margins(Rect::new(0, 0, w, h.saturating_sub(1)))
+        });
+        (usize::from(r.width).max(1), usize::from(r.height).max(1))
+    }
+
+    /// The article wrapped at the pane width.
+    pub fn viewport(&self) -> Viewport<'_> {
+        Viewport::new(&self.doc.article, self.article_size().0)
+    }
+
+    /// The rows on screen.
+    pub fn visible_rows(&self) -> Vec<Row> {
+        let (_, h) = self.article_size();
+        self.viewport().rows_from(self.top, h)
+    }
+
+    /// The selected byte range (the cursor's grapheme included), if any.
+    pub fn selection(&self) -> Option<Range<usize>> {
+        let a = self.anchor?;
+        let (lo, hi) = if a <= self.cursor { (a, self.cursor) } else { (self.cursor, a) };
+        Some(lo..motion::grapheme_end(&self.doc.article, hi))
+    }
+
+    /// Index of the selected annotation in the document's list.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.selected.as_deref().and_then(|id| self.doc.index_of(id))
+    }
+
+    /// The selected annotation.
+    pub fn selected_annotation(&self) -> Option<&Annotation> {
+        self.selected_index().map(|i| &self.doc.annotations()[i])
+    }
+
+    /// Rows of the sidebar list (inside its border).
+    pub fn sidebar_rows(&self) -> usize {
+        self.panes().sidebar.map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1))
+    }
+
+    /// All matches of `query` in the article, folding as smart case says.
+    pub fn search_all(&mut self, query: &str) -> Vec<Range<usize>> {
+        let ic = ignores_case(query);
+        let q = fold_query(query, ic);
+        let text = self.doc.article.text();
+        fold(&mut self.folds, text, ic).find_all(text, &q)
+    }
+
+    /// The next (or previous) match of `query` after byte `from`, wrapping.
+    pub fn search_from(&mut self, query: &str, from: usize, backward: bool) -> Option<Range<usize>> {
+        let ic = ignores_case(query);
+        let q = fold_query(query, ic);
+        let text = self.doc.article.text();
+        fold(&mut self.folds, text, ic).find_from(text, &q, from, backward)
+    }
+}
+
+/// The folded text for one case mode, built on first use.
+fn fold<'a>(folds: &'a mut FoldCache, text: &str, ignore_case: bool) -> &'a Folded {
+    let slot = if ignore_case { &mut folds.ignore_case } else { &mut folds.exact_case };
+    slot.get_or_insert_with(|| Folded::new(text, ignore_case))
+}
+
+/// One column of margin left and right of the article.
+fn margins(r: Rect) -> Rect {
+    if r.width > 4 { Rect::new(r.x + 1, r.y, r.width - 2, r.height) } else { r }
+}

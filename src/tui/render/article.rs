@@ -1,0 +1,118 @@
+//! The article pane as styled lines: a pure function of the model.
+
+use std::ops::Range;
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation as _;
+
+use crate::core::annotation::Kind;
+use crate::core::wrap::display_cell;
+
+use super::super::model::{Focus, Model};
+use super::super::theme::{Role, Theme};
+
+/// The article pane's lines and where the terminal cursor goes (column, row
+/// inside the pane).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleFrame {
+    pub lines: Vec<Line<'static>>,
+    pub cursor: Option<(u16, u16)>,
+}
+
+/// An annotation on screen: its bytes, how it looks, and whether it is the
+/// one selected in the sidebar.
+struct Mark {
+    bytes: Range<usize>,
+    style: Style,
+    selected: bool,
+}
+
+/// The style of a kind: the theme's colours plus a modifier the theme cannot
+/// take away, so kinds differ by more than colour in every theme.
+pub fn kind_style(theme: &Theme, kind: &Kind) -> Style {
+    match kind {
+        Kind::Quote { .. } => theme.style(Role::AnnotationQuote).add_modifier(Modifier::ITALIC),
+        Kind::Entity(_) => theme.style(Role::AnnotationEntity).add_modifier(Modifier::UNDERLINED),
+        Kind::Statistic { .. } => theme.style(Role::AnnotationStatistic).add_modifier(Modifier::BOLD),
+    }
+}
+
+fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
+    let art = &m.doc.article;
+    let (cs, ce) = (art.byte_to_char(region.start), art.byte_to_char(region.end));
+    let list = m.doc.annotations();
+    let upto = list.partition_point(|a| a.start <= ce);
+    let selected = m.selected.as_deref();
+    let mut marks: Vec<Mark> = list[..upto]
+        .iter()
+        .filter(|a| a.end >= cs && a.end > a.start)
+        .map(|a| Mark {
+            bytes: a.bytes(art),
+            style: kind_style(theme, &a.kind),
+            selected: Some(a.id.as_str()) == selected,
+        })
+        .collect();
+    // Outer spans first, so inner ones paint over them and both stay visible.
+    marks.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
+    marks
+}
+
+/// Build the visible lines of the article.
+pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
+    let rows = m.visible_rows();
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return ArticleFrame { lines: Vec::new(), cursor: None };
+    };
+    let text = m.doc.article.text();
+    let marks = marks_in(m, theme, first.start..last.end);
+    let selection = m.selection();
+    let matches: Vec<&Range<usize>> =
+        m.matches.iter().filter(|r| r.end > first.start && r.start < last.end).collect();
+    let base = theme.style(Role::ArticleText);
+    let show_cursor = m.focus == Focus::Article;
+    let mut cursor = None;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (y, row) in rows.iter().enumerate() {
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        let mut col = 0;
+        let mut run = String::new();
+        let mut run_style = base;
+        if row.start == m.cursor && show_cursor {
+            cursor = Some((0, y as u16));
+        }
+        for (i, g) in text[row.start..row.end].grapheme_indices(true).map(|(o, g)| (row.start + o, g)) {
+            if i == m.cursor && show_cursor {
+                cursor = Some((col as u16, y as u16));
+            }
+            let cell = display_cell(g, col);
+            let mut style = base;
+            for mk in marks.iter().filter(|k| k.bytes.start <= i && i < k.bytes.end) {
+                style = style.patch(mk.style);
+                if mk.selected {
+                    style = style.patch(theme.style(Role::AnnotationSelected));
+                }
+            }
+            if matches.iter().any(|r| r.start <= i && i < r.end) {
+                style = style.patch(theme.style(Role::SearchMatch));
+            }
+            if selection.as_ref().is_some_and(|r| r.start <= i && i < r.end) {
+                style = style.patch(theme.style(Role::Selection));
+            }
+            if cell.control {
+                style = style.patch(theme.style(Role::ArticleControl));
+            }
+            if style != run_style && !run.is_empty() {
+                spans.push(Span::styled(std::mem::take(&mut run), run_style));
+            }
+            run_style = style;
+            run.push_str(&cell.symbol);
+            col += cell.width;
+        }
+        if !run.is_empty() {
+            spans.push(Span::styled(run, run_style));
+        }
+        lines.push(Line::from(spans));
+    }
+    ArticleFrame { lines, cursor }
+}

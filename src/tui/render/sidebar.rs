@@ -1,0 +1,106 @@
+//! The annotation sidebar: one line per annotation, in document order,
+//! built only for the visible part of the list.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use crate::core::annotation::{Annotation, Kind};
+use crate::core::export::speaker_name;
+
+use super::super::model::{Focus, Model};
+use super::super::theme::{Role, Theme};
+use super::super::update::format_value;
+
+/// The badge letter and role of a kind.
+pub fn badge(kind: &Kind) -> (&'static str, Role) {
+    match kind {
+        Kind::Quote { .. } => ("Q", Role::BadgeQuote),
+        Kind::Entity(_) => ("E", Role::BadgeEntity),
+        Kind::Statistic { .. } => ("S", Role::BadgeStatistic),
+    }
+}
+
+/// What follows the quoted text: entity type, speaker or value, and markers.
+pub fn meta(a: &Annotation, all: &[Annotation]) -> String {
+    let mut s = match &a.kind {
+        Kind::Entity(t) => t.clone(),
+        Kind::Quote { speaker: Some(sp) } => format!("— {}", speaker_name(sp, all)),
+        Kind::Quote { speaker: None } => "— ?".to_owned(),
+        Kind::Statistic { value, unit } => {
+            let v = value.map_or_else(|| "?".to_owned(), format_value);
+            match unit {
+                Some(u) => format!("= {v} {u}"),
+                None => format!("= {v}"),
+            }
+        }
+    };
+    if a.note.is_some() {
+        s.push_str(" ✎");
+    }
+    if a.source.is_some() {
+        s.push_str(" ↗");
+    }
+    s
+}
+
+/// Cut `s` to `max` columns, ending with `…` when cut; white space folded.
+pub fn fit(s: &str, max: usize) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.width() <= max {
+        return one;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in one.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// The visible lines of the list, `width` columns by `height` rows.
+pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> Vec<Line<'static>> {
+    let all = m.doc.annotations();
+    if all.is_empty() {
+        let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
+        return vec![
+            hint("No annotations yet."),
+            hint(""),
+            hint("Select text with v (or /search),"),
+            hint("then press t to tag it."),
+        ];
+    }
+    let selected = m.selected_index();
+    let focused = m.focus == Focus::Sidebar;
+    all.iter()
+        .enumerate()
+        .skip(m.sidebar_top)
+        .take(height)
+        .map(|(i, a)| {
+            let (letter, role) = badge(&a.kind);
+            let meta = meta(a, all);
+            let meta_w = meta.width().min(width / 2);
+            let text_w = width.saturating_sub(3 + 1 + meta_w + 1);
+            let quoted = fit(&a.exact, text_w);
+            let pad = width.saturating_sub(3 + quoted.width() + 1 + meta_w);
+            let mut line = Line::from(vec![
+                Span::styled(format!(" {letter} "), theme.style(role)),
+                Span::styled(format!("{quoted}{}", " ".repeat(pad)), theme.style(Role::SidebarText)),
+                Span::styled(format!("{} ", fit(&meta, meta_w)), theme.style(Role::SidebarMeta)),
+            ]);
+            if Some(i) == selected {
+                line = line.patch_style(theme.style(Role::SidebarSelected));
+                if !focused {
+                    line = line.patch_style(Style::default().add_modifier(Modifier::DIM));
+                }
+            }
+            line
+        })
+        .collect()
+}

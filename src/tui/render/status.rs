@@ -1,0 +1,119 @@
+//! The status line (mode, file, position, number convention, hints or a
+//! message) and the line editor it turns into while typing.
+
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::super::action::{Action, Context};
+use super::super::model::{Focus, Level, Mode, Model, TextInput};
+use super::super::theme::{Role, Theme};
+
+/// The mode's name as the status line shows it.
+pub fn mode_name(m: &Model) -> &'static str {
+    match &m.mode {
+        Mode::Normal if m.focus == Focus::Sidebar => "SIDEBAR",
+        Mode::Normal if m.anchor.is_some() => "VISUAL",
+        Mode::Normal => "NORMAL",
+        Mode::Search { .. } => "SEARCH",
+        Mode::Tag(_) => "TAG",
+        Mode::Speaker(_) => "SPEAKER",
+        Mode::Prompt { .. } => "EDIT",
+        Mode::Help { .. } => "HELP",
+    }
+}
+
+fn hints(m: &Model) -> String {
+    let k = |ctx, a| m.keymap.hint(ctx, a).unwrap_or_else(|| "?".into());
+    let art = Context::Article;
+    let side = Context::Sidebar;
+    let pairs: Vec<(String, &str)> = match (&m.mode, m.focus) {
+        (Mode::Normal, Focus::Article) if m.anchor.is_some() => {
+            vec![(k(art, Action::Tag), "tag"), (k(art, Action::Cancel), "cancel")]
+        }
+        (Mode::Normal, Focus::Article) => vec![
+            (k(art, Action::Select), "select"),
+            (k(art, Action::Search), "search"),
+            (k(art, Action::FocusNext), "sidebar"),
+            (k(art, Action::Help), "help"),
+            (k(art, Action::Quit), "quit"),
+        ],
+        (Mode::Normal, Focus::Sidebar) => vec![
+            (k(side, Action::Jump), "go to"),
+            (k(side, Action::EditNote), "note"),
+            (k(side, Action::Tag), "re-tag"),
+            (k(side, Action::Delete), "delete"),
+            (k(side, Action::Help), "help"),
+        ],
+        (Mode::Tag(_), _) => vec![("Esc".into(), "cancel")],
+        _ => vec![("Enter".into(), "ok"), ("Esc".into(), "cancel")],
+    };
+    pairs.iter().map(|(k, d)| format!("{k} {d}")).collect::<Vec<_>>().join("  ")
+}
+
+/// The text field line: `label` then the input; returns the caret column.
+fn field_line(label: &str, input: &TextInput, theme: &Theme, width: usize) -> (Line<'static>, u16) {
+    let caret_col = label.width() + input.text[..input.caret].width();
+    // Scroll long input so the caret stays visible.
+    let skip = caret_col.saturating_sub(width.saturating_sub(1));
+    let full = format!("{label}{}", input.text);
+    let shown: String = full
+        .chars()
+        .scan(0, |w, c| {
+            *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            Some((*w, c))
+        })
+        .filter(|(w, _)| *w > skip)
+        .map(|(_, c)| c)
+        .collect();
+    let line =
+        Line::from(vec![Span::styled(shown, theme.style(Role::Input))]).style(theme.style(Role::Input));
+    (line, (caret_col - skip) as u16)
+}
+
+/// The status line, and the caret column when it is a text field.
+pub fn status_line(m: &Model, theme: &Theme, width: usize) -> (Line<'static>, Option<u16>) {
+    match &m.mode {
+        Mode::Search { input, .. } => {
+            let (l, c) = field_line("/", input, theme, width);
+            return (l, Some(c));
+        }
+        Mode::Prompt { field, input, .. } => {
+            let (l, c) = field_line(&format!("{}: ", field.label()), input, theme, width);
+            return (l, Some(c));
+        }
+        _ => {}
+    }
+    let bar = theme.style(Role::StatusBar);
+    let art = &m.doc.article;
+    let pct = if art.len() <= 1 { 100 } else { m.cursor * 100 / (art.len() - 1).max(1) }.min(100);
+    let name = m
+        .doc
+        .path
+        .file_name()
+        .map_or_else(|| m.doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let ro = if m.doc.read_only() { " [read-only]" } else { "" };
+    let left = format!(
+        " {name}{ro}  {pct}%  {}  {} ann ",
+        m.doc.file().article.numbers.label(),
+        m.doc.annotations().len()
+    );
+    let (right, right_role) = match &m.message {
+        Some((msg, Level::Error)) => (msg.clone(), Role::StatusError),
+        Some((msg, Level::Info)) => (msg.clone(), Role::StatusMessage),
+        None => (hints(m), Role::StatusHint),
+    };
+    let mode = format!(" {} ", mode_name(m));
+    let used = mode.width() + left.width();
+    let room = width.saturating_sub(used + 1);
+    let right = super::sidebar::fit(&right, room);
+    let pad = width.saturating_sub(used + right.width() + 1);
+    let line = Line::from(vec![
+        Span::styled(mode, theme.style(Role::StatusMode)),
+        Span::styled(left, bar),
+        Span::styled(" ".repeat(pad), bar),
+        Span::styled(right, theme.style(right_role)),
+        Span::styled(" ", bar),
+    ])
+    .style(bar);
+    (line, None)
+}

@@ -1,0 +1,932 @@
+//! `update(&mut Model, Input) -> Effect`: every key, click and resize goes
+//! through here. It changes the model and asks for effects (save, quit); it
+//! never does I/O itself, so key-sequence tests drive it directly.
+
+use std::ops::Range;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use crate::core::annotation::{Annotation, Kind, Speaker, statistic_kind};
+use crate::core::motion;
+use crate::core::numbers::parse_number;
+use crate::core::wrap::{byte_at_column, measure};
+
+use super::action::{Action, Context};
+use super::model::{
+    Focus, Level, Mode, Model, PromptField, SpeakerPicker, SpeakerTarget, TagTarget, TextInput,
+};
+
+/// Something from the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Paste(String),
+}
+
+/// What the app loop must do after an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    /// Write the annotation file.
+    Save,
+    /// Save, then quit.
+    Quit,
+}
+
+/// Rows kept between the cursor and the top or bottom edge.
+const SCROLL_OFF: usize = 2;
+/// Rows a wheel notch scrolls.
+const WHEEL_ROWS: isize = 3;
+
+/// Apply one input to the model.
+pub fn update(m: &mut Model, input: Input) -> Effect {
+    match input {
+        Input::Resize(w, h) => {
+            m.size = (w, h);
+            m.top = m.viewport().row_at(m.top).start;
+            scroll_to_cursor(m);
+            clamp_sidebar(m);
+            Effect::None
+        }
+        Input::Mouse(ev) => mouse(m, ev),
+        Input::Paste(s) => {
+            if let Some(input) = text_input(m) {
+                insert(input, &s.replace(['\n', '\r'], " "));
+                after_search_edit(m);
+            }
+            Effect::None
+        }
+        Input::Key(ev) if ev.kind == KeyEventKind::Release => Effect::None,
+        Input::Key(ev) => key(m, ev),
+    }
+}
+
+fn text_input(m: &mut Model) -> Option<&mut TextInput> {
+    match &mut m.mode {
+        Mode::Search { input, .. } | Mode::Prompt { input, .. } => Some(input),
+        Mode::Speaker(p) => Some(&mut p.input),
+        _ => None,
+    }
+}
+
+fn key(m: &mut Model, ev: KeyEvent) -> Effect {
+    if !matches!(m.mode, Mode::Normal) || ev.code != KeyCode::Char('q') {
+        m.quit_armed = m.quit_armed && is_quit(m, &ev);
+    }
+    match m.mode.clone() {
+        Mode::Normal => {
+            m.message = None;
+            let ctx = if m.focus == Focus::Sidebar { Context::Sidebar } else { Context::Article };
+            match m.keymap.lookup(ctx, &ev) {
+                Some(a) => apply(m, a),
+                None => Effect::None,
+            }
+        }
+        Mode::Help { scroll } => {
+            help_key(m, ev, scroll);
+            Effect::None
+        }
+        Mode::Tag(target) => match m.keymap.lookup(Context::TagMenu, &ev) {
+            Some(Action::Cancel) | None if ev.code == KeyCode::Esc => {
+                m.mode = Mode::Normal;
+                Effect::None
+            }
+            Some(a) => tag(m, target, a),
+            None => Effect::None,
+        },
+        Mode::Search { .. } => search_key(m, ev),
+        Mode::Prompt { .. } => prompt_key(m, ev),
+        Mode::Speaker(_) => speaker_key(m, ev),
+    }
+}
+
+fn is_quit(m: &Model, ev: &KeyEvent) -> bool {
+    let ctx = if m.focus == Focus::Sidebar { Context::Sidebar } else { Context::Article };
+    m.keymap.lookup(ctx, ev) == Some(Action::Quit)
+}
+
+/// Apply one action (in normal mode).
+pub fn apply(m: &mut Model, a: Action) -> Effect {
+    use Action::*;
+    let effect = match a {
+        Help => {
+            m.mode = Mode::Help { scroll: 0 };
+            Effect::None
+        }
+        Quit if m.anchor.is_some() && m.focus == Focus::Article => {
+            m.anchor = None;
+            Effect::None
+        }
+        Quit => Effect::Quit,
+        Save => Effect::Save,
+        Undo => undo_redo(m, true),
+        Redo => undo_redo(m, false),
+        FocusNext => {
+            m.focus = if m.focus == Focus::Article { Focus::Sidebar } else { Focus::Article };
+            if m.focus == Focus::Sidebar && m.selected_index().is_none() {
+                m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+            }
+            clamp_sidebar(m);
+            Effect::None
+        }
+        ToggleNumbers => toggle_numbers(m),
+        Cancel => {
+            m.anchor = None;
+            Effect::None
+        }
+        Select => {
+            m.anchor = if m.anchor.is_some() { None } else { Some(m.cursor) };
+            Effect::None
+        }
+        Tag => open_tag_menu(m),
+        Search => {
+            m.mode = Mode::Search { input: TextInput::default(), origin: (m.cursor, m.top) };
+            Effect::None
+        }
+        SearchNext | SearchPrev => {
+            search_again(m, a == SearchPrev);
+            Effect::None
+        }
+        SidebarDown | SidebarUp | SidebarFirst | SidebarLast => {
+            sidebar_move(m, a);
+            Effect::None
+        }
+        PageDown | PageUp if m.focus == Focus::Sidebar => {
+            sidebar_move(m, a);
+            Effect::None
+        }
+        Jump => {
+            jump_to_selected(m);
+            Effect::None
+        }
+        Delete => delete_selected(m),
+        EditNote | EditSource | EditValue | EditSpeaker => edit_selected(m, a),
+        GrowStart | ShrinkStart | GrowEnd | ShrinkEnd => move_edge(m, a),
+        TagQuote | TagPerson | TagOrganization | TagPlace | TagOther | TagStatistic => Effect::None,
+        motion_action => {
+            motion(m, motion_action);
+            Effect::None
+        }
+    };
+    if !matches!(a, MoveUp | MoveDown | PageDown | PageUp | ScrollDown | ScrollUp) {
+        m.want_col = None;
+    }
+    effect
+}
+
+fn say(m: &mut Model, text: impl Into<String>, level: Level) {
+    m.message = Some((text.into(), level));
+}
+
+/// Record a change to the annotations; returns the effect that saves it.
+fn changed(m: &mut Model, what: &str) -> Effect {
+    say(m, what.to_owned(), Level::Info);
+    if m.doc.read_only() { Effect::None } else { Effect::Save }
+}
+
+fn undo_redo(m: &mut Model, undo: bool) -> Effect {
+    let ok = if undo { m.doc.undo() } else { m.doc.redo() };
+    if !ok {
+        say(m, if undo { "Nothing to undo" } else { "Nothing to redo" }, Level::Info);
+        return Effect::None;
+    }
+    if m.selected_index().is_none() {
+        m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+    }
+    clamp_sidebar(m);
+    changed(m, if undo { "Undone" } else { "Redone" })
+}
+
+fn toggle_numbers(m: &mut Model) -> Effect {
+    let old = m.doc.file().article.numbers;
+    let new = old.toggled();
+    let art = m.doc.article.clone();
+    m.doc.change(|f| {
+        f.article.numbers = new;
+        for a in &mut f.annotations {
+            if let Kind::Statistic { value, unit } = &a.kind {
+                // Re-parse only values that still say what the old convention read.
+                let b = a.bytes(&art);
+                if let Kind::Statistic { value: old_v, .. } = statistic_kind(&art, b.clone(), old)
+                    && old_v == *value
+                {
+                    let unit = unit.clone();
+                    if let Kind::Statistic { value: v, .. } = statistic_kind(&art, b, new) {
+                        a.kind = Kind::Statistic { value: v, unit };
+                    }
+                }
+            }
+        }
+    });
+    changed(m, &format!("Numbers read as {}", new.label()))
+}
+
+// ---------------------------------------------------------------- motions
+
+fn motion(m: &mut Model, a: Action) {
+    use Action::*;
+    let art = &m.doc.article;
+    let c = m.cursor;
+    let new = match a {
+        MoveLeft => motion::grapheme_left(art, c),
+        MoveRight => motion::grapheme_right(art, c),
+        MoveUp | MoveDown => return vertical(m, if a == MoveUp { -1 } else { 1 }),
+        WordForward => motion::word_forward(art, c),
+        WordBackward => motion::word_backward(art, c),
+        WordEnd => motion::word_end(art, c),
+        SentenceForward => motion::sentence_forward(art, c),
+        SentenceBackward => motion::sentence_backward(art, c),
+        ParagraphForward => motion::paragraph_forward(art, c),
+        ParagraphBackward => motion::paragraph_backward(art, c),
+        LineStart => art.line_content(art.line_of(c)).start,
+        LineEnd => motion::snap(art, art.line_content(art.line_of(c)).end),
+        GotoStart => 0,
+        GotoEnd => motion::last_position(art),
+        PageDown | PageUp => return page(m, a == PageDown),
+        ScrollDown | ScrollUp => return scroll(m, if a == ScrollDown { 1 } else { -1 }),
+        NextAnnotation | PrevAnnotation => return annotation_hop(m, a == NextAnnotation),
+        _ => return,
+    };
+    set_cursor(m, new);
+}
+
+/// Move the cursor and bring it into view.
+fn set_cursor(m: &mut Model, b: usize) {
+    m.cursor = motion::snap(&m.doc.article, b);
+    scroll_to_cursor(m);
+}
+
+/// Keep the cursor's row on screen, `SCROLL_OFF` rows from the edges.
+fn scroll_to_cursor(m: &mut Model) {
+    let (_, h) = m.article_size();
+    let off = SCROLL_OFF.min(h.saturating_sub(1) / 2);
+    let v = m.viewport();
+    let cur = v.row_at(m.cursor).start;
+    let top = v.row_at(m.top).start;
+    m.top = if cur < top {
+        v.offset_rows(cur, -(off as isize))
+    } else {
+        match v.distance(top, cur, h) {
+            Some(d) if d < off => v.offset_rows(cur, -(off as isize)),
+            Some(d) if d + off < h => top,
+            _ => v.offset_rows(cur, -((h - 1 - off) as isize)),
+        }
+    };
+}
+
+fn cursor_col(m: &Model) -> usize {
+    let row = m.viewport().row_at(m.cursor);
+    measure(&m.doc.article.text()[row.start..m.cursor])
+}
+
+fn vertical(m: &mut Model, dir: isize) {
+    let col = m.want_col.unwrap_or_else(|| cursor_col(m));
+    let v = m.viewport();
+    let row = v.row_at(m.cursor);
+    let next = if dir > 0 { v.next_row(row.start) } else { v.prev_row(row.start) };
+    if let Some(r) = next {
+        let s = &m.doc.article.text()[r.start..r.end];
+        let b = byte_at_column(s, col).map_or(r.start, |i| r.start + i);
+        set_cursor(m, b);
+    }
+    m.want_col = Some(col);
+}
+
+fn page(m: &mut Model, down: bool) {
+    let (_, h) = m.article_size();
+    let step = h.saturating_sub(2).max(1) as isize;
+    let v = m.viewport();
+    let rows_from_top = v.distance(m.top, m.cursor, h).unwrap_or(0) as isize;
+    let new_top = v.offset_rows(m.top, if down { step } else { -step });
+    if new_top == v.row_at(m.top).start {
+        let end = if down { motion::last_position(&m.doc.article) } else { 0 };
+        set_cursor(m, end);
+        return;
+    }
+    m.top = new_top;
+    let target = m.viewport().offset_rows(new_top, rows_from_top);
+    m.cursor = motion::snap(&m.doc.article, target);
+    scroll_to_cursor(m);
+}
+
+fn scroll(m: &mut Model, rows: isize) {
+    let (_, h) = m.article_size();
+    let v = m.viewport();
+    let new_top = v.offset_rows(m.top, rows);
+    let last_top = v.offset_rows(motion::last_position(&m.doc.article), -((h as isize) - 1));
+    m.top = if rows > 0 { new_top.min(last_top.max(m.top)) } else { new_top };
+    let top = m.top;
+    let v = m.viewport();
+    let bottom = v.offset_rows(top, h as isize - 1);
+    if m.cursor < top {
+        m.cursor = top;
+    } else if v.row_at(m.cursor).start > bottom {
+        m.cursor = motion::snap(&m.doc.article, bottom);
+    }
+}
+
+fn annotation_hop(m: &mut Model, forward: bool) {
+    let art = &m.doc.article;
+    let c = art.byte_to_char(m.cursor);
+    let list = m.doc.annotations();
+    let hit =
+        if forward { list.iter().find(|a| a.start > c) } else { list.iter().rev().find(|a| a.start < c) };
+    match hit {
+        Some(a) => {
+            let (b, id) = (a.bytes(art).start, a.id.clone());
+            m.selected = Some(id);
+            set_cursor(m, b);
+            clamp_sidebar(m);
+        }
+        None => say(
+            m,
+            if forward { "No annotation after the cursor" } else { "No annotation before the cursor" },
+            Level::Info,
+        ),
+    }
+}
+
+// ---------------------------------------------------------------- search
+
+fn search_key(m: &mut Model, ev: KeyEvent) -> Effect {
+    let Mode::Search { origin, .. } = m.mode.clone() else { return Effect::None };
+    match ev.code {
+        KeyCode::Esc => {
+            (m.cursor, m.top) = origin;
+            m.mode = Mode::Normal;
+        }
+        KeyCode::Enter => {
+            let Mode::Search { input, .. } = std::mem::replace(&mut m.mode, Mode::Normal) else {
+                unreachable!()
+            };
+            if input.text.is_empty() {
+                search_again(m, false);
+            } else {
+                (m.cursor, m.top) = origin;
+                m.last_search = Some(input.text);
+                search_from(m, origin.0, false, true);
+            }
+        }
+        _ => {
+            if let Some(input) = text_input(m) {
+                edit_text(input, &ev);
+            }
+            after_search_edit(m);
+        }
+    }
+    Effect::None
+}
+
+/// Incremental search: show the first match from where the search started.
+fn after_search_edit(m: &mut Model) {
+    let Mode::Search { input, origin } = m.mode.clone() else { return };
+    (m.cursor, m.top) = origin;
+    if input.text.is_empty() {
+        return;
+    }
+    if let Some(r) = m.search_from(&input.text, origin.0.saturating_sub(1), false) {
+        set_cursor(m, r.start);
+    }
+}
+
+fn search_again(m: &mut Model, backward: bool) {
+    match m.last_search.clone() {
+        Some(_) => search_from(m, m.cursor, backward, false),
+        None => say(m, "No previous search: press / to search", Level::Info),
+    }
+}
+
+/// Find the next match from `from` and select it.
+fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
+    let Some(q) = m.last_search.clone() else { return };
+    let from = if include_from { from.saturating_sub(1) } else { from };
+    match m.search_from(&q, from, backward) {
+        Some(r) => {
+            select_range(m, r);
+            m.matches = m.search_all(&q);
+            let nth = m.matches.iter().position(|x| Some(x.start) == m.anchor).map_or(0, |i| i + 1);
+            say(m, format!("/{q}  match {nth} of {}", m.matches.len()), Level::Info);
+        }
+        None => {
+            m.matches.clear();
+            say(m, format!("Not found: {q}"), Level::Error);
+        }
+    }
+}
+
+/// Make `r` the selection (anchor at its start, cursor on its last grapheme).
+fn select_range(m: &mut Model, r: Range<usize>) {
+    let art = &m.doc.article;
+    let last = if r.end > r.start { motion::snap(art, r.end - 1) } else { r.start };
+    m.anchor = Some(r.start);
+    set_cursor(m, last);
+}
+
+// ---------------------------------------------------------------- tagging
+
+fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let start = r.start + (s.len() - s.trim_start().len());
+    let end = r.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+fn open_tag_menu(m: &mut Model) -> Effect {
+    let target = match m.focus {
+        Focus::Article => match m.selection() {
+            Some(r) => {
+                let r = trimmed(m.doc.article.text(), r);
+                if r.is_empty() {
+                    say(m, "The selection is only white space", Level::Error);
+                    return Effect::None;
+                }
+                TagTarget::Selection(r)
+            }
+            None => {
+                say(m, "Select text first: v, then move (or / to search)", Level::Info);
+                return Effect::None;
+            }
+        },
+        Focus::Sidebar => match m.selected.clone().filter(|_| m.selected_index().is_some()) {
+            Some(id) => TagTarget::Annotation(id),
+            None => return Effect::None,
+        },
+    };
+    m.mode = Mode::Tag(target);
+    Effect::None
+}
+
+fn kind_for(m: &Model, a: Action, bytes: Range<usize>) -> Option<Kind> {
+    let entity = |t: &str| Some(Kind::Entity(t.to_owned()));
+    match a {
+        Action::TagPerson => entity("Person"),
+        Action::TagOrganization => entity("Organization"),
+        Action::TagPlace => entity("Place"),
+        Action::TagOther => entity("Other"),
+        Action::TagStatistic => Some(statistic_kind(&m.doc.article, bytes, m.doc.file().article.numbers)),
+        _ => None,
+    }
+}
+
+fn tag(m: &mut Model, target: TagTarget, a: Action) -> Effect {
+    m.mode = Mode::Normal;
+    if a == Action::TagQuote {
+        let st = match target {
+            TagTarget::Selection(r) => SpeakerTarget::NewQuote(r),
+            TagTarget::Annotation(id) => SpeakerTarget::Existing(id),
+        };
+        open_speaker_picker(m, st);
+        return Effect::None;
+    }
+    match target {
+        TagTarget::Selection(r) => {
+            let Some(kind) = kind_for(m, a, r.clone()) else { return Effect::None };
+            add_annotation(m, r, kind)
+        }
+        TagTarget::Annotation(id) => {
+            let Some(i) = m.doc.index_of(&id) else { return Effect::None };
+            let r = m.doc.annotations()[i].bytes(&m.doc.article);
+            let Some(kind) = kind_for(m, a, r) else { return Effect::None };
+            let stamp = m.stamp();
+            m.doc.change(|f| {
+                let ann = &mut f.annotations[i];
+                ann.kind = kind;
+                ann.touch(&stamp);
+            });
+            changed(m, "Re-tagged")
+        }
+    }
+}
+
+fn add_annotation(m: &mut Model, r: Range<usize>, kind: Kind) -> Effect {
+    let stamp = m.stamp();
+    let ann = Annotation::new(&m.doc.article, r, kind, &stamp);
+    let (id, label) = (ann.id.clone(), ann.kind.name());
+    let exact = shorten(&ann.exact, 40);
+    m.doc.change(|f| f.annotations.push(ann));
+    m.selected = Some(id);
+    m.anchor = None;
+    clamp_sidebar(m);
+    changed(m, &format!("Tagged {label}: {exact}"))
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    one_line.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
+}
+
+// ---------------------------------------------------------------- speaker
+
+fn open_speaker_picker(m: &mut Model, target: SpeakerTarget) {
+    let art = &m.doc.article;
+    let here = match &target {
+        SpeakerTarget::NewQuote(r) => art.byte_to_char(r.start),
+        SpeakerTarget::Existing(id) => m.doc.index_of(id).map_or(0, |i| m.doc.annotations()[i].start),
+    };
+    let mut found: Vec<&Annotation> = m.doc.annotations().iter().filter(|a| a.kind.can_speak()).collect();
+    found.sort_by_key(|a| a.start.abs_diff(here));
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    for a in found {
+        if !candidates.iter().any(|(_, t)| t == &a.exact) {
+            candidates.push((a.id.clone(), a.exact.clone()));
+        }
+    }
+    let highlight = (!candidates.is_empty()).then_some(0);
+    m.mode = Mode::Speaker(SpeakerPicker { target, candidates, highlight, input: TextInput::default() });
+}
+
+fn speaker_key(m: &mut Model, ev: KeyEvent) -> Effect {
+    let Mode::Speaker(mut p) = m.mode.clone() else { return Effect::None };
+    match ev.code {
+        KeyCode::Esc => {
+            m.mode = Mode::Normal;
+            return set_speaker(m, p.target, None);
+        }
+        KeyCode::Enter => {
+            m.mode = Mode::Normal;
+            let typed = p.input.text.trim().to_owned();
+            let speaker = match p.highlight {
+                Some(i) => Some(Speaker::Entity(p.candidates[i].0.clone())),
+                None if typed.is_empty() => None,
+                None => Some(
+                    p.candidates
+                        .iter()
+                        .find(|(_, t)| t.to_lowercase() == typed.to_lowercase())
+                        .map_or(Speaker::Text(typed), |(id, _)| Speaker::Entity(id.clone())),
+                ),
+            };
+            return set_speaker(m, p.target, speaker);
+        }
+        KeyCode::Down | KeyCode::Up if !p.candidates.is_empty() => {
+            let n = p.candidates.len();
+            p.highlight = Some(match (p.highlight, ev.code) {
+                (None, _) => 0,
+                (Some(i), KeyCode::Down) => (i + 1) % n,
+                (Some(i), _) => (i + n - 1) % n,
+            });
+        }
+        _ => {
+            if edit_text(&mut p.input, &ev) {
+                p.highlight = None;
+            }
+        }
+    }
+    m.mode = Mode::Speaker(p);
+    Effect::None
+}
+
+fn set_speaker(m: &mut Model, target: SpeakerTarget, speaker: Option<Speaker>) -> Effect {
+    match target {
+        SpeakerTarget::NewQuote(r) => add_annotation(m, r, Kind::Quote { speaker }),
+        SpeakerTarget::Existing(id) => {
+            let Some(i) = m.doc.index_of(&id) else { return Effect::None };
+            let stamp = m.stamp();
+            m.doc.change(|f| {
+                let a = &mut f.annotations[i];
+                a.kind = Kind::Quote { speaker };
+                a.touch(&stamp);
+            });
+            changed(m, "Speaker set")
+        }
+    }
+}
+
+// ---------------------------------------------------------------- sidebar
+
+/// Keep the selected item inside the visible part of the list.
+pub fn clamp_sidebar(m: &mut Model) {
+    let rows = m.sidebar_rows();
+    let n = m.doc.annotations().len();
+    let sel = m.selected_index().unwrap_or(0);
+    if sel < m.sidebar_top {
+        m.sidebar_top = sel;
+    } else if sel >= m.sidebar_top + rows {
+        m.sidebar_top = sel + 1 - rows;
+    }
+    m.sidebar_top = m.sidebar_top.min(n.saturating_sub(rows));
+}
+
+fn sidebar_move(m: &mut Model, a: Action) {
+    let n = m.doc.annotations().len();
+    if n == 0 {
+        return;
+    }
+    let cur = m.selected_index().unwrap_or(0);
+    let page = m.sidebar_rows().saturating_sub(1).max(1);
+    let i = match a {
+        Action::SidebarDown => (cur + 1).min(n - 1),
+        Action::SidebarUp => cur.saturating_sub(1),
+        Action::SidebarFirst => 0,
+        Action::SidebarLast => n - 1,
+        Action::PageDown => (cur + page).min(n - 1),
+        Action::PageUp => cur.saturating_sub(page),
+        _ => cur,
+    };
+    m.selected = Some(m.doc.annotations()[i].id.clone());
+    clamp_sidebar(m);
+    reveal_selected(m);
+}
+
+/// Move the article's cursor to the selected annotation, so it is in view.
+fn reveal_selected(m: &mut Model) {
+    if let Some(b) = m.selected_annotation().map(|a| a.bytes(&m.doc.article).start) {
+        set_cursor(m, b);
+    }
+}
+
+fn jump_to_selected(m: &mut Model) {
+    if let Some(a) = m.selected_annotation() {
+        let b = a.bytes(&m.doc.article).start;
+        m.focus = Focus::Article;
+        m.anchor = None;
+        set_cursor(m, b);
+    }
+}
+
+fn delete_selected(m: &mut Model) -> Effect {
+    let Some(i) = m.selected_index() else { return Effect::None };
+    let exact = shorten(&m.doc.annotations()[i].exact, 40);
+    m.doc.change(|f| {
+        f.annotations.remove(i);
+    });
+    let n = m.doc.annotations().len();
+    m.selected = (n > 0).then(|| m.doc.annotations()[i.min(n - 1)].id.clone());
+    clamp_sidebar(m);
+    changed(m, &format!("Deleted: {exact}  (u undoes)"))
+}
+
+fn edit_selected(m: &mut Model, a: Action) -> Effect {
+    let Some(ann) = m.selected_annotation().cloned() else {
+        say(m, "No annotation selected", Level::Info);
+        return Effect::None;
+    };
+    let (field, text) = match (a, &ann.kind) {
+        (Action::EditNote, _) => (PromptField::Note, ann.note.clone().unwrap_or_default()),
+        (Action::EditSource, _) => (PromptField::Source, ann.source.clone().unwrap_or_default()),
+        (Action::EditSpeaker, Kind::Quote { .. }) => {
+            open_speaker_picker(m, SpeakerTarget::Existing(ann.id));
+            return Effect::None;
+        }
+        (Action::EditSpeaker, _) => {
+            say(m, "Only quotes have a speaker (t q makes this a quote)", Level::Info);
+            return Effect::None;
+        }
+        (_, Kind::Statistic { value, .. }) => {
+            (PromptField::Value, value.map(format_value).unwrap_or_default())
+        }
+        (_, Kind::Entity(t)) => (PromptField::EntityType, t.clone()),
+        (_, Kind::Quote { .. }) => {
+            open_speaker_picker(m, SpeakerTarget::Existing(ann.id));
+            return Effect::None;
+        }
+    };
+    m.mode = Mode::Prompt { field, id: ann.id, input: TextInput::with(&text) };
+    Effect::None
+}
+
+/// A value as the user would type it back (no `.0` on whole numbers).
+pub fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+fn prompt_key(m: &mut Model, ev: KeyEvent) -> Effect {
+    let Mode::Prompt { field, id, mut input } = m.mode.clone() else { return Effect::None };
+    match ev.code {
+        KeyCode::Esc => {
+            m.mode = Mode::Normal;
+            Effect::None
+        }
+        KeyCode::Enter => {
+            m.mode = Mode::Normal;
+            commit_prompt(m, field, &id, input.text.trim())
+        }
+        _ => {
+            edit_text(&mut input, &ev);
+            m.mode = Mode::Prompt { field, id, input };
+            Effect::None
+        }
+    }
+}
+
+fn commit_prompt(m: &mut Model, field: PromptField, id: &str, text: &str) -> Effect {
+    let Some(i) = m.doc.index_of(id) else { return Effect::None };
+    let opt = (!text.is_empty()).then(|| text.to_owned());
+    let value = if field == PromptField::Value && !text.is_empty() {
+        match text.parse::<f64>().ok().or_else(|| parse_number(text, m.doc.file().article.numbers)) {
+            Some(v) => Some(v),
+            None => {
+                say(m, format!("Not a number: {text}"), Level::Error);
+                return Effect::None;
+            }
+        }
+    } else {
+        None
+    };
+    if field == PromptField::EntityType && opt.is_none() {
+        say(m, "An entity needs a type", Level::Error);
+        return Effect::None;
+    }
+    let stamp = m.stamp();
+    m.doc.change(|f| {
+        let a = &mut f.annotations[i];
+        match field {
+            PromptField::Note => a.note = opt,
+            PromptField::Source => a.source = opt,
+            PromptField::EntityType => a.kind = Kind::Entity(text.to_owned()),
+            PromptField::Value => {
+                if let Kind::Statistic { value: v, .. } = &mut a.kind {
+                    *v = value;
+                }
+            }
+            PromptField::Unit => {
+                if let Kind::Statistic { unit, .. } = &mut a.kind {
+                    *unit = opt;
+                }
+            }
+        }
+        a.touch(&stamp);
+    });
+    if field == PromptField::Value {
+        let unit = match &m.doc.annotations()[i].kind {
+            Kind::Statistic { unit, .. } => unit.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        m.mode = Mode::Prompt { field: PromptField::Unit, id: id.to_owned(), input: TextInput::with(&unit) };
+    }
+    changed(m, &format!("{} saved", field.label()))
+}
+
+fn move_edge(m: &mut Model, a: Action) -> Effect {
+    let Some(i) = m.selected_index() else { return Effect::None };
+    let art = m.doc.article.clone();
+    let r = m.doc.annotations()[i].bytes(&art);
+    let new = match a {
+        Action::GrowStart => motion::words_backward(&art, r.start).next().map(|w| w.start..r.end),
+        Action::ShrinkStart => motion::words_forward(&art, r.start)
+            .find(|w| w.start > r.start)
+            .filter(|w| w.start < r.end)
+            .map(|w| w.start..r.end),
+        Action::GrowEnd => motion::words_forward(&art, r.end).find(|w| w.end > r.end).map(|w| r.start..w.end),
+        Action::ShrinkEnd => motion::words_backward(&art, r.end)
+            .find(|w| w.end < r.end)
+            .filter(|w| w.end > r.start)
+            .map(|w| r.start..w.end),
+        _ => None,
+    };
+    let Some(new) = new else {
+        say(m, "The span cannot move further that way", Level::Info);
+        return Effect::None;
+    };
+    let stamp = m.stamp();
+    m.doc.change(|f| {
+        let ann = &mut f.annotations[i];
+        ann.set_span(&art, new);
+        ann.touch(&stamp);
+    });
+    reveal_selected(m);
+    changed(m, "Span changed")
+}
+
+// ---------------------------------------------------------------- text fields
+
+fn insert(input: &mut TextInput, s: &str) {
+    input.text.insert_str(input.caret, s);
+    input.caret += s.len();
+}
+
+/// Edit a text field with a key; true if the text changed.
+fn edit_text(input: &mut TextInput, ev: &KeyEvent) -> bool {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    let prev = |i: &TextInput| i.text[..i.caret].char_indices().last().map_or(0, |(p, _)| p);
+    let next = |i: &TextInput| i.text[i.caret..].chars().next().map_or(i.caret, |c| i.caret + c.len_utf8());
+    match ev.code {
+        KeyCode::Char('u') if ctrl => {
+            input.text.replace_range(..input.caret, "");
+            input.caret = 0;
+            true
+        }
+        KeyCode::Char('a') if ctrl => {
+            input.caret = 0;
+            false
+        }
+        KeyCode::Char('e') if ctrl => {
+            input.caret = input.text.len();
+            false
+        }
+        KeyCode::Char(c) if !ctrl => {
+            insert(input, c.encode_utf8(&mut [0; 4]));
+            true
+        }
+        KeyCode::Backspace if input.caret > 0 => {
+            let p = prev(input);
+            input.text.replace_range(p..input.caret, "");
+            input.caret = p;
+            true
+        }
+        KeyCode::Delete if input.caret < input.text.len() => {
+            let n = next(input);
+            input.text.replace_range(input.caret..n, "");
+            true
+        }
+        KeyCode::Left => {
+            input.caret = prev(input);
+            false
+        }
+        KeyCode::Right => {
+            input.caret = next(input);
+            false
+        }
+        KeyCode::Home => {
+            input.caret = 0;
+            false
+        }
+        KeyCode::End => {
+            input.caret = input.text.len();
+            false
+        }
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------- help
+
+fn help_key(m: &mut Model, ev: KeyEvent, scroll: usize) {
+    let close = matches!(ev.code, KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::F(1));
+    m.mode = if close {
+        Mode::Normal
+    } else {
+        let s = match ev.code {
+            KeyCode::Char('j') | KeyCode::Down => scroll + 1,
+            KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
+            KeyCode::PageUp => scroll.saturating_sub(10),
+            KeyCode::Char('g') | KeyCode::Home => 0,
+            _ => scroll,
+        };
+        Mode::Help { scroll: s }
+    };
+}
+
+// ---------------------------------------------------------------- mouse
+
+fn mouse(m: &mut Model, ev: MouseEvent) -> Effect {
+    if !matches!(m.mode, Mode::Normal) {
+        return Effect::None;
+    }
+    let panes = m.panes();
+    let inside = |r: Option<ratatui::layout::Rect>| {
+        r.filter(|r| {
+            ev.column >= r.x && ev.column < r.x + r.width && ev.row >= r.y && ev.row < r.y + r.height
+        })
+    };
+    if let Some(side) = inside(panes.sidebar) {
+        match ev.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let row = usize::from(ev.row.saturating_sub(side.y + 1));
+                let i = m.sidebar_top + row;
+                if ev.row > side.y && i < m.doc.annotations().len() {
+                    m.selected = Some(m.doc.annotations()[i].id.clone());
+                    m.focus = Focus::Sidebar;
+                    clamp_sidebar(m);
+                    reveal_selected(m);
+                }
+            }
+            MouseEventKind::ScrollDown => sidebar_move(m, Action::SidebarDown),
+            MouseEventKind::ScrollUp => sidebar_move(m, Action::SidebarUp),
+            _ => {}
+        }
+        return Effect::None;
+    }
+    let Some(area) = panes.article else { return Effect::None };
+    match ev.kind {
+        MouseEventKind::ScrollDown => scroll(m, WHEEL_ROWS),
+        MouseEventKind::ScrollUp => scroll(m, -WHEEL_ROWS),
+        MouseEventKind::Down(MouseButton::Left) | MouseEventKind::Drag(MouseButton::Left) => {
+            let rows = m.visible_rows();
+            let y = usize::from(ev.row.saturating_sub(area.y)).min(rows.len().saturating_sub(1));
+            let Some(r) = rows.get(y) else { return Effect::None };
+            let col = usize::from(ev.column.saturating_sub(area.x));
+            let s = &m.doc.article.text()[r.start..r.end];
+            let b = motion::snap(&m.doc.article, byte_at_column(s, col).map_or(r.start, |i| r.start + i));
+            m.focus = Focus::Article;
+            if matches!(ev.kind, MouseEventKind::Down(_)) {
+                m.drag_origin = Some(b);
+                m.anchor = None;
+            } else if let Some(o) = m.drag_origin {
+                m.anchor = Some(o);
+            }
+            m.cursor = b;
+            scroll_to_cursor(m);
+        }
+        MouseEventKind::Up(MouseButton::Left) => m.drag_origin = None,
+        _ => {}
+    }
+    Effect::None
+}
