@@ -111,12 +111,23 @@ pub struct Stamp {
     pub now: String,
 }
 
+/// The user's login name: `$USER`, `$LOGNAME`, else the home folder's name.
+fn login_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            directories::BaseDirs::new()
+                .and_then(|d| d.home_dir().file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
 impl Stamp {
     /// `author` (or `$USER`) and the time now, RFC 3339 in UTC to the second.
     pub fn now(author: Option<&str>) -> Stamp {
-        let author = author.map(str::to_owned).unwrap_or_else(|| {
-            std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into())
-        });
+        let author = author.map(str::to_owned).unwrap_or_else(login_name);
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         Stamp { author, now }
     }

@@ -63,19 +63,36 @@ pub struct Row {
     pub end: usize,
 }
 
+/// Characters a row must not start with (closing punctuation, small kana).
+const NO_BREAK_BEFORE: &str =
+    "、。，．：；？！）］｝〉》」』】〕〗’”・ー々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ";
+/// Characters a row must not end with (opening brackets).
+const NO_BREAK_AFTER: &str = "（［｛〈《「『【〔〖‘“";
+
+fn first_char_in(g: &str, set: &str) -> bool {
+    g.chars().next().is_some_and(|c| set.contains(c))
+}
+
 /// Word-wrap one line's content (`content` starts at byte `base` of the text)
 /// into rows of at most `width` columns. An empty line is one empty row.
-/// Breaks after white space when it can; a word longer than the row is cut
-/// at a grapheme boundary. White space at a break hangs past the edge.
+/// Breaks after white space, and between wide (CJK) characters except before
+/// closing punctuation or after opening brackets; a word longer than the row
+/// is cut at a grapheme boundary. White space at a break hangs past the edge.
 pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
     let width = width.max(1);
     let mut rows = Vec::new();
     let mut row_start = 0;
     let mut col = 0;
-    let mut last_break: Option<usize> = None; // byte after the last space
+    let mut last_break: Option<usize> = None; // a byte where the row may end
+    let mut prev_wide = false;
+    let mut prev_opening = false;
     for (i, g) in content.grapheme_indices(true) {
         let w = display_cell(g, col).width;
         let is_space = g.chars().all(char::is_whitespace);
+        let wide = w >= 2;
+        if i > row_start && (wide || prev_wide) && !prev_opening && !first_char_in(g, NO_BREAK_BEFORE) {
+            last_break = Some(i);
+        }
         if col + w > width && !is_space && col > 0 {
             let cut = match last_break {
                 Some(b) if b > row_start => b,
@@ -91,6 +108,8 @@ pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
         if is_space {
             last_break = Some(i + g.len());
         }
+        prev_wide = wide;
+        prev_opening = first_char_in(g, NO_BREAK_AFTER);
     }
     rows.push(Row { start: base + row_start, end: base + content.len() });
     rows
@@ -155,6 +174,20 @@ mod tests {
         let s = "香港特首梁振英";
         let rows = wrap_line(s, 0, 5);
         assert_eq!(texts(s, &rows), ["香港", "特首", "梁振", "英"]);
+    }
+
+    #[test]
+    fn japanese_breaks_between_characters_but_not_before_closing_punctuation() {
+        let s = "【6月18日 AFP】ナイジェリア北東部ボルノ州で16日夜、攻撃が起きた。その他";
+        let rows = wrap_line(s, 0, 20);
+        let t = texts(s, &rows);
+        assert!(t[0].starts_with("【6月18日 AFP】ナイ"), "{t:?}");
+        for r in &t {
+            assert!(measure(r) <= 20, "{t:?}");
+            assert!(!r.starts_with(['。', '、', '」']), "{t:?}");
+            assert!(!r.ends_with('【'), "{t:?}");
+        }
+        assert_eq!(t.concat(), s);
     }
 
     #[test]

@@ -75,11 +75,11 @@ macro_rules! actions {
 actions! {
     Help => "help", "show this help";
     Quit => "quit", "save and quit";
-    Save => "save", "save now (changes are also saved automatically)";
+    Save => "save", "save now (changes save automatically)";
     Undo => "undo", "undo the last change to the annotations";
     Redo => "redo", "redo";
     FocusNext => "focus_next", "switch between the article and the sidebar";
-    ToggleNumbers => "toggle_numbers", "switch the number convention (1,234.5 / 1.234,5)";
+    ToggleNumbers => "toggle_numbers", "number convention: 1,234.5 or 1.234,5";
     MoveLeft => "move_left", "cursor left";
     MoveRight => "move_right", "cursor right";
     MoveUp => "move_up", "cursor up a row";

@@ -42,7 +42,7 @@ fn install_panic_hook() {
 }
 
 /// Run the effect an update asked for.
-fn run_effect(m: &mut Model, effect: Effect) {
+pub fn run_effect(m: &mut Model, effect: Effect) {
     match effect {
         Effect::None => {}
         Effect::Save => save(m),

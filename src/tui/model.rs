@@ -237,7 +237,7 @@ impl Model {
                 Focus::Sidebar => Panes { article: None, sidebar: Some(full), banner, status },
             };
         }
-        let side_w = (w / 3).clamp(26, 56);
+        let side_w = (w * 2 / 5).clamp(28, 60);
         let art = Rect::new(0, 0, w - side_w, body_h);
         let side = Rect::new(w - side_w, 0, side_w, body_h);
         Panes { article: Some(margins(art)), sidebar: Some(side), banner, status }

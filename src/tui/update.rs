@@ -136,6 +136,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         ToggleNumbers => toggle_numbers(m),
         Cancel => {
             m.anchor = None;
+            m.matches.clear();
             Effect::None
         }
         Select => {
@@ -395,7 +396,11 @@ fn after_search_edit(m: &mut Model) {
 
 fn search_again(m: &mut Model, backward: bool) {
     match m.last_search.clone() {
-        Some(_) => search_from(m, m.cursor, backward, false),
+        Some(_) => {
+            // Backward starts before the current match, forward after it.
+            let from = if backward { m.anchor.map_or(m.cursor, |a| a.min(m.cursor)) } else { m.cursor };
+            search_from(m, from, backward, false)
+        }
         None => say(m, "No previous search: press / to search", Level::Info),
     }
 }

@@ -85,7 +85,7 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
         .map(|(i, a)| {
             let (letter, role) = badge(&a.kind);
             let meta = meta(a, all);
-            let meta_w = meta.width().min(width / 2);
+            let meta_w = meta.width().min(width * 9 / 20);
             let text_w = width.saturating_sub(3 + 1 + meta_w + 1);
             let quoted = fit(&a.exact, text_w);
             let pad = width.saturating_sub(3 + quoted.width() + 1 + meta_w);

@@ -45,6 +45,7 @@ fn hints(m: &Model) -> String {
             (k(side, Action::Help), "help"),
         ],
         (Mode::Tag(_), _) => vec![("Esc".into(), "cancel")],
+        (Mode::Help { .. }, _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
         _ => vec![("Enter".into(), "ok"), ("Esc".into(), "cancel")],
     };
     pairs.iter().map(|(k, d)| format!("{k} {d}")).collect::<Vec<_>>().join("  ")

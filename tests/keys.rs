@@ -1,0 +1,330 @@
+//! Key-sequence tests: keys in, model and saved RON out.
+
+mod common;
+
+use common::{Harness, SAMPLE};
+use marginote::core::annotation::{Kind, Speaker, Status};
+use marginote::tui::model::{Focus, Mode};
+use marginote::tui::update::Input;
+use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+fn sample() -> Harness {
+    Harness::open(SAMPLE, (100, 30))
+}
+
+#[test]
+fn search_selects_and_tag_person_saves_the_contract_shape() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>");
+    assert_eq!(h.m.selection().map(|r| &SAMPLE[r]), Some("Mark Zuckerberg"));
+    h.keys("tp");
+    let file = h.saved();
+    assert_eq!(file.version, 1);
+    assert_eq!(file.article.file, "sample.txt");
+    assert_eq!(file.article.chars, SAMPLE.chars().count());
+    assert_eq!(format!("{:?}", file.article.numbers), "DotThousands");
+    let a = &file.annotations[0];
+    assert_eq!((a.kind.clone(), a.start, a.end), (Kind::Entity("Person".into()), 382, 397));
+    assert_eq!(a.exact, "Mark Zuckerberg");
+    assert!(a.prefix.ends_with("Anak\u{a0}\n\n"), "{:?}", a.prefix);
+    assert_eq!(a.suffix, ", (Foto: AP/The Sun)\n\nWow siap.c");
+    assert_eq!((a.author.as_str(), a.status.clone()), ("tester", Status::Unreviewed));
+    assert!(h.m.anchor.is_none(), "tagging ends the selection");
+    let ron = h.ron();
+    for field in ["kind: Entity(\"Person\")", "start: 382", "end: 397", "note: None", "status: Unreviewed"] {
+        assert!(ron.contains(field), "{field} missing in\n{ron}");
+    }
+}
+
+#[test]
+fn quote_speaker_picker_takes_the_nearest_tagged_entity() {
+    let mut h = sample();
+    h.keys("/NSPCC<Enter>to/Mark Zuckerberg<Enter>tp");
+    h.keys("/dalam penyangkalan<Enter>tq");
+    let Mode::Speaker(p) = &h.m.mode else { panic!("speaker picker expected, got {:?}", h.m.mode) };
+    let names: Vec<&str> = p.candidates.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(names, ["NSPCC", "Mark Zuckerberg"], "nearest first");
+    h.keys("<Enter>");
+    let file = h.saved();
+    let nspcc = file.annotations.iter().find(|a| a.exact == "NSPCC").unwrap();
+    let quote = file.annotations.iter().find(|a| a.exact == "dalam penyangkalan").unwrap();
+    assert_eq!(quote.kind, Kind::Quote { speaker: Some(Speaker::Entity(nspcc.id.clone())) });
+}
+
+#[test]
+fn quote_speaker_can_be_free_text_or_none() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp/dalam penyangkalan<Enter>tqSeorang juru bicara Meta<Enter>");
+    let q = h.saved().annotations.into_iter().find(|a| a.exact == "dalam penyangkalan").unwrap();
+    assert_eq!(q.kind, Kind::Quote { speaker: Some(Speaker::Text("Seorang juru bicara Meta".into())) });
+    h.keys("/Penyimpangan Internet<Enter>tq<Esc>");
+    let q = h.saved().annotations.into_iter().find(|a| a.exact == "Penyimpangan Internet").unwrap();
+    assert_eq!(q.kind, Kind::Quote { speaker: None });
+}
+
+#[test]
+fn typed_name_of_a_tagged_entity_links_to_it() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp/dalam penyangkalan<Enter>tqmark zuckerberg<Enter>");
+    let file = h.saved();
+    let mark = file.annotations.iter().find(|a| a.exact == "Mark Zuckerberg").unwrap();
+    let q = file.annotations.iter().find(|a| a.exact == "dalam penyangkalan").unwrap();
+    assert_eq!(q.kind, Kind::Quote { speaker: Some(Speaker::Entity(mark.id.clone())) });
+}
+
+#[test]
+fn statistic_reads_the_article_convention_and_the_counted_thing() {
+    let mut h = sample();
+    h.keys("/8.000<Enter>ts");
+    let a = &h.saved().annotations[0];
+    assert_eq!(a.kind, Kind::Statistic { value: Some(8000.0), unit: Some("Kejahatan".into()) });
+    // The user overrides the convention: 8.000 becomes eight, and that is saved.
+    h.keys("#");
+    let file = h.saved();
+    assert_eq!(format!("{:?}", file.article.numbers), "CommaThousands");
+    assert_eq!(
+        file.annotations[0].kind,
+        Kind::Statistic { value: Some(8.0), unit: Some("Kejahatan".into()) }
+    );
+}
+
+#[test]
+fn english_article_reads_3_500_as_three_and_a_half() {
+    let text = "The rate rose to 3.500 percent while 1,234,567 people voted.\n";
+    let mut h = Harness::open(text, (100, 30));
+    h.keys("/3.500 percent<Enter>ts/1,234,567<Enter>ts");
+    let file = h.saved();
+    assert_eq!(file.annotations[0].kind, Kind::Statistic { value: Some(3.5), unit: Some("%".into()) });
+    assert_eq!(
+        file.annotations[1].kind,
+        Kind::Statistic { value: Some(1234567.0), unit: Some("people".into()) }
+    );
+}
+
+#[test]
+fn sidebar_edits_note_source_retag_value_and_delete() {
+    let mut h = sample();
+    h.keys("/Meta<Enter>tm/8.000<Enter>ts<Tab>");
+    assert_eq!(h.m.focus, Focus::Sidebar);
+    // The list is in document order: 8.000 comes first.
+    h.keys("g");
+    assert_eq!(h.m.selected_annotation().unwrap().exact, "8.000");
+    h.keys("e<C-u>8001<Enter><C-u>cases<Enter>");
+    assert_eq!(
+        h.saved().annotations[0].kind,
+        Kind::Statistic { value: Some(8001.0), unit: Some("cases".into()) }
+    );
+    h.keys("aneeds a second source<Enter>SThe Sun, 17/1/2022<Enter>");
+    let a = &h.saved().annotations[0];
+    assert_eq!(a.note.as_deref(), Some("needs a second source"));
+    assert_eq!(a.source.as_deref(), Some("The Sun, 17/1/2022"));
+    h.keys("jto");
+    let meta = h.saved().annotations.into_iter().find(|a| a.exact == "Meta").unwrap();
+    assert_eq!(meta.kind, Kind::Entity("Organization".into()));
+    h.keys("e<C-u>Company<Enter>");
+    let meta = h.saved().annotations.into_iter().find(|a| a.exact == "Meta").unwrap();
+    assert_eq!(meta.kind, Kind::Entity("Company".into()), "any type name is kept verbatim");
+    h.keys("d");
+    assert_eq!(h.saved().annotations.len(), 1);
+    assert_eq!(h.m.selected_annotation().unwrap().exact, "8.000", "selection moves to a neighbour");
+}
+
+#[test]
+fn span_edges_move_by_words() {
+    let mut h = sample();
+    h.keys("/Zuckerberg<Enter>tp<Tab>");
+    h.keys("<lt>");
+    assert_eq!(h.saved().annotations[0].exact, "Mark Zuckerberg");
+    h.keys(">");
+    assert_eq!(h.saved().annotations[0].exact, "Mark Zuckerberg, (Foto");
+    h.keys(".,");
+    assert_eq!(h.saved().annotations[0].exact, "Zuckerberg");
+    let a = &h.saved().annotations[0];
+    assert_eq!((a.start, a.end), (387, 397));
+}
+
+#[test]
+fn undo_everything_gives_back_the_original_file_byte_for_byte() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp/8.000<Enter>ts");
+    let original = h.ron();
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen(dir, article, (100, 30));
+    h.keys("/NSPCC<Enter>to/dalam penyangkalan<Enter>tq<Enter>");
+    h.keys("<Tab>gaa note<Enter>jto><Down>d#");
+    assert_ne!(h.ron(), original);
+    for _ in 0..7 {
+        h.keys("u");
+    }
+    assert_eq!(h.ron(), original);
+    h.keys("u");
+    assert_eq!(h.m.message.as_ref().map(|(s, _)| s.as_str()), Some("Nothing to undo"));
+    h.keys("<C-r><C-r>");
+    let redone = h.saved();
+    assert_eq!(redone.annotations.len(), 4, "redo brings back NSPCC and the quote");
+}
+
+#[test]
+fn motions_move_by_words_sentences_and_paragraphs() {
+    let mut h = sample();
+    h.keys("w");
+    assert_eq!(h.at_cursor(8), "Internet");
+    h.keys("e");
+    assert_eq!(h.at_cursor(2), "t,");
+    h.keys("b");
+    assert_eq!(h.at_cursor(8), "Internet");
+    h.keys("}");
+    assert_eq!(h.at_cursor(10), "Para ahli ");
+    h.keys(")");
+    assert_eq!(h.at_cursor(9), "Sementara");
+    h.keys("(");
+    assert_eq!(h.at_cursor(10), "Para ahli ");
+    h.keys("{");
+    assert_eq!(h.m.cursor, 0);
+    h.keys("G");
+    assert!(h.m.cursor > SAMPLE.len() - 5);
+    h.keys("g");
+    assert_eq!(h.m.cursor, 0);
+    h.keys("$");
+    assert_eq!(h.at_cursor(1), "\u{a0}");
+    h.keys("0jjj");
+    assert_eq!(h.at_cursor(10), "Para ahli ");
+}
+
+#[test]
+fn visual_selection_extends_with_motions_and_esc_cancels() {
+    let mut h = sample();
+    h.keys("vw");
+    assert_eq!(h.m.selection().map(|r| &SAMPLE[r]), Some("Penyimpangan I"));
+    h.keys("e");
+    assert_eq!(h.m.selection().map(|r| &SAMPLE[r]), Some("Penyimpangan Internet"));
+    h.keys("<Esc>");
+    assert_eq!(h.m.selection(), None);
+    h.keys("gvetm");
+    let a = &h.saved().annotations[0];
+    assert_eq!(a.exact, "Penyimpangan");
+    assert_eq!(a.kind, Kind::Entity("Other".into()));
+}
+
+#[test]
+fn next_and_previous_annotation_and_search_matches() {
+    let mut h = sample();
+    h.keys("/Facebook<Enter>");
+    let first = h.m.anchor.unwrap();
+    h.keys("n");
+    assert!(h.m.anchor.unwrap() > first);
+    h.keys("N");
+    assert_eq!(h.m.anchor, Some(first));
+    assert_eq!(h.m.matches.len(), SAMPLE.matches("Facebook").count());
+    h.keys("to<Esc>g/Meta<Enter>tog]");
+    assert_eq!(h.at_cursor(8), "Facebook");
+    h.keys("]");
+    assert_eq!(h.at_cursor(4), "Meta");
+    h.keys("[");
+    assert_eq!(h.at_cursor(8), "Facebook");
+}
+
+#[test]
+fn search_ignores_normalisation_and_is_smart_case() {
+    let text = "Presiden Jose\u{301} Ramos-Horta bertemu JOSÉ lagi.\n";
+    let mut h = Harness::open(text, (80, 24));
+    h.keys("/José<Enter>");
+    assert_eq!(h.m.selection().map(|r| &text[r]), Some("Jose\u{301}"));
+    h.keys("<Esc>g/josé<Enter>n");
+    assert_eq!(h.m.selection().map(|r| &text[r]), Some("JOSÉ"), "lower-case query ignores case");
+    h.keys("<Esc>g/Nobody<Enter>");
+    assert_eq!(h.m.selection(), None);
+    assert!(h.m.message.as_ref().unwrap().0.contains("Not found"));
+}
+
+#[test]
+fn escape_in_search_returns_to_where_it_started() {
+    let mut h = sample();
+    h.keys("}/Clegg");
+    assert_eq!(h.at_cursor(5), "Clegg", "incremental search moves as you type");
+    h.keys("<Esc>");
+    assert_eq!(h.at_cursor(10), "Para ahli ");
+}
+
+#[test]
+fn mouse_click_places_the_cursor_and_drag_selects() {
+    let mut h = sample();
+    let area = h.m.panes().article.unwrap();
+    let click = |kind, column, row| MouseEvent { kind, column, row, modifiers: KeyModifiers::NONE };
+    // Row 0 is "Penyimpangan Internet, …": drag over "Penyimpangan".
+    h.input(Input::Mouse(click(MouseEventKind::Down(MouseButton::Left), area.x, area.y)));
+    h.input(Input::Mouse(click(MouseEventKind::Drag(MouseButton::Left), area.x + 11, area.y)));
+    h.input(Input::Mouse(click(MouseEventKind::Up(MouseButton::Left), area.x + 11, area.y)));
+    assert_eq!(h.m.selection().map(|r| &SAMPLE[r]), Some("Penyimpangan"));
+    h.keys("tl");
+    assert_eq!(h.saved().annotations[0].kind, Kind::Entity("Place".into()));
+    // A click in the sidebar selects the annotation there.
+    h.keys("/Meta<Enter>to");
+    let side = h.m.panes().sidebar.unwrap();
+    h.input(Input::Mouse(click(MouseEventKind::Down(MouseButton::Left), side.x + 3, side.y + 1)));
+    assert_eq!(h.m.focus, Focus::Sidebar);
+    assert_eq!(h.m.selected_annotation().unwrap().exact, "Penyimpangan");
+    // The wheel scrolls the article.
+    h.input(Input::Mouse(click(MouseEventKind::ScrollDown, area.x, area.y)));
+    assert!(h.m.top > 0);
+}
+
+#[test]
+fn unreadable_annotation_file_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("sample.txt");
+    std::fs::write(&article, SAMPLE).unwrap();
+    let bad = "(\n    version: 1,\n    article: oops,\n)";
+    let ron = marginote::core::store::annotations_path(&article);
+    std::fs::write(&ron, bad).unwrap();
+    let mut h = Harness::reopen(dir, article, (100, 30));
+    let banner = h.m.banner().unwrap();
+    assert!(banner.contains("READ-ONLY") && banner.contains("sample.txt.annotations.ron:3:14"), "{banner}");
+    h.keys("/Meta<Enter>to");
+    assert_eq!(h.m.doc.annotations().len(), 1, "the annotation lives in memory");
+    h.keys("q");
+    assert_eq!(std::fs::read_to_string(&ron).unwrap(), bad);
+}
+
+#[test]
+fn quit_saves_and_q_with_a_selection_only_cancels_it() {
+    let mut h = sample();
+    h.keys("v");
+    h.keys("q");
+    assert!(!h.m.quit);
+    assert!(h.m.anchor.is_none());
+    h.keys("q");
+    assert!(h.m.quit);
+    let mut h = sample();
+    h.keys("<C-c>");
+    assert!(h.m.quit);
+}
+
+#[test]
+fn tiny_and_odd_terminal_sizes_never_panic() {
+    let mut h = sample();
+    h.keys("/Meta<Enter>to");
+    for (w, hgt) in [(1, 1), (2, 1), (0, 0), (10, 3), (59, 10), (61, 5), (300, 100), (80, 24)] {
+        h.input(Input::Resize(w, hgt));
+        h.keys("jjjGg}<PageDown><PageUp><Tab>jk<Tab>");
+        let backend = ratatui::backend::TestBackend::new(w, hgt);
+        let mut term = ratatui::Terminal::new(backend).unwrap();
+        let theme = marginote::tui::theme::Theme::builtin("dark").unwrap();
+        term.draw(|f| marginote::tui::render::draw(f, &h.m, &theme)).unwrap();
+    }
+}
+
+#[test]
+fn paging_reaches_the_end_and_comes_back() {
+    let mut h = Harness::open(&common::corpus("news/en-cnn-thanksgiving-storm.txt"), (80, 24));
+    for _ in 0..50 {
+        h.keys("<PageDown>");
+    }
+    let end = h.m.cursor;
+    assert!(end > h.m.doc.article.len() - 200, "cursor near the end: {end}");
+    for _ in 0..50 {
+        h.keys("<PageUp>");
+    }
+    assert_eq!(h.m.top, 0);
+    assert_eq!(h.m.cursor, 0);
+}

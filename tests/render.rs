@@ -1,0 +1,215 @@
+//! Screen tests: `TestBackend` snapshots of the sample (insta) and cell
+//! assertions for styles, tabs, control pictures and wide characters.
+
+mod common;
+
+use common::{Harness, SAMPLE};
+use marginote::tui::render::{article::article_frame, draw};
+use marginote::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+fn screen(h: &Harness, theme: &str) -> Buffer {
+    let (w, hgt) = h.m.size;
+    let mut term = Terminal::new(TestBackend::new(w, hgt)).unwrap();
+    let theme = Theme::builtin(theme).unwrap();
+    term.draw(|f| draw(f, &h.m, &theme)).unwrap();
+    term.backend().buffer().clone()
+}
+
+fn text_of(buf: &Buffer) -> String {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                row.push_str(sym);
+            }
+            row.trim_end().to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Screen position of the first occurrence of `needle` on screen.
+fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+    for y in 0..buf.area.height {
+        let mut row = String::new();
+        let mut xs = Vec::new();
+        for x in 0..buf.area.width {
+            xs.push((row.len(), x));
+            row.push_str(buf[(x, y)].symbol());
+        }
+        if let Some(i) = row.find(needle) {
+            let x = xs.iter().rev().find(|(b, _)| *b <= i).unwrap().1;
+            return (x, y);
+        }
+    }
+    panic!("{needle:?} not on screen:\n{}", text_of(buf));
+}
+
+/// The sample with a quote holding a person, an organisation, two
+/// statistics and a note; search highlights cleared.
+fn annotated_sample(size: (u16, u16)) -> Harness {
+    let mut h = Harness::open(SAMPLE, size);
+    h.keys("/bos Facebook Mark Zuckerberg dan eksekutif<Enter>tq<Esc>");
+    h.keys("/Mark Zuckerberg dan<Enter>bhhtp");
+    h.keys("g/Facebook<Enter>tog/60<Enter>tsg/8.000<Enter>ts<Esc>");
+    h.keys("<Tab>ga<C-u>cek angka<Enter>G<Up>s<Enter><Tab>");
+    h
+}
+
+/// Screen position of the article's byte `b` (which must be on screen).
+fn screen_pos(h: &Harness, b: usize) -> (u16, u16) {
+    let area = h.m.panes().article.unwrap();
+    let rows = h.m.visible_rows();
+    let y = rows.iter().rposition(|r| r.start <= b).expect("on screen");
+    let col = marginote::core::wrap::measure(&h.m.doc.article.text()[rows[y].start..b]);
+    (area.x + col as u16, area.y + y as u16)
+}
+
+#[test]
+fn sample_at_80x24() {
+    let h = annotated_sample((80, 24));
+    insta::assert_snapshot!(text_of(&screen(&h, "dark")));
+}
+
+#[test]
+fn sample_at_120x40_with_sidebar_focused() {
+    let mut h = annotated_sample((120, 40));
+    h.keys("<Tab>j");
+    insta::assert_snapshot!(text_of(&screen(&h, "dark")));
+}
+
+#[test]
+fn narrow_terminal_shows_one_pane_at_a_time() {
+    let mut h = annotated_sample((50, 16));
+    insta::assert_snapshot!("narrow_article", text_of(&screen(&h, "dark")));
+    h.keys("<Tab>");
+    insta::assert_snapshot!("narrow_sidebar", text_of(&screen(&h, "dark")));
+}
+
+#[test]
+fn tag_menu_speaker_picker_and_help() {
+    let mut h = annotated_sample((80, 24));
+    h.keys("g/Nick Clegg<Enter>t");
+    insta::assert_snapshot!("tag_menu", text_of(&screen(&h, "dark")));
+    h.keys("p/menuntut mereka<Enter>tq");
+    insta::assert_snapshot!("speaker_picker", text_of(&screen(&h, "dark")));
+    h.keys("<Esc>?");
+    insta::assert_snapshot!("help", text_of(&screen(&h, "dark")));
+    let theme = Theme::builtin("dark").unwrap();
+    let help: Vec<String> =
+        marginote::tui::render::popup::help_lines(&h.m, &theme).iter().map(ToString::to_string).collect();
+    assert!(help.iter().any(|l| l.contains("/") && l.contains("search forward")), "{help:#?}");
+    assert!(help.iter().any(|l| l.contains("C-r") && l.contains("redo")), "{help:#?}");
+}
+
+#[test]
+fn kinds_are_styled_by_more_than_colour() {
+    let mut h = annotated_sample((120, 40));
+    h.keys("<Tab>");
+    for theme in Theme::builtin_names() {
+        let buf = screen(&h, theme);
+        let quote = SAMPLE.find("bos Facebook Mark Zuckerberg").unwrap();
+        // The person inside the quote: underlined (entity) and italic (quote) at once.
+        let cell = &buf[screen_pos(&h, quote + "bos Facebook ".len())];
+        assert!(cell.modifier.contains(Modifier::UNDERLINED | Modifier::ITALIC), "{theme}: {cell:?}");
+        let quote_only = &buf[screen_pos(&h, quote)];
+        assert!(quote_only.modifier.contains(Modifier::ITALIC), "{theme}: quote is italic");
+        assert!(!quote_only.modifier.contains(Modifier::UNDERLINED), "{theme}: outside the entity");
+        let (x, y) = screen_pos(&h, SAMPLE.find("60 kelompok").unwrap());
+        assert!(buf[(x, y)].modifier.contains(Modifier::BOLD), "{theme}: statistic is bold");
+        assert!(!buf[(x + 3, y)].modifier.contains(Modifier::BOLD), "{theme}: the counted noun is not");
+    }
+}
+
+#[test]
+fn mono_theme_uses_no_colour_at_all() {
+    let h = annotated_sample((100, 30));
+    let buf = screen(&h, "mono");
+    for cell in buf.content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+    // The selected sidebar item and the selected annotation's span stand out by reverse video.
+    let (x, y) = find(&buf, " Q ");
+    assert!(
+        buf[(x + 4, y)].modifier.contains(Modifier::REVERSED)
+            || buf[(x, y)].modifier.contains(Modifier::BOLD)
+    );
+}
+
+#[test]
+fn selected_annotation_is_emphasised_in_the_article() {
+    let mut h = annotated_sample((100, 30));
+    h.keys("<Tab>g");
+    let sel = h.m.selected_annotation().unwrap().exact.clone();
+    let buf = screen(&h, "dark");
+    let (x, y) = find(&buf, &sel);
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED), "{:?}", buf[(x, y)]);
+    h.keys("j");
+    let buf = screen(&h, "dark");
+    let (x, y) = find(&buf, &sel);
+    assert!(!buf[(x, y)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn tabs_expand_to_eight_column_stops() {
+    let h = Harness::open("a\tb\tc\n\tx\n", (80, 10));
+    let buf = screen(&h, "dark");
+    let x0 = h.m.panes().article.unwrap().x;
+    assert_eq!(buf[(x0, 0)].symbol(), "a");
+    assert_eq!(buf[(x0 + 8, 0)].symbol(), "b");
+    assert_eq!(buf[(x0 + 16, 0)].symbol(), "c");
+    assert_eq!(buf[(x0 + 8, 1)].symbol(), "x");
+}
+
+#[test]
+fn control_characters_become_visible_pictures() {
+    let text = "Title\u{1b}]2;pwned\u{7} and \u{1b}[31mred\u{1b}[0m\u{8}x \u{202e}abc\r\n";
+    let h = Harness::open(text, (80, 10));
+    let buf = screen(&h, "dark");
+    let row = text_of(&buf).lines().next().unwrap().to_owned();
+    assert!(row.contains("Title␛]2;pwned␇ and ␛[31mred␛[0m␈x \u{fffd}abc"), "{row}");
+    assert!(!row.contains('\u{1b}') && !row.contains('\r'));
+    let (x, y) = find(&buf, "␛");
+    assert_ne!(buf[(x, y)].style(), Style::default(), "control pictures are styled apart");
+}
+
+#[test]
+fn wide_characters_take_two_cells_and_wrap_whole() {
+    let text = "香港特首梁振英就僭建问题道歉";
+    let h = Harness::open(text, (40, 10));
+    let buf = screen(&h, "dark");
+    let x0 = h.m.panes().article.unwrap().x;
+    assert_eq!(buf[(x0, 0)].symbol(), "香");
+    assert_eq!(buf[(x0 + 2, 0)].symbol(), "港");
+    // The narrow layout gives the article 38 columns: 19 ideographs fit; all 14 on one row.
+    assert!(text_of(&buf).lines().next().unwrap().contains("香港特首梁振英就僭建问题道歉"));
+    let h = Harness::open(&text.repeat(3), (40, 10));
+    let rows: Vec<String> = text_of(&screen(&h, "dark")).lines().take(3).map(str::to_owned).collect();
+    assert!(rows.iter().all(|r| r.trim().chars().count() == 19 || r.trim().chars().count() == 4), "{rows:?}");
+}
+
+#[test]
+fn article_lines_are_plain_data() {
+    let mut h = Harness::open("Meta dan Facebook.\n", (80, 10));
+    h.keys("/Meta<Enter>to<Esc><Tab><Tab>");
+    let theme = Theme::builtin("mono").unwrap();
+    let frame = article_frame(&h.m, &theme);
+    let entity =
+        theme.style(marginote::tui::theme::Role::AnnotationEntity).add_modifier(Modifier::UNDERLINED);
+    let selected = entity.patch(theme.style(marginote::tui::theme::Role::AnnotationSelected));
+    assert_eq!(frame.lines[0], Line::from(vec![Span::styled("Meta", selected), Span::raw(" dan Facebook.")]));
+    assert_eq!(frame.cursor, Some((3, 0)), "on the last grapheme of the match");
+}
