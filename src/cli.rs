@@ -107,10 +107,14 @@ fn open(cli: &Cli) -> Result<(), String> {
         notice = Some(format!("Started fresh; the unreadable file was moved to {}", aside.display()));
         doc = Document::open(&path)?;
     }
+    let is_sample = cli.article.is_none();
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut model = Model::new(doc, keymap, size);
     model.message = notice.map(|n| (n, Level::Info));
     model.author = config.author.clone();
     crate::tui::app::run(model, &theme).map_err(|e| format!("terminal: {e}"))?;
+    if is_sample {
+        println!("The sample article is {}; its annotations are beside it.", path.display());
+    }
     Ok(())
 }

@@ -89,6 +89,16 @@ fn statistic_reads_the_article_convention_and_the_counted_thing() {
 }
 
 #[test]
+fn tagging_the_same_span_twice_does_not_duplicate_it() {
+    let mut h = sample();
+    h.keys("/Meta<Enter>to/Meta<Enter>NtpNto");
+    let file = h.saved();
+    let metas: Vec<_> = file.annotations.iter().filter(|a| a.exact == "Meta").collect();
+    assert_eq!(metas.len(), 1, "{metas:#?}");
+    assert_eq!(metas[0].kind, Kind::Entity("Organization".into()));
+}
+
+#[test]
 fn english_article_reads_3_500_as_three_and_a_half() {
     let text = "The rate rose to 3.500 percent while 1,234,567 people voted.\n";
     let mut h = Harness::open(text, (100, 30));

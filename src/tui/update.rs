@@ -74,9 +74,8 @@ fn text_input(m: &mut Model) -> Option<&mut TextInput> {
 }
 
 fn key(m: &mut Model, ev: KeyEvent) -> Effect {
-    if !matches!(m.mode, Mode::Normal) || ev.code != KeyCode::Char('q') {
-        m.quit_armed = m.quit_armed && is_quit(m, &ev);
-    }
+    // A failed save arms quit; only an immediate second quit leaves without saving.
+    m.quit_armed = m.quit_armed && matches!(m.mode, Mode::Normal) && is_quit(m, &ev);
     match m.mode.clone() {
         Mode::Normal => {
             m.message = None;
@@ -91,11 +90,15 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
             Effect::None
         }
         Mode::Tag(target) => match m.keymap.lookup(Context::TagMenu, &ev) {
-            Some(Action::Cancel) | None if ev.code == KeyCode::Esc => {
+            Some(Action::Cancel) => {
                 m.mode = Mode::Normal;
                 Effect::None
             }
             Some(a) => tag(m, target, a),
+            None if ev.code == KeyCode::Esc => {
+                m.mode = Mode::Normal;
+                Effect::None
+            }
             None => Effect::None,
         },
         Mode::Search { .. } => search_key(m, ev),
@@ -508,6 +511,17 @@ fn tag(m: &mut Model, target: TagTarget, a: Action) -> Effect {
 }
 
 fn add_annotation(m: &mut Model, r: Range<usize>, kind: Kind) -> Effect {
+    let art = &m.doc.article;
+    let (start, end) = (art.byte_to_char(r.start), art.byte_to_char(r.end));
+    if let Some(twin) = m.doc.annotations().iter().find(|a| {
+        (a.start, a.end) == (start, end) && std::mem::discriminant(&a.kind) == std::mem::discriminant(&kind)
+    }) {
+        let id = twin.id.clone();
+        m.selected = Some(id);
+        m.anchor = None;
+        say(m, "Already tagged: re-tag it from the sidebar (Tab, then t)", Level::Info);
+        return Effect::None;
+    }
     let stamp = m.stamp();
     let ann = Annotation::new(&m.doc.article, r, kind, &stamp);
     let (id, label) = (ann.id.clone(), ann.kind.name());
