@@ -25,6 +25,12 @@ impl<'a> Viewport<'a> {
         wrap_line(&self.art.text()[range.clone()], range.start, self.width)
     }
 
+    /// The graphemes of `row` with their columns, in visual order.
+    pub fn layout(&self, row: Row) -> Vec<super::wrap::Placed<'a>> {
+        let line = self.art.line_content(self.art.line_of(row.start));
+        super::wrap::layout_row(&self.art.text()[line.clone()], line.start, row, self.width)
+    }
+
     /// The row holding byte `b`.
     pub fn row_at(&self, b: usize) -> Row {
         let rows = self.line_rows(self.art.line_of(b));

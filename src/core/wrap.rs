@@ -8,7 +8,6 @@
 //! and C1 controls and bidi formatting characters become `�`.
 
 use std::borrow::Cow;
-use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
@@ -115,6 +114,106 @@ pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
     rows
 }
 
+/// A grapheme placed on a screen row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed<'a> {
+    /// Its first byte in the text.
+    pub byte: usize,
+    /// Its first column in the row.
+    pub col: usize,
+    /// How it is drawn.
+    pub cell: Cell<'a>,
+}
+
+/// Bidi_Mirrored pairs: shown swapped inside right-to-left runs.
+const MIRRORED: [(&str, &str); 9] = [
+    ("(", ")"),
+    ("[", "]"),
+    ("{", "}"),
+    ("<", ">"),
+    ("«", "»"),
+    ("‹", "›"),
+    ("⟨", "⟩"),
+    ("〈", "〉"),
+    ("⁅", "⁆"),
+];
+
+fn mirror(g: &str) -> Option<&'static str> {
+    MIRRORED.iter().find_map(|&(a, b)| match g {
+        _ if g == a => Some(b),
+        _ if g == b => Some(a),
+        _ => None,
+    })
+}
+
+fn has_rtl(s: &str) -> bool {
+    use unicode_bidi::{BidiClass, bidi_class};
+    s.chars().any(|c| c >= '\u{590}' && matches!(bidi_class(c), BidiClass::R | BidiClass::AL))
+}
+
+/// Lay out one row of a line: every grapheme with its column, in visual order.
+/// `line` is the line's content and `base` its first byte in the text; `row`
+/// is a row of that line. Left-to-right text is placed as it comes; a line
+/// holding right-to-left script (Arabic, Hebrew) is reordered with the
+/// Unicode Bidirectional Algorithm, and a right-to-left paragraph is aligned
+/// to the right edge of `width`.
+pub fn layout_row<'a>(line: &'a str, base: usize, row: Row, width: usize) -> Vec<Placed<'a>> {
+    let rel = row.start - base..row.end - base;
+    // (byte in the line, grapheme, inside a right-to-left run), in visual order.
+    let mut order: Vec<(usize, &'a str, bool)> = Vec::new();
+    let mut right_aligned = false;
+    if has_rtl(line) {
+        let info = unicode_bidi::ParagraphBidiInfo::new(line, None);
+        right_aligned = info.paragraph_level.is_rtl();
+        let (levels, runs) = info.visual_runs(rel.clone());
+        for run in runs {
+            let rtl = levels[run.start].is_rtl();
+            let graphemes: Vec<(usize, &str, bool)> =
+                line[run.clone()].grapheme_indices(true).map(|(i, g)| (run.start + i, g, rtl)).collect();
+            if rtl {
+                order.extend(graphemes.into_iter().rev());
+            } else {
+                order.extend(graphemes);
+            }
+        }
+    } else {
+        order.extend(line[rel].grapheme_indices(true).map(|(i, g)| (row.start - base + i, g, false)));
+    }
+    let mut placed = Vec::with_capacity(order.len());
+    let mut col = 0;
+    for (i, g, rtl) in order {
+        let g = if rtl { mirror(g).unwrap_or(g) } else { g };
+        let cell = display_cell(g, col);
+        let w = cell.width;
+        placed.push(Placed { byte: base + i, col, cell });
+        col += w;
+    }
+    if right_aligned {
+        // Trailing white space hangs off the left edge of a right-to-left row.
+        let used =
+            placed.iter().filter(|p| !p.cell.symbol.trim().is_empty()).map(|p| p.col + p.cell.width).max();
+        let shift = width.saturating_sub(used.unwrap_or(0));
+        for p in &mut placed {
+            p.col += shift;
+        }
+    }
+    placed
+}
+
+/// The column of the grapheme at `byte` in a laid-out row.
+pub fn col_of(placed: &[Placed], byte: usize) -> Option<usize> {
+    placed.iter().find(|p| p.byte == byte).map(|p| p.col)
+}
+
+/// The grapheme under column `col` (or the nearest one) in a laid-out row.
+pub fn byte_at(placed: &[Placed], col: usize) -> Option<usize> {
+    placed
+        .iter()
+        .find(|p| col >= p.col && col < p.col + p.cell.width.max(1))
+        .or_else(|| placed.iter().min_by_key(|p| p.col.abs_diff(col)))
+        .map(|p| p.byte)
+}
+
 /// Columns taken by `s` starting at column 0.
 pub fn measure(s: &str) -> usize {
     let mut col = 0;
@@ -124,30 +223,9 @@ pub fn measure(s: &str) -> usize {
     col
 }
 
-/// The byte offset (relative to `s`) of the grapheme under column `target`,
-/// or of the last grapheme when the row is shorter. `None` for an empty row.
-pub fn byte_at_column(s: &str, target: usize) -> Option<usize> {
-    let mut col = 0;
-    let mut last = None;
-    for (i, g) in s.grapheme_indices(true) {
-        let w = display_cell(g, col).width;
-        if target < col + w.max(1) {
-            return Some(i);
-        }
-        last = Some(i);
-        col += w;
-    }
-    last
-}
-
 /// Which row of `rows` holds byte `b` (the last row for the line's end).
 pub fn row_of(rows: &[Row], b: usize) -> usize {
     rows.iter().rposition(|r| r.start <= b).unwrap_or(0)
-}
-
-/// Byte ranges of `rows` as plain ranges (handy in tests).
-pub fn ranges(rows: &[Row]) -> Vec<Range<usize>> {
-    rows.iter().map(|r| r.start..r.end).collect()
 }
 
 #[cfg(test)]
@@ -191,6 +269,37 @@ mod tests {
     }
 
     #[test]
+    fn arabic_rows_read_right_to_left_and_align_right() {
+        let line = "قال المرصد 2013 السوري";
+        let rows = wrap_line(line, 0, 40);
+        let placed = layout_row(line, 0, rows[0], 40);
+        let shown: String = placed.iter().map(|p| p.cell.symbol.as_ref()).collect();
+        // Visual order: the last word first (leftmost), digits stay left to right.
+        assert!(shown.starts_with("يروسلا 2013 دصرملا"), "{shown}");
+        let with_parens = "دمشق (CNN) سوريا";
+        let p = layout_row(with_parens, 0, wrap_line(with_parens, 0, 40)[0], 40);
+        let shown: String = p.iter().map(|p| p.cell.symbol.as_ref()).collect();
+        assert!(shown.contains("(CNN)"), "brackets are mirrored in right-to-left runs: {shown}");
+        assert_eq!(placed.iter().map(|p| p.col + p.cell.width).max(), Some(40), "right-aligned");
+        // Every byte is still there once, and columns increase left to right.
+        assert_eq!(placed.len(), line.chars().count());
+        assert!(placed.windows(2).all(|w| w[0].col < w[1].col));
+        let first = placed.iter().find(|p| p.byte == 0).unwrap();
+        assert_eq!(byte_at(&placed, first.col), Some(0));
+    }
+
+    #[test]
+    fn latin_rows_are_placed_in_order() {
+        let line = "ab\tc";
+        let placed = layout_row(line, 10, Row { start: 10, end: 14 }, 20);
+        let cols: Vec<(usize, usize)> = placed.iter().map(|p| (p.byte, p.col)).collect();
+        assert_eq!(cols, [(10, 0), (11, 1), (12, 2), (13, 8)]);
+        assert_eq!(col_of(&placed, 13), Some(8));
+        assert_eq!(byte_at(&placed, 5), Some(12));
+        assert_eq!(byte_at(&placed, 99), Some(13));
+    }
+
+    #[test]
     fn tabs_expand_to_stops_and_controls_become_pictures() {
         assert_eq!(display_cell("\t", 0).width, 8);
         assert_eq!(display_cell("\t", 3).width, 5);
@@ -204,20 +313,8 @@ mod tests {
     }
 
     #[test]
-    fn byte_at_column_finds_wide_chars_and_tabs() {
-        let s = "a香\tb";
-        assert_eq!(byte_at_column(s, 0), Some(0));
-        assert_eq!(byte_at_column(s, 1), Some(1));
-        assert_eq!(byte_at_column(s, 2), Some(1));
-        assert_eq!(byte_at_column(s, 5), Some(4));
-        assert_eq!(byte_at_column(s, 8), Some(5));
-        assert_eq!(byte_at_column(s, 80), Some(5));
-        assert_eq!(byte_at_column("", 3), None);
-    }
-
-    #[test]
     fn empty_line_is_one_row_and_offsets_are_absolute() {
         assert_eq!(wrap_line("", 10, 20), vec![Row { start: 10, end: 10 }]);
-        assert_eq!(ranges(&wrap_line("ab cd", 100, 3)), [100..103, 103..105]);
+        assert_eq!(wrap_line("ab cd", 100, 3), [Row { start: 100, end: 103 }, Row { start: 103, end: 105 }]);
     }
 }

@@ -308,7 +308,16 @@ fn fold<'a>(folds: &'a mut FoldCache, text: &str, ignore_case: bool) -> &'a Fold
     slot.get_or_insert_with(|| Folded::new(text, ignore_case))
 }
 
-/// One column of margin left and right of the article.
+/// Longest row of article text: wider rows are hard to read.
+pub const MAX_TEXT_WIDTH: u16 = 100;
+
+/// One column of margin left and right of the article; on wide panes the
+/// text is at most `MAX_TEXT_WIDTH` columns, centred.
 fn margins(r: Rect) -> Rect {
-    if r.width > 4 { Rect::new(r.x + 1, r.y, r.width - 2, r.height) } else { r }
+    if r.width <= 4 {
+        return r;
+    }
+    let inner = r.width - 2;
+    let w = inner.min(MAX_TEXT_WIDTH);
+    Rect::new(r.x + 1 + (inner - w) / 2, r.y, w, r.height)
 }

@@ -11,7 +11,7 @@ use ratatui::crossterm::event::{
 use crate::core::annotation::{Annotation, Kind, Speaker, statistic_kind};
 use crate::core::motion;
 use crate::core::numbers::parse_number;
-use crate::core::wrap::{byte_at_column, measure};
+use crate::core::wrap::{byte_at, col_of};
 
 use super::action::{Action, Context};
 use super::model::{
@@ -283,8 +283,8 @@ fn scroll_to_cursor(m: &mut Model) {
 }
 
 fn cursor_col(m: &Model) -> usize {
-    let row = m.viewport().row_at(m.cursor);
-    measure(&m.doc.article.text()[row.start..m.cursor])
+    let v = m.viewport();
+    col_of(&v.layout(v.row_at(m.cursor)), m.cursor).unwrap_or(0)
 }
 
 fn vertical(m: &mut Model, dir: isize) {
@@ -293,8 +293,7 @@ fn vertical(m: &mut Model, dir: isize) {
     let row = v.row_at(m.cursor);
     let next = if dir > 0 { v.next_row(row.start) } else { v.prev_row(row.start) };
     if let Some(r) = next {
-        let s = &m.doc.article.text()[r.start..r.end];
-        let b = byte_at_column(s, col).map_or(r.start, |i| r.start + i);
+        let b = byte_at(&v.layout(r), col).unwrap_or(r.start);
         set_cursor(m, b);
     }
     m.want_col = Some(col);
@@ -932,8 +931,7 @@ fn mouse(m: &mut Model, ev: MouseEvent) -> Effect {
             let y = usize::from(ev.row.saturating_sub(area.y)).min(rows.len().saturating_sub(1));
             let Some(r) = rows.get(y) else { return Effect::None };
             let col = usize::from(ev.column.saturating_sub(area.x));
-            let s = &m.doc.article.text()[r.start..r.end];
-            let b = motion::snap(&m.doc.article, byte_at_column(s, col).map_or(r.start, |i| r.start + i));
+            let b = motion::snap(&m.doc.article, byte_at(&m.viewport().layout(*r), col).unwrap_or(r.start));
             m.focus = Focus::Article;
             if matches!(ev.kind, MouseEventKind::Down(_)) {
                 m.drag_origin = Some(b);

@@ -4,10 +4,8 @@ use std::ops::Range;
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use unicode_segmentation::UnicodeSegmentation as _;
 
 use crate::core::annotation::Kind;
-use crate::core::wrap::display_cell;
 
 use super::super::model::{Focus, Model};
 use super::super::theme::{Role, Theme};
@@ -64,7 +62,6 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return ArticleFrame { lines: Vec::new(), cursor: None };
     };
-    let text = m.doc.article.text();
     let marks = marks_in(m, theme, first.start..last.end);
     let selection = m.selection();
     let matches: Vec<&Range<usize>> =
@@ -73,6 +70,7 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     let show_cursor = m.focus == Focus::Article;
     let mut cursor = None;
     let mut lines = Vec::with_capacity(rows.len());
+    let view = m.viewport();
     for (y, row) in rows.iter().enumerate() {
         let mut spans: Vec<Span<'static>> = Vec::new();
         let mut col = 0;
@@ -81,11 +79,15 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
         if row.start == m.cursor && show_cursor {
             cursor = Some((0, y as u16));
         }
-        for (i, g) in text[row.start..row.end].grapheme_indices(true).map(|(o, g)| (row.start + o, g)) {
+        for placed in view.layout(*row) {
+            let i = placed.byte;
+            if placed.col > col {
+                run.push_str(&" ".repeat(placed.col - col));
+                col = placed.col;
+            }
             if i == m.cursor && show_cursor {
                 cursor = Some((col as u16, y as u16));
             }
-            let cell = display_cell(g, col);
             let mut style = base;
             for mk in marks.iter().filter(|k| k.bytes.start <= i && i < k.bytes.end) {
                 style = style.patch(mk.style);
@@ -99,15 +101,15 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
             if selection.as_ref().is_some_and(|r| r.start <= i && i < r.end) {
                 style = style.patch(theme.style(Role::Selection));
             }
-            if cell.control {
+            if placed.cell.control {
                 style = style.patch(theme.style(Role::ArticleControl));
             }
             if style != run_style && !run.is_empty() {
                 spans.push(Span::styled(std::mem::take(&mut run), run_style));
             }
             run_style = style;
-            run.push_str(&cell.symbol);
-            col += cell.width;
+            run.push_str(&placed.cell.symbol);
+            col += placed.cell.width;
         }
         if !run.is_empty() {
             spans.push(Span::styled(run, run_style));
