@@ -1,0 +1,646 @@
+//! End-to-end tests: the real `marginote` binary in a pseudo-terminal.
+//!
+//! Each test starts a private tmux server (its own socket, no config file),
+//! runs marginote in it with HOME and the XDG directories inside the test's
+//! temp dir, types with `send-keys`, reads the screen with `capture-pane`
+//! (polling, never fixed sleeps) and always kills the server when it ends,
+//! pass or fail (a `Drop` guard).
+//!
+//! marginote runs under a small shell script that records its pid (it is
+//! `exec`ed, so the pid is marginote's), and after it exits records the tty
+//! settings (`stty -a`) and then the exit status, and keeps the pane alive so
+//! the terminal state after exit can be inspected.
+//!
+//! Without tmux the tests print a line saying they were skipped, unless the
+//! CI environment variable is set: then a missing tmux is an error.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use marginote::core::annotation::Kind;
+use marginote::core::store::AnnotationFile;
+
+const BIN: &str = env!("CARGO_BIN_EXE_marginote");
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/facebook-meta-nspcc-id.txt");
+const SAMPLE_NAME: &str = "facebook-meta-nspcc-id.txt";
+/// How long to wait for the screen, the process, or a file.
+const TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(40);
+/// Terminal size for most tests.
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 30;
+
+/// Whether tmux can be run. When it cannot: panic on CI, else say the test was skipped.
+fn tmux_available(test: &str) -> bool {
+    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "tmux is not installed, but CI is set: the end-to-end tests must run on CI \
+                 (.ci/run installs tmux with apt-get)"
+            );
+        }
+        eprintln!("e2e: skipped {test}: tmux is not installed (install tmux to run the end-to-end tests)");
+    }
+    ok
+}
+
+/// Quote `s` for sh.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("temp paths are UTF-8")
+}
+
+/// Poll `f` until it returns `Some`, or give up after [`TIMEOUT`] (then `None`).
+fn poll<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// One test's private directories: home, data, config, the articles (`work`)
+/// and the harness's own files (`run-N`).
+struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl TestDir {
+    /// A fresh temp dir, or `None` when tmux is missing (the test is skipped).
+    fn new(test: &str) -> Option<TestDir> {
+        if !tmux_available(test) {
+            return None;
+        }
+        let dir = tempfile::Builder::new().prefix("mn-e2e-").tempdir().expect("temp dir");
+        for sub in ["home", "data", "config", "work"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("create temp subdir");
+        }
+        Some(TestDir { dir })
+    }
+
+    fn sub(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn home(&self) -> PathBuf {
+        self.sub("home")
+    }
+
+    fn data(&self) -> PathBuf {
+        self.sub("data")
+    }
+
+    fn config(&self) -> PathBuf {
+        self.sub("config")
+    }
+
+    fn work(&self) -> PathBuf {
+        self.sub("work")
+    }
+
+    /// The environment marginote runs with: nothing points at the real home.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("HOME", path_str(&self.home()).to_owned()),
+            ("XDG_DATA_HOME", path_str(&self.data()).to_owned()),
+            ("XDG_CONFIG_HOME", path_str(&self.config()).to_owned()),
+            ("USER", "tester".to_owned()),
+        ]
+    }
+
+    /// Copy the bundled sample article into the work dir as `name`.
+    fn copy_sample(&self, name: &str) -> PathBuf {
+        let p = self.work().join(name);
+        std::fs::write(&p, std::fs::read(SAMPLE).expect("read the sample")).expect("copy the sample");
+        p
+    }
+
+    /// Run `marginote list ARTICLE --json` and parse its output.
+    fn list_json(&self, article: &Path) -> serde_json::Value {
+        let out = Command::new(BIN)
+            .args(["list", path_str(article), "--json"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(self.env())
+            .output()
+            .expect("run marginote list");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "marginote list failed: {}\nstdout:\n{stdout}\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("list --json is not JSON ({e}):\n{stdout}"))
+    }
+}
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// marginote running in a private tmux server. Dropping it kills the server.
+struct Session {
+    socket: String,
+    /// The server's socket file, removed with the server (tmux leaves it behind).
+    socket_path: Option<PathBuf>,
+    /// Where the pid, the exit status and the tty settings after exit are written.
+    run: PathBuf,
+}
+
+impl Drop for Session {
+    /// Stop marginote if it still runs (a test failed): SIGTERM while it still
+    /// has its terminal, then kill the server; a marginote that outlives its
+    /// terminal never exits by itself (see `terminal_hangup_exits`), so it is
+    /// then killed.
+    fn drop(&mut self) {
+        let pid = self.read_run_file("pid").and_then(|p| p.trim().parse::<u32>().ok());
+        if let Some(pid) = pid.filter(|&p| marginote_alive(p)) {
+            kill(pid, "TERM");
+            wait_gone(pid, Duration::from_secs(1));
+        }
+        let _ = self.tmux().arg("kill-server").output();
+        if let Some(pid) = pid.filter(|&p| !wait_gone(p, Duration::from_millis(300))) {
+            kill(pid, "KILL");
+        }
+        if let Some(p) = &self.socket_path {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Whether `pid` is a live marginote process (not a zombie, not a reused pid).
+fn marginote_alive(pid: u32) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.starts_with(BIN.as_bytes()))
+}
+
+/// Wait up to `limit` for marginote `pid` to end; whether it did.
+fn wait_gone(pid: u32, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while marginote_alive(pid) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(POLL);
+    }
+    true
+}
+
+/// Send the signal `sig` (TERM, HUP, KILL) to `pid`; whether that worked.
+fn kill(pid: u32, sig: &str) -> bool {
+    Command::new("/bin/sh")
+        .args(["-c", "kill -s \"$1\" \"$2\"", "sh", sig, &pid.to_string()])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+impl Session {
+    /// Start marginote with `args` in a `width`×[`HEIGHT`] terminal. `after` is
+    /// shell code run once it has exited (before the exit status is written).
+    fn start(t: &TestDir, width: u16, args: &[&str], after: &str) -> Session {
+        let n = SESSIONS.fetch_add(1, Ordering::Relaxed);
+        let run = t.sub(&format!("run-{n}"));
+        std::fs::create_dir(&run).expect("create run dir");
+        let file = |name: &str| sh_quote(path_str(&run.join(name)));
+        let exports: Vec<String> = t.env().iter().map(|(k, v)| format!("{k}={}", sh_quote(v))).collect();
+        let command: Vec<String> = std::iter::once(BIN).chain(args.iter().copied()).map(sh_quote).collect();
+        let script = format!(
+            "export {exports}\n\
+             cd {work} || exit 1\n\
+             sh -c 'echo $$ > \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && exec \"$@\"' {pid} {command}\n\
+             rc=$?\n\
+             stty -a > {stty} 2>&1\n\
+             {after}\n\
+             echo \"$rc\" > {exit}.tmp && mv {exit}.tmp {exit}\n\
+             exec sleep 3600\n",
+            exports = exports.join(" "),
+            work = sh_quote(path_str(&t.work())),
+            pid = file("pid"),
+            command = command.join(" "),
+            stty = file("stty"),
+            exit = file("exit"),
+        );
+        let socket = format!("marginote-e2e-{}-{n}", std::process::id());
+        let mut s = Session { socket, socket_path: None, run };
+        let out = s
+            .tmux()
+            .args(["-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
+            .args(["-x", &width.to_string(), "-y", &HEIGHT.to_string()])
+            .args(["--", "/bin/sh", "-c", &script])
+            .output()
+            .expect("run tmux new-session");
+        assert!(out.status.success(), "tmux new-session failed: {}", String::from_utf8_lossy(&out.stderr));
+        s.socket_path = Some(s.format("#{socket_path}").into());
+        s
+    }
+
+    fn tmux(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.env_remove("TMUX").args(["-L", &self.socket]);
+        c
+    }
+
+    /// Run a tmux command against the session; its stdout.
+    fn run_tmux(&self, args: &[&str]) -> String {
+        let out = self.tmux().args(args).output().expect("run tmux");
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The screen as text.
+    fn screen(&self) -> String {
+        self.run_tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// The screen with colours and attributes as escape sequences.
+    fn screen_with_styles(&self) -> String {
+        self.run_tmux(&["capture-pane", "-p", "-e", "-t", "e2e"])
+    }
+
+    /// A tmux format (`#{alternate_on}`, …) for the pane.
+    fn format(&self, f: &str) -> String {
+        self.run_tmux(&["display-message", "-p", "-t", "e2e", f]).trim_end_matches('\n').to_owned()
+    }
+
+    /// Type `text` literally.
+    fn type_text(&self, text: &str) {
+        self.run_tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    /// Press named keys (`Enter`, `C-c`, `Escape`).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run_tmux(&args);
+    }
+
+    fn read_run_file(&self, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.run.join(name)).ok()
+    }
+
+    /// Wait until `pred` holds for the screen; the screen then.
+    fn wait_screen(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        poll(|| {
+            last = self.screen();
+            pred(&last).then(|| last.clone())
+        })
+        .unwrap_or_else(|| {
+            let exit = self.read_run_file("exit").map_or("still running".into(), |e| format!("exited: {e}"));
+            panic!("timed out after {TIMEOUT:?} waiting for {what} (marginote {exit}); the screen:\n{last}")
+        })
+    }
+
+    /// Wait for the first whole frame: `text` on screen and the status line
+    /// (drawn last) in normal mode.
+    fn wait_ready(&self, text: &str) -> String {
+        self.wait_screen(&format!("{text:?} and the status line"), |s| {
+            s.contains(text) && status_line(s).starts_with(" NORMAL ")
+        })
+    }
+
+    /// Wait until the tmux format `f` has the value `want`.
+    fn wait_format(&self, f: &str, want: &str) {
+        let mut last = String::new();
+        poll(|| {
+            last = self.format(f);
+            (last == want).then_some(())
+        })
+        .unwrap_or_else(|| panic!("timed out waiting for {f} to be {want:?}; it is {last:?}"));
+    }
+
+    /// marginote's pid.
+    fn pid(&self) -> u32 {
+        poll(|| self.read_run_file("pid").and_then(|p| p.trim().parse().ok()))
+            .expect("marginote's pid file was not written")
+    }
+
+    /// Wait for marginote to exit; its exit status.
+    fn wait_exit(&self) -> i32 {
+        let status = poll(|| self.read_run_file("exit")).unwrap_or_else(|| {
+            panic!(
+                "timed out after {TIMEOUT:?} waiting for marginote to exit; the screen:\n{}",
+                self.screen()
+            )
+        });
+        status.trim().parse().unwrap_or_else(|_| panic!("bad exit status file: {status:?}"))
+    }
+
+    /// Send a signal (by name: TERM, HUP) to marginote.
+    fn signal(&self, sig: &str) {
+        let pid = self.pid();
+        assert!(kill(pid, sig), "kill -s {sig} {pid} failed");
+    }
+
+    /// The pane's tty settings now (`stty -a` on it).
+    fn tty_settings_now(&self) -> String {
+        let tty = self.format("#{pane_tty}");
+        let out =
+            Command::new("/bin/sh").args(["-c", "stty -a < \"$1\"", "sh", &tty]).output().expect("run stty");
+        assert!(out.status.success(), "stty -a < {tty}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// While marginote runs: alternate screen, mouse reporting and raw mode on.
+    /// (Shows that the checks in [`Session::assert_restored`] can fail.)
+    fn assert_terminal_taken_over(&self) {
+        assert_eq!(self.format("#{alternate_on}"), "1", "marginote uses the alternate screen");
+        assert_eq!(self.format("#{mouse_any_flag}"), "1", "marginote turns on mouse reporting");
+        let stty = self.tty_settings_now();
+        for flag in ["-icanon", "-echo"] {
+            assert!(has_flag(&stty, flag), "the tty is in raw mode while marginote runs ({flag}):\n{stty}");
+        }
+    }
+
+    /// After marginote exited: normal screen, no mouse reporting, the tty out
+    /// of raw mode, no error or panic printed.
+    fn assert_restored(&self) {
+        assert_eq!(self.format("#{alternate_on}"), "0", "back on the normal screen after exit");
+        assert_eq!(self.format("#{mouse_any_flag}"), "0", "mouse reporting off after exit");
+        let stty = self.read_run_file("stty").expect("stty output after exit");
+        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(has_flag(&stty, flag), "tty flag {flag} should be on again after exit:\n{stty}");
+            assert!(
+                !has_flag(&stty, &format!("-{flag}")),
+                "tty flag {flag} is still off after exit:\n{stty}"
+            );
+        }
+        let screen = self.screen();
+        assert!(!screen.contains("marginote:"), "no error printed on exit:\n{screen}");
+        assert!(!screen.contains("panicked"), "no panic on exit:\n{screen}");
+    }
+}
+
+/// Whether `stty -a` output lists `flag` (a whole word, e.g. `-icanon`).
+fn has_flag(stty: &str, flag: &str) -> bool {
+    stty.split(|c: char| c.is_whitespace() || c == ';').any(|w| w == flag)
+}
+
+/// The status line (the last line of the screen).
+fn status_line(screen: &str) -> &str {
+    screen.lines().last().unwrap_or("")
+}
+
+/// Read and parse the annotation file of `article`.
+fn read_annotations(article: &Path) -> AnnotationFile {
+    let path = marginote::core::store::annotations_path(article);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    AnnotationFile::from_ron(&bytes, &path).unwrap_or_else(|e| panic!("the saved file does not load: {e}"))
+}
+
+/// Whether a sidebar line shows the badge `badge` for `text` with `meta` after it.
+fn sidebar_has(screen: &str, badge: &str, text: &str, meta: &str) -> bool {
+    let entry = format!("│ {badge} {text} ");
+    screen.lines().any(|l| l.find(&entry).is_some_and(|i| l[i + entry.len()..].contains(meta)))
+}
+
+/// Search for `query` and make the first match after the cursor the selection.
+fn search(s: &Session, query: &str) {
+    s.type_text("/");
+    s.wait_screen("the search prompt", |sc| status_line(sc).starts_with('/'));
+    s.type_text(query);
+    s.keys(&["Enter"]);
+    // The status line folds runs of spaces: "/QUERY match 1 of N".
+    s.wait_screen(&format!("a match of {query:?}"), |sc| {
+        let st = status_line(sc);
+        st.contains(" VISUAL ") && st.contains(&format!("/{query} match "))
+    });
+}
+
+#[test]
+fn search_tag_person_quit_writes_ron() {
+    let Some(t) = TestDir::new("search_tag_person_quit_writes_ron") else { return };
+    let article = t.copy_sample("a.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan Internet");
+    s.assert_terminal_taken_over();
+
+    search(&s, "Mark Zuckerberg");
+    s.type_text("t");
+    s.wait_screen("the tag menu", |sc| status_line(sc).starts_with(" TAG "));
+    s.type_text("p");
+    s.wait_screen("Mark Zuckerberg tagged, in the sidebar", |sc| {
+        sidebar_has(sc, "E", "Mark Zuckerberg", "Person")
+            && sc.contains("Annotations (1)")
+            && status_line(sc).contains("Tagged entity: Mark Zuckerberg")
+    });
+
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0, "exit status after q");
+    s.assert_restored();
+
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    let a = &file.annotations[0];
+    assert_eq!(a.kind, Kind::Entity("Person".into()));
+    assert_eq!(a.exact, "Mark Zuckerberg");
+    assert_eq!((a.start, a.end), (382, 397));
+    assert_eq!(a.author, "tester", "author from $USER");
+    assert_eq!(file.article.file, "a.txt");
+
+    let json = t.list_json(&article);
+    let list = json.as_array().expect("a JSON array");
+    assert_eq!(list.len(), 1, "{json:#}");
+    let r = &list[0];
+    assert_eq!(r["id"], a.id.as_str(), "{r:#}");
+    assert_eq!(r["kind"], "entity", "{r:#}");
+    assert_eq!(r["type"], "Person", "{r:#}");
+    assert_eq!(r["exact"], "Mark Zuckerberg", "{r:#}");
+    assert_eq!((r["start"].as_u64(), r["end"].as_u64()), (Some(382), Some(397)), "{r:#}");
+    assert_eq!(r["status"], "Unreviewed", "{r:#}");
+    assert_eq!(r["author"], "tester", "{r:#}");
+}
+
+#[test]
+fn no_argument_opens_the_sample_copy() {
+    let Some(t) = TestDir::new("no_argument_opens_the_sample_copy") else { return };
+    let copy = t.data().join("marginote").join(SAMPLE_NAME);
+    // Wide enough for the status line to show the whole path of the copy.
+    let width = (path_str(&copy).len() + 100).max(usize::from(WIDTH)) as u16;
+
+    let s = Session::start(&t, width, &[], "");
+    let copied = format!("Sample article copied to {}", copy.display());
+    let screen = s.wait_screen("the sample, and the status line saying where it was copied", |sc| {
+        sc.contains("Penyimpangan Internet") && status_line(sc).contains(&copied)
+    });
+    assert!(status_line(&screen).contains(&format!(" {SAMPLE_NAME} ")), "names the file: {screen}");
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+    drop(s);
+    assert_eq!(
+        std::fs::read(&copy).unwrap_or_else(|e| panic!("{}: {e}", copy.display())),
+        std::fs::read(SAMPLE).unwrap(),
+        "the copy is the bundled sample"
+    );
+
+    // A second start opens the same copy, without copying again.
+    let s = Session::start(&t, width, &[], "");
+    let existing = format!("Sample article: {}", copy.display());
+    s.wait_screen("the status line naming the existing copy", |sc| {
+        sc.contains("Penyimpangan Internet") && status_line(sc).contains(&existing)
+    });
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    drop(s);
+
+    let names = |dir: PathBuf| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(t.data().join("marginote")), [SAMPLE_NAME], "only the copy in the data dir");
+    assert!(names(t.home()).is_empty(), "nothing written in HOME: {:?}", names(t.home()));
+    assert!(names(t.config()).is_empty(), "nothing written in the config dir: {:?}", names(t.config()));
+}
+
+/// Tag `8.000` as a statistic, send `sig`, check the exit, the file and the terminal.
+fn signal_saves_and_restores(test: &str, sig: &str) {
+    let Some(t) = TestDir::new(test) else { return };
+    let article = t.copy_sample("a.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan Internet");
+
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    s.assert_terminal_taken_over();
+
+    let sent = Instant::now();
+    s.signal(sig);
+    let status = s.wait_exit();
+    let took = sent.elapsed();
+    assert_eq!(status, 0, "exit status after SIG{sig}");
+    assert!(took < Duration::from_millis(2500), "SIG{sig} took {took:?} to end marginote");
+    s.assert_restored();
+
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    let a = &file.annotations[0];
+    assert_eq!(a.exact, "8.000");
+    assert_eq!(a.kind, Kind::Statistic { value: Some(8000.0), unit: Some("Kejahatan".into()) }, "{a:#?}");
+}
+
+#[test]
+fn sigterm_saves_and_restores_the_terminal() {
+    signal_saves_and_restores("sigterm_saves_and_restores_the_terminal", "TERM");
+}
+
+#[test]
+fn sighup_saves_and_restores_the_terminal() {
+    signal_saves_and_restores("sighup_saves_and_restores_the_terminal", "HUP");
+}
+
+const BAD_RON: &str = "(\n  version: 1,\n  article: oops,\n)";
+
+#[test]
+fn ctrl_c_quits_and_bad_ron_opens_read_only() {
+    let Some(t) = TestDir::new("ctrl_c_quits_and_bad_ron_opens_read_only") else { return };
+    let article = t.copy_sample("a.txt");
+    let ron = marginote::core::store::annotations_path(&article);
+    std::fs::write(&ron, BAD_RON).unwrap();
+    let width = (path_str(&ron).len() + 100).max(usize::from(WIDTH)) as u16;
+
+    let s = Session::start(&t, width, &[path_str(&article)], "");
+    // `oops` starts on line 3, column 12 (two spaces of indent + `article: `).
+    let at = format!("READ-ONLY: {}:3:12: ", ron.display());
+    s.wait_screen(&format!("the banner {at:?} and [read-only] in the status line"), |sc| {
+        sc.contains(&at) && status_line(sc).contains(" a.txt [read-only] ")
+    });
+
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit(), 0, "exit status after C-c");
+    s.assert_restored();
+    assert_eq!(std::fs::read_to_string(&ron).unwrap(), BAD_RON, "the bad file is unchanged");
+    let mut names: Vec<_> =
+        std::fs::read_dir(t.work()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["a.txt", "a.txt.annotations.ron"], "nothing else written beside the article");
+}
+
+#[test]
+fn read_only_tagging_is_never_written() {
+    let Some(t) = TestDir::new("read_only_tagging_is_never_written") else { return };
+    let article = t.copy_sample("a.txt");
+    let ron = marginote::core::store::annotations_path(&article);
+    std::fs::write(&ron, BAD_RON).unwrap();
+
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("READ-ONLY");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    assert_eq!(std::fs::read_to_string(&ron).unwrap(), BAD_RON, "tagging does not write the file");
+
+    // The first quit refuses (unsaved changes), the second leaves without saving.
+    s.keys(&["C-c"]);
+    s.wait_screen("the not-saved warning", |sc| status_line(sc).contains("not saved: "));
+    s.keys(&["C-c"]);
+    assert_eq!(s.wait_exit(), 0, "exit status after the second C-c");
+    s.assert_restored();
+    assert_eq!(std::fs::read_to_string(&ron).unwrap(), BAD_RON, "the bad file is unchanged");
+    assert_eq!(std::fs::read_dir(t.work()).unwrap().count(), 2, "no temp or other file left");
+}
+
+#[test]
+fn control_characters_are_shown_not_sent() {
+    let Some(t) = TestDir::new("control_characters_are_shown_not_sent") else { return };
+    let article = t.work().join("c.txt");
+    std::fs::write(&article, "Title\x1b]2;pwned\x07 and \x1b[31mred\x1b[0m text\n").unwrap();
+    // After marginote exits, `cat` sends the same bytes raw: that must set the
+    // title, or the check below could not fail.
+    let cat = format!("cat {}", sh_quote(path_str(&article)));
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], &cat);
+    let screen = s.wait_ready("Title");
+    let first = screen.lines().next().unwrap_or("");
+    assert!(first.contains("Title␛]2;pwned␇ and ␛[31mred␛[0m text"), "control pictures shown:\n{screen}");
+    assert_ne!(s.format("#{pane_title}"), "pwned", "the article set the terminal title");
+    let styled = s.screen_with_styles();
+    let first_styled = styled.lines().next().unwrap_or("");
+    assert!(!first_styled.contains("\x1b[31m"), "the article set a red foreground: {first_styled:?}");
+
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+    s.wait_format("#{pane_title}", "pwned");
+}
+
+#[test]
+#[ignore = "app bug: when its terminal goes away marginote never exits and spins at 100% CPU \
+            (crossterm 0.29's event source loops on EOF, crossterm#793)"]
+fn terminal_hangup_exits() {
+    let Some(t) = TestDir::new("terminal_hangup_exits") else { return };
+    let article = t.copy_sample("a.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan Internet");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    let pid = s.pid();
+
+    // Close the terminal, as when a terminal window is closed or ssh drops:
+    // SIGHUP, then EOF/EIO on the tty.
+    s.run_tmux(&["kill-server"]);
+    assert!(
+        wait_gone(pid, TIMEOUT),
+        "marginote (pid {pid}) still runs {TIMEOUT:?} after its terminal went away"
+    );
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+}
