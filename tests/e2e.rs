@@ -622,8 +622,6 @@ fn control_characters_are_shown_not_sent() {
 }
 
 #[test]
-#[ignore = "app bug: when its terminal goes away marginote never exits and spins at 100% CPU \
-            (crossterm 0.29's event source loops on EOF, crossterm#793)"]
 fn terminal_hangup_exits() {
     let Some(t) = TestDir::new("terminal_hangup_exits") else { return };
     let article = t.copy_sample("a.txt");

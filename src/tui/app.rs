@@ -2,12 +2,16 @@
 //! (saving) out, drawing. The only place in the TUI that does I/O.
 //!
 //! The terminal is restored on every way out: normal quit, error, panic
-//! (a panic hook), and SIGTERM/SIGHUP (flags checked between events, then a
-//! save and a clean exit).
+//! (a panic hook), and SIGTERM/SIGHUP (a flag checked between events, then a
+//! save and a clean exit). When the terminal itself is gone, crossterm's
+//! event poll can spin on end-of-input and never return, so a watchdog
+//! thread gives the loop a moment after the signal and then writes any
+//! unsaved annotations and exits on its own.
 
 use std::io::{self, Write};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -71,12 +75,48 @@ fn save(m: &mut Model) {
     }
 }
 
+/// Annotations not yet written (path and RON text), for the watchdog.
+type Pending = Arc<Mutex<Option<(PathBuf, String)>>>;
+
+/// How long the loop has to notice a signal before the watchdog acts.
+const GRACE: Duration = Duration::from_millis(1500);
+
+/// On SIGTERM/SIGHUP: raise `flag`; if the loop has not finished (`done`)
+/// after `GRACE`, write what is pending, restore the terminal and exit.
+fn start_watchdog(flag: Arc<AtomicBool>, done: Arc<AtomicBool>, pending: Pending) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            flag.store(true, Ordering::SeqCst);
+            std::thread::sleep(GRACE);
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            if let Some((path, ron)) = pending.lock().ok().and_then(|mut p| p.take()) {
+                let _ = crate::core::store::write_atomic(&path, ron.as_bytes());
+            }
+            restore_terminal();
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(())
+}
+
+/// Keep the watchdog's copy of unsaved annotations current.
+fn track_pending(m: &Model, pending: &Pending) {
+    let value = (m.doc.dirty && !m.doc.read_only()).then(|| (m.doc.ann_path.clone(), m.doc.to_ron()));
+    if let Ok(mut p) = pending.lock() {
+        *p = value;
+    }
+}
+
 /// Run the app until the user quits or a signal arrives.
 pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
     let term_signal = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&term_signal))?;
-    }
+    let done = Arc::new(AtomicBool::new(false));
+    let pending: Pending = Arc::new(Mutex::new(None));
+    start_watchdog(Arc::clone(&term_signal), Arc::clone(&done), Arc::clone(&pending))?;
     install_panic_hook();
     enable_raw_mode()?;
     let mut stdout = io::stdout();
@@ -84,11 +124,12 @@ pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
         restore_terminal();
         return Err(e);
     }
-    let result = event_loop(&mut m, theme, &term_signal);
+    let result = event_loop(&mut m, theme, &term_signal, &pending);
     if m.doc.dirty {
         save(&mut m);
     }
     restore_terminal();
+    done.store(true, Ordering::SeqCst);
     if let Some((msg, Level::Error)) = &m.message
         && m.doc.dirty
     {
@@ -97,7 +138,17 @@ pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
     result
 }
 
-fn event_loop(m: &mut Model, theme: &Theme, term_signal: &AtomicBool) -> io::Result<()> {
+fn to_input(ev: Event) -> Option<Input> {
+    match ev {
+        Event::Key(k) => Some(Input::Key(k)),
+        Event::Mouse(ev) => Some(Input::Mouse(ev)),
+        Event::Resize(w, h) => Some(Input::Resize(w, h)),
+        Event::Paste(s) => Some(Input::Paste(s)),
+        _ => None,
+    }
+}
+
+fn event_loop(m: &mut Model, theme: &Theme, term_signal: &AtomicBool, pending: &Pending) -> io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
     update(m, Input::Resize(size.width, size.height));
@@ -109,26 +160,16 @@ fn event_loop(m: &mut Model, theme: &Theme, term_signal: &AtomicBool) -> io::Res
         if !event::poll(Duration::from_millis(250))? {
             continue;
         }
-        let input = match event::read()? {
-            Event::Key(k) => Input::Key(k),
-            Event::Mouse(ev) => Input::Mouse(ev),
-            Event::Resize(w, h) => Input::Resize(w, h),
-            Event::Paste(s) => Input::Paste(s),
-            _ => continue,
-        };
+        let Some(input) = to_input(event::read()?) else { continue };
         let effect = update(m, input);
         run_effect(m, effect);
         // Drain what is already queued before drawing again (fast typing, resizes).
         while !m.quit && event::poll(Duration::ZERO)? {
-            let input = match event::read()? {
-                Event::Key(k) => Input::Key(k),
-                Event::Mouse(ev) => Input::Mouse(ev),
-                Event::Resize(w, h) => Input::Resize(w, h),
-                Event::Paste(s) => Input::Paste(s),
-                _ => continue,
-            };
-            let effect = update(m, input);
-            run_effect(m, effect);
+            if let Some(input) = to_input(event::read()?) {
+                let effect = update(m, input);
+                run_effect(m, effect);
+            }
         }
+        track_pending(m, pending);
     }
 }
