@@ -213,3 +213,16 @@ fn article_lines_are_plain_data() {
     assert_eq!(frame.lines[0], Line::from(vec![Span::styled("Meta", selected), Span::raw(" dan Facebook.")]));
     assert_eq!(frame.cursor, Some((3, 0)), "on the last grapheme of the match");
 }
+
+#[test]
+fn a_long_message_takes_the_place_of_the_details() {
+    let mut h = Harness::open(SAMPLE, (80, 24));
+    let msg = "Sample article copied to /home/someone/.local/share/marginote/x.txt";
+    h.m.message = Some((msg.into(), marginote::tui::model::Level::Info));
+    let shown = text_of(&screen(&h, "dark"));
+    let status = shown.lines().last().unwrap();
+    assert!(status.contains(msg), "{status}");
+    h.m.message = Some(("Saved".into(), marginote::tui::model::Level::Info));
+    let shown = text_of(&screen(&h, "dark"));
+    assert!(shown.lines().last().unwrap().contains("sample.txt"), "short messages keep the details");
+}

@@ -130,10 +130,9 @@ pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
     }
     restore_terminal();
     done.store(true, Ordering::SeqCst);
-    if let Some((msg, Level::Error)) = &m.message
-        && m.doc.dirty
-    {
-        eprintln!("marginote: {msg}");
+    if m.doc.dirty {
+        let why = m.message.as_ref().map_or("", |(msg, _)| msg.as_str());
+        eprintln!("marginote: the last changes to the annotations were NOT saved. {why}");
     }
     result
 }

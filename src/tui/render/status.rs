@@ -104,6 +104,12 @@ pub fn status_line(m: &Model, theme: &Theme, width: usize) -> (Line<'static>, Op
         None => (hints(m), Role::StatusHint),
     };
     let mode = format!(" {} ", mode_name(m));
+    // A message that does not fit beside the details takes their place.
+    let left = if m.message.is_some() && mode.width() + left.width() + right.width() + 1 > width {
+        String::from(" ")
+    } else {
+        left
+    };
     let used = mode.width() + left.width();
     let room = width.saturating_sub(used + 1);
     let right = super::sidebar::fit(&right, room);
