@@ -338,3 +338,30 @@ fn paging_reaches_the_end_and_comes_back() {
     assert_eq!(h.m.top, 0);
     assert_eq!(h.m.cursor, 0);
 }
+
+#[test]
+fn a_failed_save_keeps_everything_offers_save_as_and_retries() {
+    let mut h = sample();
+    // The annotation file's path is taken by a directory: saving must fail.
+    std::fs::create_dir(h.ron_path()).unwrap();
+    h.keys("/Meta<Enter>to");
+    let (msg, _) = h.m.message.clone().unwrap();
+    assert!(msg.starts_with("not saved:") && msg.contains("W saves elsewhere"), "{msg}");
+    assert!(h.m.doc.dirty);
+    assert_eq!(h.m.doc.annotations().len(), 1, "kept in memory");
+    let elsewhere = h.dir.path().join("rescue.ron");
+    h.keys("W<C-u>");
+    for c in elsewhere.to_str().unwrap().chars() {
+        h.keys(&c.to_string());
+    }
+    h.keys("<Enter>");
+    let rescued = std::fs::read_to_string(&elsewhere).unwrap();
+    assert!(rescued.contains("exact: \"Meta\""), "{rescued}");
+    // Quit is refused once (the real file is not written), then the cause is fixed and a retry works.
+    h.keys("q");
+    assert!(!h.m.quit);
+    std::fs::remove_dir(h.ron_path()).unwrap();
+    h.keys("<C-s>");
+    assert!(!h.m.doc.dirty);
+    assert_eq!(h.saved().annotations.len(), 1);
+}

@@ -76,6 +76,7 @@ actions! {
     Help => "help", "show this help";
     Quit => "quit", "save and quit";
     Save => "save", "save now (changes save automatically)";
+    SaveAs => "save_as", "write the annotations to another file";
     Undo => "undo", "undo the last change to the annotations";
     Redo => "redo", "redo";
     FocusNext => "focus_next", "switch between the article and the sidebar";

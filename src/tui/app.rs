@@ -50,6 +50,12 @@ pub fn run_effect(m: &mut Model, effect: Effect) {
     match effect {
         Effect::None => {}
         Effect::Save => save(m),
+        Effect::SaveAs(path) => {
+            m.message = Some(match crate::core::store::write_atomic(&path, m.doc.to_ron().as_bytes()) {
+                Ok(()) => (format!("Annotations written to {}", path.display()), Level::Info),
+                Err(e) => (format!("not saved: {}: {e}", path.display()), Level::Error),
+            });
+        }
         Effect::Quit => {
             if !m.doc.dirty || m.quit_armed {
                 m.quit = true;
@@ -59,7 +65,10 @@ pub fn run_effect(m: &mut Model, effect: Effect) {
                 Ok(()) => m.quit = true,
                 Err(e) => {
                     m.quit_armed = true;
-                    m.message = Some((format!("{e} — quit again to leave WITHOUT saving"), Level::Error));
+                    m.message = Some((
+                        format!("{e} — W saves elsewhere; quit again to leave WITHOUT saving"),
+                        Level::Error,
+                    ));
                 }
             }
         }
@@ -71,7 +80,7 @@ fn save(m: &mut Model) {
         return;
     }
     if let Err(e) = m.doc.save() {
-        m.message = Some((e, Level::Error));
+        m.message = Some((format!("{e} — W saves elsewhere"), Level::Error));
     }
 }
 
@@ -131,7 +140,10 @@ pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
     restore_terminal();
     done.store(true, Ordering::SeqCst);
     if m.doc.dirty {
-        let why = m.message.as_ref().map_or("", |(msg, _)| msg.as_str());
+        let why = match &m.doc.load_error {
+            Some(e) => format!("{} could not be read, so it was left as it was.", e.path.display()),
+            None => m.message.as_ref().map_or_else(String::new, |(msg, _)| msg.clone()),
+        };
         eprintln!("marginote: the last changes to the annotations were NOT saved. {why}");
     }
     result

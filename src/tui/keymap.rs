@@ -122,6 +122,7 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (Global, "F1", Help),
         (Global, "C-c", Quit),
         (Global, "C-s", Save),
+        (Global, "W", SaveAs),
         (Global, "u", Undo),
         (Global, "C-r", Redo),
         (Global, "Tab", FocusNext),

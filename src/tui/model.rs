@@ -74,6 +74,8 @@ pub enum PromptField {
     Value,
     Unit,
     EntityType,
+    /// Where to write the annotations instead (after a failed save).
+    SaveAs,
 }
 
 impl PromptField {
@@ -85,6 +87,7 @@ impl PromptField {
             PromptField::Value => "Value",
             PromptField::Unit => "Unit",
             PromptField::EntityType => "Entity type",
+            PromptField::SaveAs => "Save annotations as",
         }
     }
 }

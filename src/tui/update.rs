@@ -28,11 +28,13 @@ pub enum Input {
 }
 
 /// What the app loop must do after an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     None,
     /// Write the annotation file.
     Save,
+    /// Write the annotations to another file (when the usual one cannot be written).
+    SaveAs(std::path::PathBuf),
     /// Save, then quit.
     Quit,
 }
@@ -126,6 +128,15 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         }
         Quit => Effect::Quit,
         Save => Effect::Save,
+        SaveAs => {
+            let suggestion = format!("{}.copy", m.doc.ann_path.display());
+            m.mode = Mode::Prompt {
+                field: PromptField::SaveAs,
+                id: String::new(),
+                input: TextInput::with(&suggestion),
+            };
+            Effect::None
+        }
         Undo => undo_redo(m, true),
         Redo => undo_redo(m, false),
         FocusNext => {
@@ -721,6 +732,13 @@ fn prompt_key(m: &mut Model, ev: KeyEvent) -> Effect {
             m.mode = Mode::Normal;
             Effect::None
         }
+        KeyCode::Enter if field == PromptField::SaveAs => {
+            m.mode = Mode::Normal;
+            match input.text.trim() {
+                "" => Effect::None,
+                path => Effect::SaveAs(std::path::PathBuf::from(path)),
+            }
+        }
         KeyCode::Enter => {
             m.mode = Mode::Normal;
             commit_prompt(m, field, &id, input.text.trim())
@@ -755,6 +773,7 @@ fn commit_prompt(m: &mut Model, field: PromptField, id: &str, text: &str) -> Eff
     m.doc.change(|f| {
         let a = &mut f.annotations[i];
         match field {
+            PromptField::SaveAs => {}
             PromptField::Note => a.note = opt,
             PromptField::Source => a.source = opt,
             PromptField::EntityType => a.kind = Kind::Entity(text.to_owned()),
