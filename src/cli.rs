@@ -60,18 +60,21 @@ pub fn main() -> ExitCode {
 }
 
 fn list(article: &Path, json: bool) -> Result<(), String> {
-    let art = crate::core::text::Article::open(article)?;
-    let file = store::load(&store::annotations_path(article)).map_err(|e| e.to_string())?;
-    let annotations = file.map(|f| f.annotations).unwrap_or_default();
+    let doc = Document::open(article)?;
+    if let Some(e) = &doc.load_error {
+        return Err(e.to_string());
+    }
+    let annotations = doc.annotations();
+    let placements = doc.placements.as_deref();
     if json {
-        println!("{}", export::to_json(&annotations));
+        println!("{}", export::to_json(annotations, placements));
         return Ok(());
     }
-    for a in &annotations {
-        let r = export::record(a, &annotations);
+    for (i, a) in annotations.iter().enumerate() {
+        let r = export::record(a, annotations, placements.and_then(|p| p.get(i)));
         let detail = r.entity_type.or(r.speaker.map(|s| format!("speaker: {s}"))).unwrap_or_default();
-        let ok = if a.matches(&art) { "" } else { "  [text changed]" };
-        println!("{:>6}-{:<6} {:<9} {:<11} {:?} {detail}{ok}", r.start, r.end, r.kind, r.status, r.exact);
+        let anchor = if r.anchor == "exact" { String::new() } else { format!("  [{}]", r.anchor) };
+        println!("{:>6}-{:<6} {:<9} {:<11} {:?} {detail}{anchor}", r.start, r.end, r.kind, r.status, r.exact);
     }
     Ok(())
 }
@@ -99,6 +102,8 @@ fn open(cli: &Cli) -> Result<(), String> {
         no_color_requested(),
     )
     .map_err(|e| e.to_string())?;
+    // Temp files left by a crash are ours to remove, never to load.
+    let _ = crate::core::backup::remove_stale_temps(&store::annotations_path(&path));
     let mut doc = Document::open(&path)?;
     if cli.start_fresh
         && let Some(e) = doc.load_error.take()

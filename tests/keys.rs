@@ -365,3 +365,67 @@ fn a_failed_save_keeps_everything_offers_save_as_and_retries() {
     assert!(!h.m.doc.dirty);
     assert_eq!(h.saved().annotations.len(), 1);
 }
+
+/// The sample annotated, then the article edited on disk: a paragraph added
+/// at the start, a name changed, a quote rewritten.
+fn changed_article() -> Harness {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp/Nick Clegg<Enter>tp/dalam penyangkalan<Enter>tq<Enter>");
+    let edited = format!(
+        "BERITA TERBARU: paragraf baru.\n\n{}",
+        SAMPLE.replace("Nick Clegg", "Nicholas Clegg").replace("\"dalam penyangkalan\"", "\"tidak peduli\"")
+    );
+    std::fs::write(&h.article, edited).unwrap();
+    let (dir, article) = (h.dir, h.article);
+    Harness::reopen(dir, article, (100, 30))
+}
+
+#[test]
+fn after_the_article_changed_nothing_moves_until_reviewed() {
+    let mut h = changed_article();
+    let before = h.ron();
+    let banner = h.m.banner().unwrap();
+    assert!(banner.contains("1 moved, 1 changed, 1 orphaned"), "{banner}");
+    h.keys("jjw");
+    assert_eq!(h.ron(), before, "reading does not rewrite offsets");
+    h.keys("R");
+    assert!(matches!(h.m.mode, Mode::Review { index: 0 }));
+    assert_eq!(h.m.review.len(), 3);
+    // Accept the moved name: its offsets shift by the inserted paragraph.
+    h.keys("a");
+    let shift = "BERITA TERBARU: paragraf baru.\n\n".chars().count();
+    let mark = h.saved().annotations.into_iter().find(|a| a.exact == "Mark Zuckerberg").unwrap();
+    assert_eq!((mark.start, mark.end), (382 + shift, 397 + shift));
+    assert_eq!(h.m.review.len(), 2);
+    // The orphaned quote is kept unchanged until the user decides.
+    let quote = h.saved().annotations.into_iter().find(|a| matches!(a.kind, Kind::Quote { .. })).unwrap();
+    assert_eq!(quote.exact, "dalam penyangkalan");
+}
+
+#[test]
+fn review_accept_all_and_reattach_an_orphan() {
+    let mut h = changed_article();
+    h.keys("RA");
+    let file = h.saved();
+    let clegg = file.annotations.iter().find(|a| a.exact.contains("Clegg")).unwrap();
+    assert!(clegg.exact.ends_with("olas Clegg") || clegg.exact == "Nicholas Clegg", "{:?}", clegg.exact);
+    assert_eq!(h.m.review.len(), 1, "only the orphan is left");
+    // Re-attach the orphaned quote to its new wording.
+    h.keys("r/tidak peduli<Enter><Enter>");
+    let quote = h.saved().annotations.into_iter().find(|a| matches!(a.kind, Kind::Quote { .. })).unwrap();
+    assert_eq!(quote.exact, "tidak peduli");
+    assert!(h.m.review.is_empty());
+    assert!(h.m.banner().is_none());
+    // Every annotation fits the new article: the file now records its checksum.
+    assert_eq!(h.saved().article.sha256, h.m.doc.article.sha256());
+}
+
+#[test]
+fn review_delete_is_undoable() {
+    let mut h = changed_article();
+    h.keys("Rjjd");
+    assert_eq!(h.saved().annotations.len(), 2);
+    h.keys("<Esc>u");
+    assert_eq!(h.saved().annotations.len(), 3);
+    assert_eq!(h.m.review.len(), 3);
+}

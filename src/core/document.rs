@@ -2,15 +2,41 @@
 //!
 //! Every change to the annotations goes through [`Document::change`], which
 //! records an undo snapshot and keeps the list in document order. Nothing
-//! here writes to disk except [`Document::save`], which the app loop calls.
+//! here touches the disk except [`Document::save`] and
+//! [`Document::sync_from_disk`], which the app loop calls.
+//!
+//! Saving never loses anyone's work: it takes the lock file, backs the file
+//! up once per session (`.bak`), and when the file on disk changed since it
+//! was read (another program, a `git pull`, a second marginote) it merges by
+//! annotation id instead of overwriting. A file that cannot be read is
+//! never written.
 
 use std::path::{Path, PathBuf};
 
+use std::time::{Duration, Instant, SystemTime};
+
+use super::anchor::{Placement, place_all};
 use super::annotation::{Annotation, sort};
 use super::history::History;
+use super::lock::{LockState, try_lock};
+use super::merge::{Conflict, merge};
 use super::numbers::infer_convention;
 use super::store::{self, AnnotationFile, LoadError};
 use super::text::Article;
+
+/// How long a save waits for another instance's lock.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// The annotation file as last read from or written to disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct DiskState {
+    bytes: Option<Vec<u8>>,
+    stamp: Option<(SystemTime, u64)>,
+}
+
+fn disk_stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    std::fs::metadata(path).ok().and_then(|m| Some((m.modified().ok()?, m.len())))
+}
 
 /// Undo steps kept per session.
 const UNDO_LIMIT: usize = 1000;
@@ -30,6 +56,10 @@ pub struct Document {
     pub load_error: Option<LoadError>,
     /// Whether there are changes not yet written.
     pub dirty: bool,
+    /// Where each annotation lands in the article, when the article changed
+    /// since the annotations were made (`None` when it did not).
+    pub placements: Option<Vec<Placement>>,
+    disk: DiskState,
 }
 
 impl Document {
@@ -38,12 +68,34 @@ impl Document {
     pub fn open(path: &Path) -> Result<Document, String> {
         let article = Article::open(path)?;
         let ann_path = store::annotations_path(path);
-        let (file, load_error) = match store::load(&ann_path) {
-            Ok(Some(file)) => (file, None),
-            Ok(None) => (AnnotationFile::new(path, &article, infer_convention(article.text())), None),
-            Err(e) => (AnnotationFile::new(path, &article, infer_convention(article.text())), Some(e)),
+        let fresh = || AnnotationFile::new(path, &article, infer_convention(article.text()));
+        let mut disk = DiskState { bytes: None, stamp: disk_stamp(&ann_path) };
+        let (file, load_error) = match std::fs::read(&ann_path) {
+            Ok(bytes) => {
+                let parsed = AnnotationFile::from_ron(&bytes, &ann_path);
+                disk.bytes = Some(bytes);
+                match parsed {
+                    Ok(file) => (file, None),
+                    Err(e) => (fresh(), Some(e)),
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (fresh(), None),
+            Err(e) => (
+                fresh(),
+                Some(LoadError { path: ann_path.clone(), line: 1, column: 1, message: e.to_string() }),
+            ),
         };
-        Ok(Document::from_parts(path.to_owned(), ann_path, article, file, load_error))
+        let mut doc = Document::from_parts(path.to_owned(), ann_path, article, file, load_error);
+        doc.disk = disk;
+        doc.placements = doc.reanchor();
+        Ok(doc)
+    }
+
+    /// Re-anchor every annotation when the article is not the one they were
+    /// made on (its checksum differs); `None` when it is.
+    pub fn reanchor(&self) -> Option<Vec<Placement>> {
+        let changed = self.file.article.sha256 != self.article.sha256() && !self.file.annotations.is_empty();
+        changed.then(|| place_all(&self.article, &self.file.annotations))
     }
 
     /// Build a document from parts already in memory (tests, benchmarks).
@@ -63,6 +115,8 @@ impl Document {
             history: History::new(UNDO_LIMIT),
             load_error,
             dirty: false,
+            placements: None,
+            disk: DiskState::default(),
         }
     }
 
@@ -140,16 +194,92 @@ impl Document {
         self.file.to_ron()
     }
 
-    /// Write the annotation file atomically. Refused when the file on disk
-    /// could not be read (it would be lost).
-    pub fn save(&mut self) -> Result<(), String> {
+    /// Write the annotation file: under the lock, after a one-time backup,
+    /// merged with what changed on disk since it was read. Returns what the
+    /// merge could not decide silently. Refused when the file on disk could
+    /// not be read (it would be lost).
+    pub fn save(&mut self) -> Result<Vec<Conflict>, String> {
         if let Some(e) = &self.load_error {
             return Err(format!("not saved: {e} (read-only; see README: start fresh)"));
         }
-        store::write_atomic(&self.ann_path, self.to_ron().as_bytes())
+        let _lock = self.lock()?;
+        super::backup::backup_once(&self.ann_path)
+            .map_err(|e| format!("not saved: cannot back up {}: {e}", self.ann_path.display()))?;
+        let conflicts = self.merge_from_disk()?;
+        if self.file.annotations.iter().all(|a| a.matches(&self.article)) {
+            // Every annotation fits this article: record it as theirs.
+            self.file.article.sha256 = self.article.sha256().to_owned();
+            self.file.article.chars = self.article.chars();
+        }
+        let ron = self.to_ron();
+        store::write_atomic(&self.ann_path, ron.as_bytes())
             .map_err(|e| format!("not saved: {}: {e}", self.ann_path.display()))?;
+        self.disk = DiskState { bytes: Some(ron.into_bytes()), stamp: disk_stamp(&self.ann_path) };
         self.dirty = false;
-        Ok(())
+        Ok(conflicts)
+    }
+
+    /// Take the lock file, waiting a little for another instance that is saving.
+    fn lock(&self) -> Result<super::lock::Lock, String> {
+        let started = Instant::now();
+        loop {
+            match try_lock(&self.ann_path) {
+                Ok(LockState::Acquired(lock)) => return Ok(lock),
+                Ok(LockState::HeldByOther { pid }) if started.elapsed() > LOCK_WAIT => {
+                    let who = pid.map_or_else(|| "another program".to_owned(), |p| format!("process {p}"));
+                    return Err(format!(
+                        "not saved: {who} holds {}",
+                        super::lock::lock_path(&self.ann_path).display()
+                    ));
+                }
+                Ok(LockState::HeldByOther { .. }) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => return Err(format!("not saved: cannot lock {}: {e}", self.ann_path.display())),
+            }
+        }
+    }
+
+    /// When the file on disk is not what we last read or wrote, merge it into
+    /// memory (by annotation id). An unreadable file on disk stops the save.
+    fn merge_from_disk(&mut self) -> Result<Vec<Conflict>, String> {
+        let now = match std::fs::read(&self.ann_path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("not saved: {}: {e}", self.ann_path.display())),
+        };
+        if now == self.disk.bytes {
+            return Ok(Vec::new());
+        }
+        let Some(bytes) = now else { return Ok(Vec::new()) };
+        let theirs = AnnotationFile::from_ron(&bytes, &self.ann_path)
+            .map_err(|e| format!("not saved: the file changed on disk and cannot be read: {e}"))?;
+        let base = match &self.disk.bytes {
+            Some(b) => AnnotationFile::from_ron(b, &self.ann_path).unwrap_or_else(|_| self.empty_like()),
+            None => self.empty_like(),
+        };
+        let merged = merge(&base, &self.file, &theirs);
+        self.file = merged.file;
+        sort(&mut self.file.annotations);
+        self.disk = DiskState { bytes: Some(bytes), stamp: disk_stamp(&self.ann_path) };
+        Ok(merged.conflicts)
+    }
+
+    fn empty_like(&self) -> AnnotationFile {
+        AnnotationFile { annotations: Vec::new(), ..self.file.clone() }
+    }
+
+    /// Pick up changes another program made to the file on disk while we
+    /// were idle. Returns `Some(conflicts)` when something was merged in;
+    /// the document is then dirty when the merge differs from the disk.
+    pub fn sync_from_disk(&mut self) -> Option<Result<Vec<Conflict>, String>> {
+        if self.load_error.is_some() || disk_stamp(&self.ann_path) == self.disk.stamp {
+            return None;
+        }
+        let before = self.file.clone();
+        let result = self.merge_from_disk();
+        if result.is_ok() {
+            self.dirty = self.dirty || self.disk.bytes.as_deref() != Some(self.to_ron().as_bytes());
+        }
+        (self.file != before || result.is_err()).then_some(result)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::anchor::{Anchor, Placement};
 use super::annotation::{Annotation, Kind, Speaker};
 
 /// One annotation as `list --json` prints it.
@@ -28,6 +29,11 @@ pub struct Record {
     pub author: String,
     pub created: String,
     pub modified: String,
+    /// How the annotation fits the article now: `"exact"`, `"moved"`, `"fuzzy"` or `"orphaned"`.
+    pub anchor: &'static str,
+    /// For `"fuzzy"`: the match score (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
 }
 
 /// The speaker of a quote as a display name, resolving entity links in `all`.
@@ -40,8 +46,10 @@ pub fn speaker_name(speaker: &Speaker, all: &[Annotation]) -> String {
     }
 }
 
-/// Flatten one annotation.
-pub fn record(a: &Annotation, all: &[Annotation]) -> Record {
+/// Flatten one annotation; `placement` says where it landed when the
+/// article changed (`None`: it did not, the annotation is exact).
+pub fn record(a: &Annotation, all: &[Annotation], placement: Option<&Placement>) -> Record {
+    let anchor = placement.map_or(Anchor::Exact, |p| p.anchor.clone());
     let (speaker, speaker_id, value, unit) = match &a.kind {
         Kind::Quote { speaker: Some(s) } => {
             let id = match s {
@@ -70,11 +78,17 @@ pub fn record(a: &Annotation, all: &[Annotation]) -> Record {
         author: a.author.clone(),
         created: a.created.clone(),
         modified: a.modified.clone(),
+        anchor: anchor.name(),
+        score: match anchor {
+            Anchor::Fuzzy(s) => Some(s),
+            _ => None,
+        },
     }
 }
 
-/// All annotations as a pretty JSON array.
-pub fn to_json(all: &[Annotation]) -> String {
-    let records: Vec<Record> = all.iter().map(|a| record(a, all)).collect();
+/// All annotations as a pretty JSON array, with their anchor states.
+pub fn to_json(all: &[Annotation], placements: Option<&[Placement]>) -> String {
+    let records: Vec<Record> =
+        all.iter().enumerate().map(|(i, a)| record(a, all, placements.and_then(|p| p.get(i)))).collect();
     serde_json::to_string_pretty(&records).expect("records always serialize")
 }

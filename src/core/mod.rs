@@ -1,10 +1,14 @@
 //! The core: everything about articles and annotations, with no terminal
 //! code. The CLI, the TUI, tests and benchmarks all build on it.
 
+pub mod anchor;
 pub mod annotation;
+pub mod backup;
 pub mod document;
 pub mod export;
 pub mod history;
+pub mod lock;
+pub mod merge;
 pub mod motion;
 pub mod numbers;
 pub mod paths;

@@ -80,6 +80,8 @@ actions! {
     Undo => "undo", "undo the last change to the annotations";
     Redo => "redo", "redo";
     FocusNext => "focus_next", "switch between the article and the sidebar";
+    Review => "review", "review annotations after the article changed";
+    Reattach => "reattach", "move the annotation being re-attached to the selection";
     ToggleNumbers => "toggle_numbers", "number convention: 1,234.5 or 1.234,5";
     MoveLeft => "move_left", "cursor left";
     MoveRight => "move_right", "cursor right";

@@ -62,7 +62,7 @@ pub fn run_effect(m: &mut Model, effect: Effect) {
                 return;
             }
             match m.doc.save() {
-                Ok(()) => m.quit = true,
+                Ok(_) => m.quit = true,
                 Err(e) => {
                     m.quit_armed = true;
                     m.message = Some((
@@ -79,8 +79,33 @@ fn save(m: &mut Model) {
     if m.doc.read_only() {
         return;
     }
-    if let Err(e) = m.doc.save() {
-        m.message = Some((format!("{e} — W saves elsewhere"), Level::Error));
+    match m.doc.save() {
+        Ok(conflicts) => report_merge(m, &conflicts),
+        Err(e) => m.message = Some((format!("{e} — W saves elsewhere"), Level::Error)),
+    }
+}
+
+/// Tell the user what a merge with the file on disk could not decide alone.
+fn report_merge(m: &mut Model, conflicts: &[crate::core::merge::Conflict]) {
+    if let Some(first) = conflicts.first() {
+        let more =
+            if conflicts.len() > 1 { format!(" (+{} more)", conflicts.len() - 1) } else { String::new() };
+        m.message = Some((format!("Merged with changes on disk: {}{more}", first.note), Level::Error));
+    }
+}
+
+/// Merge changes another program made to the annotation file meanwhile.
+fn sync(m: &mut Model) {
+    match m.doc.sync_from_disk() {
+        None => {}
+        Some(Ok(conflicts)) => {
+            m.message = Some(("The annotation file changed on disk: merged".into(), Level::Info));
+            report_merge(m, &conflicts);
+            if m.doc.dirty {
+                save(m);
+            }
+        }
+        Some(Err(e)) => m.message = Some((e, Level::Error)),
     }
 }
 
@@ -169,6 +194,7 @@ fn event_loop(m: &mut Model, theme: &Theme, term_signal: &AtomicBool, pending: &
             return Ok(());
         }
         if !event::poll(Duration::from_millis(250))? {
+            sync(m);
             continue;
         }
         let Some(input) = to_input(event::read()?) else { continue };

@@ -128,6 +128,8 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (Global, "Tab", FocusNext),
         (Global, "BackTab", FocusNext),
         (Global, "#", ToggleNumbers),
+        (Global, "R", Review),
+        (Article, "Enter", Reattach),
         (Article, "q", Quit),
         (Article, "h", MoveLeft),
         (Article, "Left", MoveLeft),

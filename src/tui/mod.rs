@@ -8,5 +8,6 @@ pub mod config;
 pub mod keymap;
 pub mod model;
 pub mod render;
+pub mod review;
 pub mod theme;
 pub mod update;

@@ -107,6 +107,8 @@ pub enum Mode {
     Prompt { field: PromptField, id: String, input: TextInput },
     /// The help screen, scrolled by `scroll` lines.
     Help { scroll: usize },
+    /// The list of annotations to review after the article changed.
+    Review { index: usize },
 }
 
 /// How a status message looks.
@@ -160,6 +162,10 @@ pub struct Model {
     pub quit_armed: bool,
     /// Where a mouse drag started.
     pub drag_origin: Option<usize>,
+    /// Annotations waiting for review after the article changed.
+    pub review: Vec<super::review::Pending>,
+    /// The annotation to move to the next selection (re-attach from the review).
+    pub reattach: Option<String>,
 }
 
 /// Where each part of the screen is.
@@ -202,7 +208,10 @@ impl Model {
             quit: false,
             quit_armed: false,
             drag_origin: None,
+            review: Vec::new(),
+            reattach: None,
         };
+        m.review = super::review::pending(&m.doc);
         m.selected = m.doc.annotations().first().map(|a| a.id.clone());
         m
     }
@@ -220,10 +229,7 @@ impl Model {
                 self.doc.path.display()
             ));
         }
-        let n = self.doc.mismatched();
-        (n > 0).then(|| {
-            format!("{n} annotation(s) no longer match the article text (the article changed since they were made)")
-        })
+        super::review::banner(&self.review)
     }
 
     /// The screen layout.

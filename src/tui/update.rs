@@ -103,6 +103,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
             }
             None => Effect::None,
         },
+        Mode::Review { index } => super::review::key(m, ev, index),
         Mode::Search { .. } => search_key(m, ev),
         Mode::Prompt { .. } => prompt_key(m, ev),
         Mode::Speaker(_) => speaker_key(m, ev),
@@ -148,9 +149,12 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
             Effect::None
         }
         ToggleNumbers => toggle_numbers(m),
+        Review => super::review::open(m),
+        Reattach => reattach(m),
         Cancel => {
             m.anchor = None;
             m.matches.clear();
+            m.reattach = None;
             Effect::None
         }
         Select => {
@@ -209,6 +213,7 @@ fn undo_redo(m: &mut Model, undo: bool) -> Effect {
         say(m, if undo { "Nothing to undo" } else { "Nothing to redo" }, Level::Info);
         return Effect::None;
     }
+    m.review = super::review::pending(&m.doc);
     if m.selected_index().is_none() {
         m.selected = m.doc.annotations().first().map(|a| a.id.clone());
     }
@@ -668,6 +673,33 @@ fn reveal_selected(m: &mut Model) {
     if let Some(b) = m.selected_annotation().map(|a| a.bytes(&m.doc.article).start) {
         set_cursor(m, b);
     }
+}
+
+/// Show byte `b` in the article, with the focus there and no selection.
+pub fn go_to(m: &mut Model, b: usize) {
+    m.focus = Focus::Article;
+    m.anchor = None;
+    set_cursor(m, b);
+}
+
+/// Finish a re-attach from the review list: the selection becomes the span.
+fn reattach(m: &mut Model) -> Effect {
+    let Some(id) = m.reattach.clone() else { return Effect::None };
+    let (Some(r), Some(i)) = (m.selection(), m.doc.index_of(&id)) else {
+        say(m, "Select the new text first (v, motions or /search), then Enter", Level::Info);
+        return Effect::None;
+    };
+    let r = trimmed(m.doc.article.text(), r);
+    let (art, stamp) = (m.doc.article.clone(), m.stamp());
+    m.doc.change(|f| {
+        f.annotations[i].set_span(&art, r);
+        f.annotations[i].touch(&stamp);
+    });
+    m.reattach = None;
+    m.anchor = None;
+    m.selected = Some(id);
+    m.review = super::review::pending(&m.doc);
+    changed(m, "Re-attached")
 }
 
 fn jump_to_selected(m: &mut Model) {

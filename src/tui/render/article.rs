@@ -42,15 +42,29 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     let list = m.doc.annotations();
     let upto = list.partition_point(|a| a.start <= ce);
     let selected = m.selected.as_deref();
+    let pending = |id: &str| m.review.iter().find(|p| p.id == id);
+    // Annotations waiting for review are drawn where they landed (orphans
+    // nowhere), never on whatever text now sits at their old offsets.
     let mut marks: Vec<Mark> = list[..upto]
         .iter()
-        .filter(|a| a.end >= cs && a.end > a.start)
+        .filter(|a| a.end >= cs && a.end > a.start && pending(&a.id).is_none())
         .map(|a| Mark {
             bytes: a.bytes(art),
             style: kind_style(theme, &a.kind),
             selected: Some(a.id.as_str()) == selected,
         })
         .collect();
+    for p in &m.review {
+        let (Some(bytes), Some(i)) = (p.placement.bytes.clone(), m.doc.index_of(&p.id)) else { continue };
+        if bytes.end > region.start && bytes.start < region.end {
+            let kind = &list[i].kind;
+            marks.push(Mark {
+                bytes,
+                style: kind_style(theme, kind),
+                selected: Some(p.id.as_str()) == selected,
+            });
+        }
+    }
     // Outer spans first, so inner ones paint over them and both stay visible.
     marks.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
     marks

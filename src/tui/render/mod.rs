@@ -83,6 +83,15 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
                 area.y + 1,
             ));
         }
+        Mode::Review { index } => {
+            let area = body(frame);
+            let mut lines = super::review::lines(m, theme, *index, area.width.saturating_sub(2) as usize);
+            let header = lines.remove(0);
+            // Keep the highlighted item in view under the header line.
+            let skip = (index + 1).saturating_sub(area.height.saturating_sub(3) as usize);
+            let shown: Vec<Line> = std::iter::once(header).chain(lines.into_iter().skip(skip)).collect();
+            popup(frame, theme, area, "Review: the article changed", shown);
+        }
         Mode::Help { scroll } => {
             let area = body(frame);
             let lines = popup::help_lines(m, theme);

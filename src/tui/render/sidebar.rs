@@ -5,6 +5,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use crate::core::anchor::Anchor;
 use crate::core::annotation::{Annotation, Kind};
 use crate::core::export::speaker_name;
 
@@ -84,7 +85,12 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
         .take(height)
         .map(|(i, a)| {
             let (letter, role) = badge(&a.kind);
-            let meta = meta(a, all);
+            let meta = match m.review.iter().find(|p| p.id == a.id).map(|p| &p.placement.anchor) {
+                Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, all)),
+                Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, all)),
+                Some(_) => format!("moved {}", meta(a, all)),
+                None => meta(a, all),
+            };
             let meta_w = meta.width().min(width * 9 / 20);
             let text_w = width.saturating_sub(3 + 1 + meta_w + 1);
             let quoted = fit(&a.exact, text_w);

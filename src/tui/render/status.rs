@@ -19,6 +19,7 @@ pub fn mode_name(m: &Model) -> &'static str {
         Mode::Speaker(_) => "SPEAKER",
         Mode::Prompt { .. } => "EDIT",
         Mode::Help { .. } => "HELP",
+        Mode::Review { .. } => "REVIEW",
     }
 }
 
@@ -46,6 +47,9 @@ fn hints(m: &Model) -> String {
         ],
         (Mode::Tag(_), _) => vec![("Esc".into(), "cancel")],
         (Mode::Help { .. }, _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
+        (Mode::Review { .. }, _) => {
+            vec![("a".into(), "accept"), ("r".into(), "re-attach"), ("d".into(), "delete")]
+        }
         _ => vec![("Enter".into(), "ok"), ("Esc".into(), "cancel")],
     };
     pairs.iter().map(|(k, d)| format!("{k} {d}")).collect::<Vec<_>>().join("  ")

@@ -1,0 +1,188 @@
+//! Reviewing annotations after the article changed: what moved, what changed
+//! (old and new quote side by side) and what is orphaned. The user accepts,
+//! re-attaches (selects the new text) or deletes each one; nothing moves
+//! until they do, and orphans stay in the file unchanged meanwhile.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+
+use crate::core::anchor::{Anchor, Placement, place_all};
+use crate::core::document::Document;
+
+use super::model::{Level, Mode, Model};
+use super::theme::{Role, Theme};
+use super::update::Effect;
+
+/// One annotation waiting for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub id: String,
+    pub placement: Placement,
+}
+
+/// Annotations that are not exactly where they were, with where they landed.
+/// Empty when the article is the one they were made on.
+pub fn pending(doc: &Document) -> Vec<Pending> {
+    let list = doc.annotations();
+    let fits = |d: &Document| d.file().article.sha256 == d.article.sha256();
+    if fits(doc) || list.is_empty() {
+        return Vec::new();
+    }
+    place_all(&doc.article, list)
+        .into_iter()
+        .zip(list)
+        .filter(|(p, _)| p.anchor != Anchor::Exact)
+        .map(|(placement, a)| Pending { id: a.id.clone(), placement })
+        .collect()
+}
+
+/// The banner line while annotations wait for review.
+pub fn banner(items: &[Pending]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let count = |f: fn(&Anchor) -> bool| items.iter().filter(|p| f(&p.placement.anchor)).count();
+    let moved = count(|a| *a == Anchor::Moved);
+    let fuzzy = count(|a| matches!(a, Anchor::Fuzzy(_)));
+    let orphaned = count(|a| *a == Anchor::Orphaned);
+    let parts: Vec<String> = [(moved, "moved"), (fuzzy, "changed"), (orphaned, "orphaned")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+    Some(format!("The article changed since it was annotated: {} — R to review", parts.join(", ")))
+}
+
+/// Open the review list.
+pub fn open(m: &mut Model) -> Effect {
+    m.review = pending(&m.doc);
+    if m.review.is_empty() {
+        m.message = Some(("Nothing to review: every annotation is where it was".into(), Level::Info));
+    } else {
+        m.mode = Mode::Review { index: 0 };
+    }
+    Effect::None
+}
+
+/// A key in the review list.
+pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
+    let n = m.review.len();
+    let Some(item) = m.review.get(index).cloned() else {
+        m.mode = Mode::Normal;
+        return Effect::None;
+    };
+    let effect = match ev.code {
+        KeyCode::Esc | KeyCode::Char('q') => {
+            m.mode = Mode::Normal;
+            return Effect::None;
+        }
+        KeyCode::Char('j') | KeyCode::Down => {
+            m.mode = Mode::Review { index: (index + 1).min(n - 1) };
+            return Effect::None;
+        }
+        KeyCode::Char('k') | KeyCode::Up => {
+            m.mode = Mode::Review { index: index.saturating_sub(1) };
+            return Effect::None;
+        }
+        KeyCode::Enter => {
+            let b = item.placement.bytes.clone().map_or_else(
+                || m.doc.index_of(&item.id).map_or(0, |i| m.doc.annotations()[i].bytes(&m.doc.article).start),
+                |r| r.start,
+            );
+            m.mode = Mode::Normal;
+            super::update::go_to(m, b);
+            return Effect::None;
+        }
+        KeyCode::Char('a') => accept(m, &[item]),
+        KeyCode::Char('A') => {
+            let all: Vec<Pending> =
+                m.review.iter().filter(|p| p.placement.bytes.is_some()).cloned().collect();
+            accept(m, &all)
+        }
+        KeyCode::Char('d') => {
+            let Some(i) = m.doc.index_of(&item.id) else { return Effect::None };
+            m.doc.change(|f| {
+                f.annotations.remove(i);
+            });
+            m.message = Some(("Deleted (u undoes)".into(), Level::Info));
+            Effect::Save
+        }
+        KeyCode::Char('r') => {
+            m.mode = Mode::Normal;
+            m.reattach = Some(item.id.clone());
+            if let Some(b) = item.placement.bytes.map(|r| r.start) {
+                super::update::go_to(m, b);
+            }
+            m.message = Some((
+                "Select the new text (v, motions or /search), then press Enter; Esc cancels".into(),
+                Level::Info,
+            ));
+            return Effect::None;
+        }
+        _ => return Effect::None,
+    };
+    m.review = pending(&m.doc);
+    m.mode = if m.review.is_empty() {
+        Mode::Normal
+    } else {
+        Mode::Review { index: index.min(m.review.len() - 1) }
+    };
+    effect
+}
+
+/// Move each reviewed annotation to where it landed.
+fn accept(m: &mut Model, items: &[Pending]) -> Effect {
+    let art = m.doc.article.clone();
+    let stamp = m.stamp();
+    let mut moved = 0;
+    m.doc.change(|f| {
+        for p in items {
+            let (Some(r), Some(a)) =
+                (p.placement.bytes.clone(), f.annotations.iter_mut().find(|a| a.id == p.id))
+            else {
+                continue;
+            };
+            a.set_span(&art, r);
+            a.touch(&stamp);
+            moved += 1;
+        }
+    });
+    m.message = Some(if moved == 0 {
+        ("Nothing to accept: re-attach it (r) or delete it (d)".into(), Level::Info)
+    } else {
+        (format!("Accepted {moved} (u undoes)"), Level::Info)
+    });
+    if moved == 0 { Effect::None } else { Effect::Save }
+}
+
+/// The review list as lines: state, old quote, new quote.
+pub fn lines(m: &Model, theme: &Theme, index: usize, width: usize) -> Vec<Line<'static>> {
+    let half = width.saturating_sub(16) / 2;
+    let mut out = vec![Line::styled(
+        "a accept · A accept all found · r re-attach · d delete · Enter show · Esc close".to_owned(),
+        theme.style(Role::SidebarMeta),
+    )];
+    for (i, p) in m.review.iter().enumerate() {
+        let Some(a) = m.doc.index_of(&p.id).map(|i| &m.doc.annotations()[i]) else { continue };
+        let state = match p.placement.anchor {
+            Anchor::Fuzzy(s) => format!("changed {:.0}%", s * 100.0),
+            ref other => other.name().to_owned(),
+        };
+        let now = p
+            .placement
+            .bytes
+            .clone()
+            .map_or_else(|| "—".to_owned(), |r| super::render::sidebar::fit(&m.doc.article.text()[r], half));
+        let role = if i == index { Role::PopupSelected } else { Role::Popup };
+        out.push(Line::from(vec![
+            Span::styled(format!(" {state:<12} "), theme.style(Role::PopupKey)),
+            Span::styled(
+                format!("{:<half$}", super::render::sidebar::fit(&a.exact, half)),
+                theme.style(role),
+            ),
+            Span::styled(" → ", theme.style(Role::SidebarMeta)),
+            Span::styled(now, theme.style(role)),
+        ]));
+    }
+    out
+}
