@@ -366,8 +366,6 @@ fn a_save_through_a_symlink_keeps_the_link_and_writes_the_target() {
 }
 
 #[test]
-#[ignore = "store::write_atomic replaces a dangling symlink with a regular file: canonicalize fails, \
-            so the rename goes over the link itself"]
 fn a_save_through_a_dangling_symlink_creates_the_target() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("real")).unwrap();
@@ -379,8 +377,6 @@ fn a_save_through_a_dangling_symlink_creates_the_target() {
 }
 
 #[test]
-#[ignore = "Document::save merges the file on disk into memory without touching the undo history: \
-            undo then restores a snapshot without the merged-in annotations, and the next save deletes them"]
 fn undo_after_a_merge_keeps_annotations_from_disk() {
     let dir = tempfile::tempdir().unwrap();
     let article_path = dir.path().join("a.txt");

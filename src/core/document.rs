@@ -257,6 +257,7 @@ impl Document {
             None => self.empty_like(),
         };
         let merged = merge(&base, &self.file, &theirs);
+        self.history.rebase(|snapshot| merge(&base, snapshot, &theirs).file);
         self.file = merged.file;
         sort(&mut self.file.annotations);
         self.disk = DiskState { bytes: Some(bytes), stamp: disk_stamp(&self.ann_path) };

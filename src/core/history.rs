@@ -41,6 +41,14 @@ impl<T: Clone> History<T> {
         Some(next)
     }
 
+    /// Change every remembered state (e.g. to merge in what changed on disk,
+    /// so that undoing past a merge does not drop the merged-in work).
+    pub fn rebase(&mut self, mut f: impl FnMut(&T) -> T) {
+        for s in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            *s = f(s);
+        }
+    }
+
     /// Steps that can be undone.
     pub fn undo_len(&self) -> usize {
         self.undo.len()

@@ -138,7 +138,7 @@ pub fn load(path: &Path) -> Result<Option<AnnotationFile>, LoadError> {
 /// Keeps the permissions of an existing file, and refuses to replace one
 /// that has no write permission at all (a rename would, even as root).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| link_target(path));
     if let Ok(meta) = std::fs::metadata(&target)
         && meta.is_file()
         && meta.permissions().readonly()
@@ -169,6 +169,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Where a dangling symlink points (relative targets resolved from the
+/// link's folder), so a save creates the target instead of replacing the link.
+fn link_target(path: &Path) -> PathBuf {
+    match std::fs::read_link(path) {
+        Ok(t) if t.is_absolute() => t,
+        Ok(t) => path.parent().unwrap_or(Path::new(".")).join(t),
+        Err(_) => path.to_owned(),
+    }
 }
 
 /// Move a file that could not be read aside (`X` → `X.bad-<unix seconds>`),
