@@ -157,21 +157,20 @@ impl Document {
 
     /// Undo the last change; false when there is none.
     pub fn undo(&mut self) -> bool {
-        match self.history.undo(self.file.clone()) {
-            Some(prev) => {
-                self.file = prev;
-                self.dirty = true;
-                true
-            }
-            None => false,
-        }
+        self.step(true)
     }
 
     /// Redo the last undone change; false when there is none.
     pub fn redo(&mut self) -> bool {
-        match self.history.redo(self.file.clone()) {
-            Some(next) => {
-                self.file = next;
+        self.step(false)
+    }
+
+    fn step(&mut self, back: bool) -> bool {
+        let current = self.file.clone();
+        let restored = if back { self.history.undo(current) } else { self.history.redo(current) };
+        match restored {
+            Some(file) => {
+                self.file = file;
                 self.dirty = true;
                 true
             }
