@@ -29,7 +29,9 @@ pub fn backup_path(ann_path: &Path) -> PathBuf {
 /// session wrote. Atomic (via [`store::write_atomic`]); the backup gets the
 /// file's permissions. Returns the backup's path when one was written.
 pub fn backup_once(ann_path: &Path) -> std::io::Result<Option<PathBuf>> {
-    let key = std::fs::canonicalize(ann_path).unwrap_or_else(|_| ann_path.to_owned());
+    // Not canonicalize: it fails until the file exists, and the key must not
+    // change when this session's first save creates the file.
+    let key = std::path::absolute(ann_path).unwrap_or_else(|_| ann_path.to_owned());
     let mut seen = BACKED_UP.lock().unwrap_or_else(PoisonError::into_inner);
     if seen.contains(&key) {
         return Ok(None);
@@ -79,7 +81,7 @@ pub fn remove_stale_temps(ann_path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !Path::new("/proc/self").exists() {
         return Ok(Vec::new());
     }
-    let target = std::fs::canonicalize(ann_path).unwrap_or_else(|_| ann_path.to_owned());
+    let target = super::lock::write_target(ann_path);
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.tmp-");
@@ -183,6 +185,17 @@ mod tests {
     }
 
     #[test]
+    fn the_session_is_recognised_after_the_first_save_creates_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let p = dir.path().join("sub/../e.ron");
+        assert_eq!(backup_once(&p).unwrap(), None);
+        std::fs::write(&p, "first save of this session").unwrap();
+        assert_eq!(backup_once(&p).unwrap(), None);
+        assert!(!backup_path(&p).exists());
+    }
+
+    #[test]
     fn stale_temps_of_dead_processes_are_removed_and_others_kept() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d.ron");
@@ -215,6 +228,17 @@ mod tests {
         std::fs::write(&tmp, "half").unwrap();
         let removed = remove_stale_temps(&dir.path().join("f.ron")).unwrap();
         assert_eq!(removed.len(), 1);
+        assert!(!tmp.exists());
+    }
+
+    #[test]
+    fn stale_temps_are_looked_for_beside_a_dangling_symlink_s_target() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("real")).unwrap();
+        std::os::unix::fs::symlink("real/g.ron", dir.path().join("g.ron")).unwrap();
+        let tmp = dir.path().join(format!("real/.g.ron.tmp-{}", dead_pid()));
+        std::fs::write(&tmp, "half of a first save").unwrap();
+        assert_eq!(remove_stale_temps(&dir.path().join("g.ron")).unwrap().len(), 1);
         assert!(!tmp.exists());
     }
 }

@@ -45,11 +45,24 @@ pub enum LockState {
     HeldByOther { pid: Option<u32> },
 }
 
-/// `x.annotations.ron` → `x.annotations.ron.lock`.
+/// `x.annotations.ron` → `x.annotations.ron.lock`, beside the file that
+/// saves write to (a symlink's target), so that opening the same file through
+/// a link and through its real path takes the same lock.
 pub fn lock_path(ann_path: &Path) -> PathBuf {
-    let mut name = ann_path.as_os_str().to_owned();
+    let mut name = write_target(ann_path).into_os_string();
     name.push(".lock");
     PathBuf::from(name)
+}
+
+/// The file [`store::write_atomic`](super::store::write_atomic) replaces when
+/// asked to write `path`: symlinks resolved, also a dangling one (whose
+/// target a save creates); `path` itself when it does not exist.
+pub(crate) fn write_target(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| match std::fs::read_link(path) {
+        Ok(t) if t.is_absolute() => t,
+        Ok(t) => path.parent().unwrap_or(Path::new(".")).join(t),
+        Err(_) => path.to_owned(),
+    })
 }
 
 /// Try to take the lock for the annotation file `ann_path`, without waiting.
@@ -122,6 +135,20 @@ mod tests {
         let LockState::Acquired(lock) = try_lock(&p).unwrap() else { panic!("stale lock file blocks") };
         let own = std::fs::read_to_string(lock.path()).unwrap();
         assert_eq!(own, format!("{}\n", std::process::id()), "the stale pid is replaced");
+    }
+
+    #[test]
+    fn a_symlink_and_its_target_share_one_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("real")).unwrap();
+        let (link, real) = (dir.path().join("a.ron"), dir.path().join("real/a.ron"));
+        std::os::unix::fs::symlink("real/a.ron", &link).unwrap();
+        let LockState::Acquired(lock) = try_lock(&link).unwrap() else { panic!("lock refused") };
+        assert_eq!(lock.path().file_name(), Some("a.ron.lock".as_ref()));
+        assert!(lock.path().parent().unwrap().ends_with("real"), "beside the target (dangling link)");
+        std::fs::write(&real, "data").unwrap();
+        assert!(matches!(try_lock(&real).unwrap(), LockState::HeldByOther { .. }), "real path");
+        assert!(matches!(try_lock(&link).unwrap(), LockState::HeldByOther { .. }), "link, now resolvable");
     }
 
     #[test]
