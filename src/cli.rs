@@ -65,7 +65,8 @@ fn list(article: &Path, json: bool) -> Result<(), String> {
         return Err(e.to_string());
     }
     let annotations = doc.annotations();
-    let placements = doc.placements.as_deref();
+    let placements = doc.reanchor();
+    let placements = placements.as_deref();
     if json {
         println!("{}", export::to_json(annotations, placements));
         return Ok(());
@@ -116,6 +117,11 @@ fn open(cli: &Cli) -> Result<(), String> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut model = Model::new(doc, keymap, size);
     model.message = notice.map(|n| (n, Level::Info));
+    model.recovery_dir = paths::data_dir().map(|d| d.join("recovery"));
+    if let Some(dir) = &model.recovery_dir {
+        let found = crate::core::recovery::find(dir, &model.doc.ann_path);
+        crate::tui::recover::offer(&mut model, found);
+    }
     model.author = config.author.clone();
     crate::tui::app::run(model, &theme).map_err(|e| format!("terminal: {e}"))?;
     if is_sample {

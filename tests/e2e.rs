@@ -207,11 +207,18 @@ impl Session {
     /// Start marginote with `args` in a `width`×[`HEIGHT`] terminal. `after` is
     /// shell code run once it has exited (before the exit status is written).
     fn start(t: &TestDir, width: u16, args: &[&str], after: &str) -> Session {
+        Session::start_with(t, width, args, after, &[])
+    }
+
+    /// As [`Session::start`], with extra environment variables.
+    fn start_with(t: &TestDir, width: u16, args: &[&str], after: &str, env: &[(&str, &str)]) -> Session {
         let n = SESSIONS.fetch_add(1, Ordering::Relaxed);
         let run = t.sub(&format!("run-{n}"));
         std::fs::create_dir(&run).expect("create run dir");
         let file = |name: &str| sh_quote(path_str(&run.join(name)));
-        let exports: Vec<String> = t.env().iter().map(|(k, v)| format!("{k}={}", sh_quote(v))).collect();
+        let mut vars = t.env();
+        vars.extend(env.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        let exports: Vec<String> = vars.iter().map(|(k, v)| format!("{k}={}", sh_quote(v))).collect();
         let command: Vec<String> = std::iter::once(BIN).chain(args.iter().copied()).map(sh_quote).collect();
         let script = format!(
             "export {exports}\n\
@@ -649,4 +656,51 @@ fn terminal_hangup_exits() {
     );
     let file = read_annotations(&article);
     assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    assert!(!t.data().join("marginote/recovery").exists(), "everything was saved: nothing to recover");
+}
+
+#[test]
+fn a_panic_keeps_unsaved_annotations_for_the_next_start() {
+    let Some(t) = TestDir::new("a_panic_keeps_unsaved_annotations_for_the_next_start") else { return };
+    let article = t.copy_sample("a.txt");
+    let ron = marginote::core::store::annotations_path(&article);
+    // Another writer holds the lock, so the save after tagging fails and the
+    // annotation exists only in memory when the panic comes.
+    let lock = match marginote::core::lock::try_lock(&ron).unwrap() {
+        marginote::core::lock::LockState::Acquired(l) => l,
+        other => panic!("could not take the lock: {other:?}"),
+    };
+    let s = Session::start_with(&t, WIDTH, &[path_str(&article)], "", &[("MARGINOTE_TEST_PANIC_KEY", "Z")]);
+    s.wait_ready("Penyimpangan Internet");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("the failed save", |sc| status_line(sc).contains("not saved: "));
+    s.type_text("Z");
+    assert_eq!(s.wait_exit(), 101, "a panic's exit status");
+    assert_eq!(s.format("#{alternate_on}"), "0", "back on the normal screen after the panic");
+    let stty = s.read_run_file("stty").expect("stty output after exit");
+    assert!(has_flag(&stty, "icanon") && has_flag(&stty, "echo"), "tty out of raw mode:\n{stty}");
+    let screen = s.screen();
+    assert!(screen.contains("unsaved annotations were kept in"), "{screen}");
+    assert!(!ron.exists(), "the annotation file was not written behind the lock");
+    drop(lock);
+
+    // The next start offers them; r restores and saves, and the recovery
+    // file is retired.
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    let offer = s.wait_screen("the recovery offer", |sc| sc.contains("Unsaved annotations recovered"));
+    assert!(offer.contains("1 added: “8.000”"), "{offer}");
+    s.type_text("r");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+    let recovery = t.data().join("marginote/recovery");
+    let left: Vec<String> = std::fs::read_dir(&recovery)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.len() == 1 && left[0].ends_with(".discarded"), "{left:?}");
 }

@@ -381,6 +381,33 @@ fn changed_article() -> Harness {
 }
 
 #[test]
+fn while_re_anchoring_reading_works_and_changes_wait() {
+    let h = changed_article();
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen_anchoring(dir, article, (100, 30));
+    let before = h.ron();
+    assert_eq!(h.m.anchoring, Some((0, 3)));
+    h.input(Input::Anchoring(2));
+    let banner = h.m.banner().unwrap();
+    assert!(banner.contains("re-anchoring 2 of 3 annotations"), "{banner}");
+    // Reading and searching work; tagging, deleting and review wait.
+    h.keys("jjw/Meta<Enter>");
+    assert!(h.m.cursor > 0);
+    h.keys("vetp<Tab>dR");
+    assert!(matches!(h.m.mode, Mode::Normal), "{:?}", h.m.mode);
+    assert_eq!(h.m.doc.annotations().len(), 3);
+    assert!(h.m.message.as_ref().unwrap().0.contains("Wait: re-anchoring"));
+    assert_eq!(h.ron(), before);
+    // The result arrives: the review list fills and changes are allowed again.
+    let placements = h.m.doc.reanchor().unwrap();
+    h.input(Input::Anchored(placements));
+    assert_eq!(h.m.anchoring, None);
+    assert!(h.m.banner().unwrap().contains("1 moved, 1 changed, 1 orphaned"));
+    h.keys("R");
+    assert!(matches!(h.m.mode, Mode::Review { index: 0 }));
+}
+
+#[test]
 fn after_the_article_changed_nothing_moves_until_reviewed() {
     let mut h = changed_article();
     let before = h.ron();

@@ -41,6 +41,7 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
@@ -137,6 +138,12 @@ pub fn place(art: &Article, a: &Annotation, hint_delta: isize) -> Placement {
 /// Re-anchor all, in document order (by stored start, then end), feeding each
 /// shift found as the hint for the next. The result is parallel to `list`.
 pub fn place_all(art: &Article, list: &[Annotation]) -> Vec<Placement> {
+    place_all_counting(art, list, &AtomicUsize::new(0))
+}
+
+/// [`place_all`], adding one to `done` as each annotation is placed (for a
+/// progress indicator in another thread).
+pub fn place_all_counting(art: &Article, list: &[Annotation], done: &AtomicUsize) -> Vec<Placement> {
     let mut order: Vec<usize> = (0..list.len()).collect();
     order.sort_by_key(|&i| (list[i].start, list[i].end));
     let mut out = vec![Placement::orphaned(); list.len()];
@@ -149,6 +156,7 @@ pub fn place_all(art: &Article, list: &[Annotation]) -> Vec<Placement> {
             (Anchor::Orphaned, None) | (_, None) => hint,
         };
         out[i] = p;
+        done.fetch_add(1, Ordering::Relaxed);
     }
     out
 }

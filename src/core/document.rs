@@ -12,7 +12,7 @@
 //! never written.
 
 use std::path::{Path, PathBuf};
-
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::anchor::{Placement, place_all};
@@ -25,7 +25,7 @@ use super::store::{self, AnnotationFile, LoadError};
 use super::text::Article;
 
 /// How long a save waits for another instance's lock.
-const LOCK_WAIT: Duration = Duration::from_secs(3);
+const LOCK_WAIT: Duration = Duration::from_secs(1);
 
 /// The annotation file as last read from or written to disk.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,17 +48,14 @@ pub struct Document {
     pub path: PathBuf,
     /// Its annotation file (`<article>.annotations.ron`).
     pub ann_path: PathBuf,
-    /// The article text.
-    pub article: Article,
+    /// The article text (shared with background jobs such as re-anchoring).
+    pub article: Arc<Article>,
     file: AnnotationFile,
     history: History<AnnotationFile>,
     /// Why saving is refused (the annotation file could not be read), if it is.
     pub load_error: Option<LoadError>,
     /// Whether there are changes not yet written.
     pub dirty: bool,
-    /// Where each annotation lands in the article, when the article changed
-    /// since the annotations were made (`None` when it did not).
-    pub placements: Option<Vec<Placement>>,
     disk: DiskState,
 }
 
@@ -87,15 +84,19 @@ impl Document {
         };
         let mut doc = Document::from_parts(path.to_owned(), ann_path, article, file, load_error);
         doc.disk = disk;
-        doc.placements = doc.reanchor();
         Ok(doc)
     }
 
-    /// Re-anchor every annotation when the article is not the one they were
-    /// made on (its checksum differs); `None` when it is.
+    /// Whether the article is not the one the annotations were made on (its
+    /// checksum differs), so they must be re-anchored.
+    pub fn needs_reanchor(&self) -> bool {
+        self.file.article.sha256 != self.article.sha256() && !self.file.annotations.is_empty()
+    }
+
+    /// Where every annotation lands in the article when it needs
+    /// re-anchoring (parallel to [`Document::annotations`]); `None` when not.
     pub fn reanchor(&self) -> Option<Vec<Placement>> {
-        let changed = self.file.article.sha256 != self.article.sha256() && !self.file.annotations.is_empty();
-        changed.then(|| place_all(&self.article, &self.file.annotations))
+        self.needs_reanchor().then(|| place_all(&self.article, &self.file.annotations))
     }
 
     /// Build a document from parts already in memory (tests, benchmarks).
@@ -110,12 +111,11 @@ impl Document {
         Document {
             path,
             ann_path,
-            article,
+            article: Arc::new(article),
             file,
             history: History::new(UNDO_LIMIT),
             load_error,
             dirty: false,
-            placements: None,
             disk: DiskState::default(),
         }
     }

@@ -12,6 +12,8 @@ pub mod merge;
 pub mod motion;
 pub mod numbers;
 pub mod paths;
+pub mod reanchor;
+pub mod recovery;
 pub mod search;
 pub mod store;
 pub mod text;

@@ -104,7 +104,7 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    fn at(path: &Path, line: usize, column: usize, message: &str) -> LoadError {
+    pub(crate) fn at(path: &Path, line: usize, column: usize, message: &str) -> LoadError {
         LoadError { path: path.to_owned(), line, column, message: message.to_owned() }
     }
 }

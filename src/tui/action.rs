@@ -132,6 +132,37 @@ actions! {
     TagStatistic => "tag_statistic", "statistic";
 }
 
+impl Action {
+    /// Whether the action changes the annotations (refused while they are
+    /// being re-anchored).
+    pub fn changes_annotations(self) -> bool {
+        use Action::*;
+        matches!(
+            self,
+            Undo | Redo
+                | Review
+                | Reattach
+                | ToggleNumbers
+                | Tag
+                | Delete
+                | EditNote
+                | EditSpeaker
+                | EditValue
+                | EditSource
+                | GrowStart
+                | ShrinkStart
+                | GrowEnd
+                | ShrinkEnd
+                | TagQuote
+                | TagPerson
+                | TagOrganization
+                | TagPlace
+                | TagOther
+                | TagStatistic
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

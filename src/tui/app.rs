@@ -5,11 +5,16 @@
 //! (a panic hook), and SIGTERM/SIGHUP (a flag checked between events, then a
 //! save and a clean exit). When the terminal itself is gone, crossterm's
 //! event poll can spin on end-of-input and never return, so a watchdog
-//! thread gives the loop a moment after the signal and then writes any
-//! unsaved annotations and exits on its own.
+//! thread gives the loop a moment after the signal and then exits on its own.
+//!
+//! Changes save as they are made, so unsaved ones exist only when a save
+//! failed. Whatever way the process ends, those are written to a recovery
+//! file ([`crate::core::recovery`]) that the next start offers to restore:
+//! the panic hook and the watchdog read them from a copy the loop keeps
+//! current.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,6 +29,9 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
+use crate::core::reanchor::{Job, Poll};
+use crate::core::store::AnnotationFile;
+
 use super::model::{Level, Model};
 use super::render;
 use super::theme::Theme;
@@ -37,12 +45,38 @@ pub fn restore_terminal() {
     let _ = io::stdout().flush();
 }
 
-fn install_panic_hook() {
+fn install_panic_hook(pending: Pending) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
         previous(info);
+        rescue(&pending);
     }));
+}
+
+/// Write the unsaved annotations in `pending` to their recovery file and
+/// say where (stderr). For the panic hook and the watchdog.
+fn rescue(pending: &Pending) {
+    let Some(p) = pending.try_lock().ok().and_then(|mut p| p.take()) else { return };
+    let said = keep_for_recovery(p.dir.as_deref(), &p.ann_path, &p.file);
+    // The terminal may be gone: a failed write must not stop the caller.
+    let _ = writeln!(io::stderr(), "marginote: {said}");
+}
+
+/// Write unsaved annotations to the recovery file; what to tell the user.
+fn keep_for_recovery(dir: Option<&Path>, ann_path: &Path, file: &AnnotationFile) -> String {
+    let Some(dir) = dir else {
+        return "unsaved annotations are lost: no data directory for a recovery file".into();
+    };
+    match crate::core::recovery::write(dir, ann_path, file) {
+        Ok(path) => format!(
+            "unsaved annotations were kept in {}; the next start on this article offers to restore them",
+            path.display()
+        ),
+        Err(e) => {
+            format!("unsaved annotations are lost: cannot write a recovery file in {}: {e}", dir.display())
+        }
+    }
 }
 
 /// Run the effect an update asked for.
@@ -56,6 +90,13 @@ pub fn run_effect(m: &mut Model, effect: Effect) {
                 Err(e) => (format!("not saved: {}: {e}", path.display()), Level::Error),
             });
         }
+        Effect::Restored => {
+            save(m);
+            if !m.doc.dirty {
+                retire_recovery(m);
+            }
+        }
+        Effect::DiscardRecovery => retire_recovery(m),
         Effect::Quit => {
             if !m.doc.dirty || m.quit_armed {
                 m.quit = true;
@@ -72,6 +113,14 @@ pub fn run_effect(m: &mut Model, effect: Effect) {
                 }
             }
         }
+    }
+}
+
+fn retire_recovery(m: &mut Model) {
+    let Some(dir) = m.recovery_dir.clone() else { return };
+    if let Err(e) = crate::core::recovery::retire(&dir, &m.doc.ann_path) {
+        m.message =
+            Some((format!("cannot retire the recovery file in {}: {e}", dir.display()), Level::Error));
     }
 }
 
@@ -109,14 +158,21 @@ fn sync(m: &mut Model) {
     }
 }
 
-/// Annotations not yet written (path and RON text), for the watchdog.
-type Pending = Arc<Mutex<Option<(PathBuf, String)>>>;
+/// Annotations not yet written, for the panic hook and the watchdog.
+struct Unsaved {
+    dir: Option<PathBuf>,
+    ann_path: PathBuf,
+    file: AnnotationFile,
+}
+
+type Pending = Arc<Mutex<Option<Unsaved>>>;
 
 /// How long the loop has to notice a signal before the watchdog acts.
 const GRACE: Duration = Duration::from_millis(1500);
 
 /// On SIGTERM/SIGHUP: raise `flag`; if the loop has not finished (`done`)
-/// after `GRACE`, write what is pending, restore the terminal and exit.
+/// after `GRACE`, keep what is pending for recovery, restore the terminal
+/// and exit.
 fn start_watchdog(flag: Arc<AtomicBool>, done: Arc<AtomicBool>, pending: Pending) -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
@@ -127,19 +183,22 @@ fn start_watchdog(flag: Arc<AtomicBool>, done: Arc<AtomicBool>, pending: Pending
             if done.load(Ordering::SeqCst) {
                 return;
             }
-            if let Some((path, ron)) = pending.lock().ok().and_then(|mut p| p.take()) {
-                let _ = crate::core::store::write_atomic(&path, ron.as_bytes());
-            }
             restore_terminal();
+            rescue(&pending);
             std::process::exit(128 + sig);
         }
     });
     Ok(())
 }
 
-/// Keep the watchdog's copy of unsaved annotations current.
+/// Keep the copy of unsaved annotations current (cheap: changes save as
+/// they are made, so there is rarely anything to copy).
 fn track_pending(m: &Model, pending: &Pending) {
-    let value = (m.doc.dirty && !m.doc.read_only()).then(|| (m.doc.ann_path.clone(), m.doc.to_ron()));
+    let value = (m.doc.dirty && !m.doc.read_only()).then(|| Unsaved {
+        dir: m.recovery_dir.clone(),
+        ann_path: m.doc.ann_path.clone(),
+        file: m.doc.file().clone(),
+    });
     if let Ok(mut p) = pending.lock() {
         *p = value;
     }
@@ -151,7 +210,7 @@ pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
     let done = Arc::new(AtomicBool::new(false));
     let pending: Pending = Arc::new(Mutex::new(None));
     start_watchdog(Arc::clone(&term_signal), Arc::clone(&done), Arc::clone(&pending))?;
-    install_panic_hook();
+    install_panic_hook(Arc::clone(&pending));
     enable_raw_mode()?;
     let mut stdout = io::stdout();
     if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste) {
@@ -167,11 +226,48 @@ pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
     if m.doc.dirty {
         let why = match &m.doc.load_error {
             Some(e) => format!("{} could not be read, so it was left as it was.", e.path.display()),
-            None => m.message.as_ref().map_or_else(String::new, |(msg, _)| msg.clone()),
+            None => {
+                let msg = m.message.as_ref().map_or_else(String::new, |(msg, _)| msg.clone());
+                let kept = keep_for_recovery(m.recovery_dir.as_deref(), &m.doc.ann_path, m.doc.file());
+                format!("{msg}\nmarginote: {kept}")
+            }
         };
-        eprintln!("marginote: the last changes to the annotations were NOT saved. {why}");
+        let _ =
+            writeln!(io::stderr(), "marginote: the last changes to the annotations were NOT saved. {why}");
     }
     result
+}
+
+/// One input: update, then its effect. The copy of unsaved annotations is
+/// taken before the effect runs too, since a save can block (on another
+/// instance's lock) or fail while a signal or a panic arrives.
+fn step(m: &mut Model, input: Input, pending: &Pending) {
+    #[cfg(debug_assertions)]
+    panic_for_tests(&input);
+    let was_dirty = m.doc.dirty;
+    let effect = update(m, input);
+    let touched = was_dirty || m.doc.dirty;
+    if touched {
+        track_pending(m, pending);
+    }
+    run_effect(m, effect);
+    if touched || m.doc.dirty {
+        track_pending(m, pending);
+    }
+}
+
+/// Debug builds only: `MARGINOTE_TEST_PANIC_KEY=X` makes the key `X` panic,
+/// so that the end-to-end tests can take the real binary down the panic path.
+#[cfg(debug_assertions)]
+fn panic_for_tests(input: &Input) {
+    use ratatui::crossterm::event::KeyCode;
+    let Ok(key) = std::env::var("MARGINOTE_TEST_PANIC_KEY") else { return };
+    if let Input::Key(k) = input
+        && let KeyCode::Char(c) = k.code
+        && key.chars().eq([c])
+    {
+        panic!("MARGINOTE_TEST_PANIC_KEY pressed");
+    }
 }
 
 fn to_input(ev: Event) -> Option<Input> {
@@ -184,29 +280,63 @@ fn to_input(ev: Event) -> Option<Input> {
     }
 }
 
+/// How long the first frame waits for re-anchoring: small jobs finish
+/// within it and never show a progress indicator.
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(30);
+
+/// Start re-anchoring in the background when the article changed.
+fn start_anchoring(m: &mut Model) -> Option<Job> {
+    m.anchoring?;
+    let job = Job::start(Arc::clone(&m.doc.article), m.doc.annotations().to_vec());
+    let first = job.wait(FIRST_FRAME_WAIT);
+    finish_anchoring(m, first).then_some(job)
+}
+
+/// Pass a job's progress or result to the model; true while it runs.
+fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
+    match poll {
+        Poll::Running(done) => {
+            update(m, Input::Anchoring(done));
+            true
+        }
+        Poll::Done(placements) => {
+            update(m, Input::Anchored(placements));
+            false
+        }
+    }
+}
+
 fn event_loop(m: &mut Model, theme: &Theme, term_signal: &AtomicBool, pending: &Pending) -> io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
     update(m, Input::Resize(size.width, size.height));
+    let mut job = start_anchoring(m);
     loop {
         terminal.draw(|f| render::draw(f, m, theme))?;
         if m.quit || term_signal.load(Ordering::Relaxed) {
             return Ok(());
         }
-        if !event::poll(Duration::from_millis(250))? {
-            sync(m);
+        // Redraw often while a job reports progress; otherwise wake only to
+        // look for changes on disk.
+        let tick = if job.is_some() { Duration::from_millis(50) } else { Duration::from_millis(250) };
+        let ready = event::poll(tick)?;
+        match &job {
+            Some(j) if !finish_anchoring(m, j.poll()) => job = None,
+            Some(_) => {}
+            // Not while re-anchoring: its result pairs with the list as it was.
+            None if !ready => sync(m),
+            None => {}
+        }
+        if !ready {
             continue;
         }
         let Some(input) = to_input(event::read()?) else { continue };
-        let effect = update(m, input);
-        run_effect(m, effect);
+        step(m, input, pending);
         // Drain what is already queued before drawing again (fast typing, resizes).
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
-                let effect = update(m, input);
-                run_effect(m, effect);
+                step(m, input, pending);
             }
         }
-        track_pending(m, pending);
     }
 }

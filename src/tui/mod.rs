@@ -7,6 +7,7 @@ pub mod app;
 pub mod config;
 pub mod keymap;
 pub mod model;
+pub mod recover;
 pub mod render;
 pub mod review;
 pub mod theme;

@@ -109,6 +109,8 @@ pub enum Mode {
     Help { scroll: usize },
     /// The list of annotations to review after the article changed.
     Review { index: usize },
+    /// Offering to restore annotations a previous session could not save.
+    Recover,
 }
 
 /// How a status message looks.
@@ -166,6 +168,13 @@ pub struct Model {
     pub review: Vec<super::review::Pending>,
     /// The annotation to move to the next selection (re-attach from the review).
     pub reattach: Option<String>,
+    /// Re-anchoring under way after the article changed: (placed, total).
+    /// Changes to the annotations wait until it ends; reading does not.
+    pub anchoring: Option<(usize, usize)>,
+    /// Where recovery files go (`<data dir>/recovery`); `None` without a home.
+    pub recovery_dir: Option<std::path::PathBuf>,
+    /// A recovery file on offer (see [`Mode::Recover`]).
+    pub recovered: Option<crate::core::recovery::Recovery>,
 }
 
 /// Where each part of the screen is.
@@ -210,8 +219,13 @@ impl Model {
             drag_origin: None,
             review: Vec::new(),
             reattach: None,
+            anchoring: None,
+            recovery_dir: None,
+            recovered: None,
         };
-        m.review = super::review::pending(&m.doc);
+        if m.doc.needs_reanchor() {
+            m.anchoring = Some((0, m.doc.annotations().len()));
+        }
         m.selected = m.doc.annotations().first().map(|a| a.id.clone());
         m
     }
@@ -229,7 +243,7 @@ impl Model {
                 self.doc.path.display()
             ));
         }
-        super::review::banner(&self.review)
+        super::review::banner(self)
     }
 
     /// The screen layout.

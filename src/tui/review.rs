@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 
 use crate::core::anchor::{Anchor, Placement, place_all};
+use crate::core::annotation::Annotation;
 use crate::core::document::Document;
 
 use super::model::{Level, Mode, Model};
@@ -21,14 +22,22 @@ pub struct Pending {
 }
 
 /// Annotations that are not exactly where they were, with where they landed.
-/// Empty when the article is the one they were made on.
+/// Empty when the article is the one they were made on. Only annotations
+/// whose text no longer sits at their offsets are searched for, so this is
+/// cheap once most have been reviewed.
 pub fn pending(doc: &Document) -> Vec<Pending> {
-    let list = doc.annotations();
-    let fits = |d: &Document| d.file().article.sha256 == d.article.sha256();
-    if fits(doc) || list.is_empty() {
+    if !doc.needs_reanchor() {
         return Vec::new();
     }
-    place_all(&doc.article, list)
+    let unsure: Vec<Annotation> =
+        doc.annotations().iter().filter(|a| !a.matches(&doc.article)).cloned().collect();
+    let placements = place_all(&doc.article, &unsure);
+    collect(&unsure, placements)
+}
+
+/// The review items of `list` placed at `placements` (parallel to it).
+fn collect(list: &[Annotation], placements: Vec<Placement>) -> Vec<Pending> {
+    placements
         .into_iter()
         .zip(list)
         .filter(|(p, _)| p.anchor != Anchor::Exact)
@@ -36,8 +45,35 @@ pub fn pending(doc: &Document) -> Vec<Pending> {
         .collect()
 }
 
-/// The banner line while annotations wait for review.
-pub fn banner(items: &[Pending]) -> Option<String> {
+/// Take the result of a background re-anchoring of the whole list: the
+/// review list, and the end of the progress indicator. Recomputed here when
+/// the list changed meanwhile (it cannot while edits wait, but a result for
+/// another list must never be paired with this one).
+pub fn anchored(m: &mut Model, placements: Vec<Placement>) {
+    m.anchoring = None;
+    m.review = if placements.len() == m.doc.annotations().len() {
+        collect(m.doc.annotations(), placements)
+    } else {
+        pending(&m.doc)
+    };
+}
+
+/// Drop the items a change settled: annotations deleted, or now sitting on
+/// their text again (accepted, re-attached).
+pub fn refresh(m: &mut Model) {
+    let (doc, review) = (&m.doc, &mut m.review);
+    review.retain(|p| doc.index_of(&p.id).is_some_and(|i| !doc.annotations()[i].matches(&doc.article)));
+}
+
+/// The banner line while annotations are being re-anchored (with progress)
+/// or wait for review.
+pub fn banner(m: &Model) -> Option<String> {
+    if let Some((done, total)) = m.anchoring {
+        return Some(format!(
+            "The article changed since it was annotated: re-anchoring {done} of {total} annotations…"
+        ));
+    }
+    let items = &m.review;
     if items.is_empty() {
         return None;
     }
@@ -121,7 +157,7 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
         }
         _ => return Effect::None,
     };
-    m.review = pending(&m.doc);
+    refresh(m);
     m.mode = if m.review.is_empty() {
         Mode::Normal
     } else {

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use crate::core::anchor::Placement;
 use crate::core::annotation::{Annotation, Kind, Speaker, statistic_kind};
 use crate::core::motion;
 use crate::core::numbers::parse_number;
@@ -18,13 +19,17 @@ use super::model::{
     Focus, Level, Mode, Model, PromptField, SpeakerPicker, SpeakerTarget, TagTarget, TextInput,
 };
 
-/// Something from the terminal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Something from the terminal, or news from a background job.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
     Paste(String),
+    /// Re-anchoring has placed this many annotations so far.
+    Anchoring(usize),
+    /// Re-anchoring finished: placements parallel to the annotations.
+    Anchored(Vec<Placement>),
 }
 
 /// What the app loop must do after an update.
@@ -37,6 +42,11 @@ pub enum Effect {
     SaveAs(std::path::PathBuf),
     /// Save, then quit.
     Quit,
+    /// Recovered annotations were restored: save, and once saved, retire the
+    /// recovery file.
+    Restored,
+    /// Retire the recovery file unused.
+    DiscardRecovery,
 }
 
 /// Rows kept between the cursor and the top or bottom edge.
@@ -60,6 +70,16 @@ pub fn update(m: &mut Model, input: Input) -> Effect {
                 insert(input, &s.replace(['\n', '\r'], " "));
                 after_search_edit(m);
             }
+            Effect::None
+        }
+        Input::Anchoring(done) => {
+            if let Some((_, total)) = m.anchoring {
+                m.anchoring = Some((done.min(total), total));
+            }
+            Effect::None
+        }
+        Input::Anchored(placements) => {
+            super::review::anchored(m, placements);
             Effect::None
         }
         Input::Key(ev) if ev.kind == KeyEventKind::Release => Effect::None,
@@ -104,6 +124,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
             None => Effect::None,
         },
         Mode::Review { index } => super::review::key(m, ev, index),
+        Mode::Recover => super::recover::key(m, ev),
         Mode::Search { .. } => search_key(m, ev),
         Mode::Prompt { .. } => prompt_key(m, ev),
         Mode::Speaker(_) => speaker_key(m, ev),
@@ -118,6 +139,12 @@ fn is_quit(m: &Model, ev: &KeyEvent) -> bool {
 /// Apply one action (in normal mode).
 pub fn apply(m: &mut Model, a: Action) -> Effect {
     use Action::*;
+    if let Some((done, total)) = m.anchoring
+        && a.changes_annotations()
+    {
+        say(m, format!("Wait: re-anchoring the annotations ({done} of {total})"), Level::Info);
+        return Effect::None;
+    }
     let effect = match a {
         Help => {
             m.mode = Mode::Help { scroll: 0 };
@@ -203,6 +230,7 @@ fn say(m: &mut Model, text: impl Into<String>, level: Level) {
 
 /// Record a change to the annotations; returns the effect that saves it.
 fn changed(m: &mut Model, what: &str) -> Effect {
+    super::review::refresh(m);
     say(m, what.to_owned(), Level::Info);
     if m.doc.read_only() { Effect::None } else { Effect::Save }
 }
@@ -698,7 +726,6 @@ fn reattach(m: &mut Model) -> Effect {
     m.reattach = None;
     m.anchor = None;
     m.selected = Some(id);
-    m.review = super::review::pending(&m.doc);
     changed(m, "Re-attached")
 }
 

@@ -36,6 +36,16 @@ impl Harness {
 
     /// Open (again) an article that is already on disk.
     pub fn reopen(dir: tempfile::TempDir, article: PathBuf, size: (u16, u16)) -> Harness {
+        let mut h = Harness::reopen_anchoring(dir, article, size);
+        // What the app loop's background re-anchoring delivers.
+        if let Some(placements) = h.m.doc.reanchor() {
+            h.input(Input::Anchored(placements));
+        }
+        h
+    }
+
+    /// Open an article, leaving a re-anchoring (if one is due) under way.
+    pub fn reopen_anchoring(dir: tempfile::TempDir, article: PathBuf, size: (u16, u16)) -> Harness {
         let doc = Document::open(&article).unwrap();
         let mut m = Model::new(doc, Keymap::default(), size);
         m.fixed_stamp = Some(Stamp { author: "tester".into(), now: "2026-11-28T10:15:00Z".into() });

@@ -92,6 +92,11 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             let shown: Vec<Line> = std::iter::once(header).chain(lines.into_iter().skip(skip)).collect();
             popup(frame, theme, area, "Review: the article changed", shown);
         }
+        Mode::Recover => {
+            let lines = super::recover::lines(m, theme);
+            let area = popup::centered(body(frame), 76, lines.len() as u16 + 2);
+            popup(frame, theme, area, "Unsaved annotations recovered", lines);
+        }
         Mode::Help { scroll } => {
             let area = body(frame);
             let lines = popup::help_lines(m, theme);

@@ -20,6 +20,7 @@ pub fn mode_name(m: &Model) -> &'static str {
         Mode::Prompt { .. } => "EDIT",
         Mode::Help { .. } => "HELP",
         Mode::Review { .. } => "REVIEW",
+        Mode::Recover => "RECOVER",
     }
 }
 
@@ -47,6 +48,9 @@ fn hints(m: &Model) -> String {
         ],
         (Mode::Tag(_), _) => vec![("Esc".into(), "cancel")],
         (Mode::Help { .. }, _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
+        (Mode::Recover, _) => {
+            vec![("r".into(), "restore"), ("d".into(), "discard"), ("Esc".into(), "later")]
+        }
         (Mode::Review { .. }, _) => {
             vec![("a".into(), "accept"), ("r".into(), "re-attach"), ("d".into(), "delete")]
         }
