@@ -402,6 +402,7 @@ fn while_re_anchoring_reading_works_and_changes_wait() {
     let placements = h.m.doc.reanchor().unwrap();
     h.input(Input::Anchored(placements));
     assert_eq!(h.m.anchoring, None);
+    assert_eq!(h.m.message.as_ref().unwrap().0, "Re-anchoring done: changes are possible again");
     assert!(h.m.banner().unwrap().contains("1 moved, 1 changed, 1 orphaned"));
     h.keys("R");
     assert!(matches!(h.m.mode, Mode::Review { index: 0 }));

@@ -37,7 +37,7 @@ pub fn offer(m: &mut Model, found: Option<Result<Recovery, LoadError>>) {
 pub fn key(m: &mut Model, ev: KeyEvent) -> Effect {
     match ev.code {
         KeyCode::Char('r') if m.anchoring.is_some() => {
-            m.message = Some(("Wait: re-anchoring the annotations".into(), Level::Info));
+            m.message = Some((format!("{} the annotations", super::review::WAIT), Level::Info));
             Effect::None
         }
         KeyCode::Char('r') => {

@@ -51,6 +51,9 @@ fn collect(list: &[Annotation], placements: Vec<Placement>) -> Vec<Pending> {
 /// another list must never be paired with this one).
 pub fn anchored(m: &mut Model, placements: Vec<Placement>) {
     m.anchoring = None;
+    if m.message.as_ref().is_some_and(|(text, _)| text.starts_with(WAIT)) {
+        m.message = Some(("Re-anchoring done: changes are possible again".into(), Level::Info));
+    }
     m.review = if placements.len() == m.doc.annotations().len() {
         collect(m.doc.annotations(), placements)
     } else {
@@ -64,6 +67,9 @@ pub fn refresh(m: &mut Model) {
     let (doc, review) = (&m.doc, &mut m.review);
     review.retain(|p| doc.index_of(&p.id).is_some_and(|i| !doc.annotations()[i].matches(&doc.article)));
 }
+
+/// How a refused change starts its message while re-anchoring runs.
+pub const WAIT: &str = "Wait: re-anchoring";
 
 /// The banner line while annotations are being re-anchored (with progress)
 /// or wait for review.

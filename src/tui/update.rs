@@ -142,7 +142,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
     if let Some((done, total)) = m.anchoring
         && a.changes_annotations()
     {
-        say(m, format!("Wait: re-anchoring the annotations ({done} of {total})"), Level::Info);
+        say(m, format!("{} the annotations ({done} of {total})", super::review::WAIT), Level::Info);
         return Effect::None;
     }
     let effect = match a {
