@@ -11,6 +11,8 @@
 //! annotation id instead of overwriting. A file that cannot be read is
 //! never written.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -57,6 +59,25 @@ pub struct Document {
     /// Whether there are changes not yet written.
     pub dirty: bool,
     disk: DiskState,
+    index: Index,
+}
+
+/// Lookups into the annotation list that must not scan it (every frame
+/// asks them): position by id, and the longest span, which bounds how far
+/// before a region an overlapping annotation can start.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    by_id: HashMap<String, usize>,
+    longest: usize,
+}
+
+impl Index {
+    fn of(list: &[Annotation]) -> Index {
+        Index {
+            by_id: list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
+            longest: list.iter().map(|a| a.end.saturating_sub(a.start)).max().unwrap_or(0),
+        }
+    }
 }
 
 impl Document {
@@ -108,7 +129,7 @@ impl Document {
         load_error: Option<LoadError>,
     ) -> Document {
         sort(&mut file.annotations);
-        Document {
+        let mut doc = Document {
             path,
             ann_path,
             article: Arc::new(article),
@@ -117,7 +138,10 @@ impl Document {
             load_error,
             dirty: false,
             disk: DiskState::default(),
-        }
+            index: Index::default(),
+        };
+        doc.index = Index::of(&doc.file.annotations);
+        doc
     }
 
     /// A document over text in memory, with no annotations (tests).
@@ -148,7 +172,7 @@ impl Document {
     pub fn change(&mut self, f: impl FnOnce(&mut AnnotationFile)) {
         let before = self.file.clone();
         f(&mut self.file);
-        sort(&mut self.file.annotations);
+        self.reindex();
         if self.file != before {
             self.history.record(before);
             self.dirty = true;
@@ -171,6 +195,7 @@ impl Document {
         match restored {
             Some(file) => {
                 self.file = file;
+                self.reindex();
                 self.dirty = true;
                 true
             }
@@ -178,9 +203,23 @@ impl Document {
         }
     }
 
+    /// Keep the list in document order and the index current.
+    fn reindex(&mut self) {
+        sort(&mut self.file.annotations);
+        self.index = Index::of(&self.file.annotations);
+    }
+
     /// Index of the annotation with `id`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.file.annotations.iter().position(|a| a.id == id)
+        self.index.by_id.get(id).copied()
+    }
+
+    /// Indices of the annotations that may overlap the code points `chars`
+    /// (a superset: check each); found by binary search, not a scan.
+    pub fn around(&self, chars: Range<usize>) -> Range<usize> {
+        let list = &self.file.annotations;
+        let from = chars.start.saturating_sub(self.index.longest);
+        list.partition_point(|a| a.start < from)..list.partition_point(|a| a.start <= chars.end)
     }
 
     /// How many annotations no longer match the text at their offsets.
@@ -258,7 +297,7 @@ impl Document {
         let merged = merge(&base, &self.file, &theirs);
         self.history.rebase(|snapshot| merge(&base, snapshot, &theirs).file);
         self.file = merged.file;
-        sort(&mut self.file.annotations);
+        self.reindex();
         self.disk = DiskState { bytes: Some(bytes), stamp: disk_stamp(&self.ann_path) };
         Ok(merged.conflicts)
     }
@@ -307,6 +346,37 @@ mod tests {
         assert_eq!(doc.to_ron(), original);
         assert!(doc.redo());
         assert_eq!(doc.annotations().len(), 1);
+    }
+
+    #[test]
+    fn around_finds_every_overlapping_annotation_without_scanning_all() {
+        let text = "word ".repeat(400);
+        let mut doc = Document::scratch("a.txt", &text);
+        let art = doc.article.clone();
+        let stamp = Stamp { author: "t".into(), now: "n".into() };
+        // Spans of 5 to 120 bytes at pseudo-random places, one very long.
+        let mut x: usize = 7;
+        let long: Range<usize> = 0..1500;
+        let mut spans = vec![long];
+        for _ in 0..200 {
+            x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+            let start = x % 1800;
+            spans.push(start..(start + 5 + x % 116).min(2000));
+        }
+        doc.change(|f| {
+            for r in spans {
+                f.annotations.push(Annotation::new(&art, r, Kind::Entity("Other".into()), &stamp));
+            }
+        });
+        for region in [0..10, 700..760, 1490..1510, 1900..2000, 1999..2000] {
+            let found = doc.around(region.clone());
+            for (i, a) in doc.annotations().iter().enumerate() {
+                if a.start < region.end && a.end > region.start {
+                    assert!(found.contains(&i), "{a:?} overlaps {region:?} but is outside {found:?}");
+                }
+            }
+        }
+        assert_eq!(doc.index_of(&doc.annotations()[17].id.clone()), Some(17));
     }
 
     #[test]

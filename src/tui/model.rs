@@ -165,7 +165,7 @@ pub struct Model {
     /// Where a mouse drag started.
     pub drag_origin: Option<usize>,
     /// Annotations waiting for review after the article changed.
-    pub review: Vec<super::review::Pending>,
+    pub review: super::review::ReviewList,
     /// The annotation to move to the next selection (re-attach from the review).
     pub reattach: Option<String>,
     /// Re-anchoring under way after the article changed: (placed, total).
@@ -217,7 +217,7 @@ impl Model {
             quit: false,
             quit_armed: false,
             drag_origin: None,
-            review: Vec::new(),
+            review: Default::default(),
             reattach: None,
             anchoring: None,
             recovery_dir: None,

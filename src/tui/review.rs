@@ -6,6 +6,9 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 
+use std::collections::HashMap;
+use std::ops::Range;
+
 use crate::core::anchor::{Anchor, Placement, place_all};
 use crate::core::annotation::Annotation;
 use crate::core::document::Document;
@@ -21,13 +24,67 @@ pub struct Pending {
     pub placement: Placement,
 }
 
+/// The review list, with lookups by id and by region that do not scan it
+/// (the article and the sidebar ask them every frame). Reads as a slice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReviewList {
+    items: Vec<Pending>,
+    by_id: HashMap<String, usize>,
+    /// Items with a placement, by placement start.
+    by_start: Vec<(Range<usize>, usize)>,
+    /// The longest placement in bytes.
+    longest: usize,
+}
+
+impl ReviewList {
+    pub fn new(items: Vec<Pending>) -> ReviewList {
+        let by_id = items.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let mut by_start: Vec<(Range<usize>, usize)> =
+            items.iter().enumerate().filter_map(|(i, p)| Some((p.placement.bytes.clone()?, i))).collect();
+        by_start.sort_by_key(|(r, _)| (r.start, r.end));
+        let longest = by_start.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
+        ReviewList { items, by_id, by_start, longest }
+    }
+
+    /// The item for annotation `id`.
+    pub fn of(&self, id: &str) -> Option<&Pending> {
+        self.by_id.get(id).map(|&i| &self.items[i])
+    }
+
+    /// Items whose placement overlaps the bytes `region`.
+    pub fn overlapping(&self, region: Range<usize>) -> impl Iterator<Item = &Pending> {
+        let from = region.start.saturating_sub(self.longest);
+        let lo = self.by_start.partition_point(|(r, _)| r.start < from);
+        let hi = self.by_start.partition_point(|(r, _)| r.start < region.end);
+        self.by_start[lo..hi.max(lo)]
+            .iter()
+            .filter(move |(r, _)| r.end > region.start)
+            .map(|&(_, i)| &self.items[i])
+    }
+
+    /// Keep only the items `keep` says to.
+    pub fn retain(&mut self, keep: impl FnMut(&Pending) -> bool) {
+        let mut items = std::mem::take(&mut self.items);
+        items.retain(keep);
+        *self = ReviewList::new(items);
+    }
+}
+
+impl std::ops::Deref for ReviewList {
+    type Target = [Pending];
+
+    fn deref(&self) -> &[Pending] {
+        &self.items
+    }
+}
+
 /// Annotations that are not exactly where they were, with where they landed.
 /// Empty when the article is the one they were made on. Only annotations
 /// whose text no longer sits at their offsets are searched for, so this is
 /// cheap once most have been reviewed.
-pub fn pending(doc: &Document) -> Vec<Pending> {
+pub fn pending(doc: &Document) -> ReviewList {
     if !doc.needs_reanchor() {
-        return Vec::new();
+        return ReviewList::default();
     }
     let unsure: Vec<Annotation> =
         doc.annotations().iter().filter(|a| !a.matches(&doc.article)).cloned().collect();
@@ -36,13 +93,15 @@ pub fn pending(doc: &Document) -> Vec<Pending> {
 }
 
 /// The review items of `list` placed at `placements` (parallel to it).
-fn collect(list: &[Annotation], placements: Vec<Placement>) -> Vec<Pending> {
-    placements
-        .into_iter()
-        .zip(list)
-        .filter(|(p, _)| p.anchor != Anchor::Exact)
-        .map(|(placement, a)| Pending { id: a.id.clone(), placement })
-        .collect()
+fn collect(list: &[Annotation], placements: Vec<Placement>) -> ReviewList {
+    ReviewList::new(
+        placements
+            .into_iter()
+            .zip(list)
+            .filter(|(p, _)| p.anchor != Anchor::Exact)
+            .map(|(placement, a)| Pending { id: a.id.clone(), placement })
+            .collect(),
+    )
 }
 
 /// Take the result of a background re-anchoring of the whole list: the
@@ -197,14 +256,22 @@ fn accept(m: &mut Model, items: &[Pending]) -> Effect {
     if moved == 0 { Effect::None } else { Effect::Save }
 }
 
-/// The review list as lines: state, old quote, new quote.
-pub fn lines(m: &Model, theme: &Theme, index: usize, width: usize) -> Vec<Line<'static>> {
+/// The review list as lines: a header, then for the items `shown`: state,
+/// old quote, new quote.
+pub fn lines(
+    m: &Model,
+    theme: &Theme,
+    index: usize,
+    shown: Range<usize>,
+    width: usize,
+) -> Vec<Line<'static>> {
     let half = width.saturating_sub(16) / 2;
     let mut out = vec![Line::styled(
         "a accept · A accept all found · r re-attach · d delete · Enter show · Esc close".to_owned(),
         theme.style(Role::SidebarMeta),
     )];
-    for (i, p) in m.review.iter().enumerate() {
+    let shown = shown.start.min(m.review.len())..shown.end.min(m.review.len());
+    for (i, p) in m.review[shown.clone()].iter().enumerate().map(|(k, p)| (shown.start + k, p)) {
         let Some(a) = m.doc.index_of(&p.id).map(|i| &m.doc.annotations()[i]) else { continue };
         let state = match p.placement.anchor {
             Anchor::Fuzzy(s) => format!("changed {:.0}%", s * 100.0),
@@ -227,4 +294,39 @@ pub fn lines(m: &Model, theme: &Theme, index: usize, width: usize) -> Vec<Line<'
         ]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, bytes: Option<Range<usize>>) -> Pending {
+        let anchor = if bytes.is_some() { Anchor::Moved } else { Anchor::Orphaned };
+        Pending { id: id.into(), placement: Placement { anchor, bytes } }
+    }
+
+    #[test]
+    fn review_list_finds_by_id_and_by_region() {
+        let list = ReviewList::new(vec![
+            item("c", Some(50..60)),
+            item("a", Some(0..40)),
+            item("o", None),
+            item("b", Some(30..35)),
+        ]);
+        assert_eq!(list.len(), 4);
+        assert_eq!(list.of("o").unwrap().placement.anchor, Anchor::Orphaned);
+        assert!(list.of("zz").is_none());
+        let ids = |r: Range<usize>| list.overlapping(r).map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(36..38), ["a"], "found although it starts long before the region");
+        assert_eq!(ids(32..55), ["a", "b", "c"]);
+        assert!(ids(40..50).is_empty());
+        let mut list = list;
+        list.retain(|p| p.id != "a");
+        assert!(list.of("a").is_none());
+        assert_eq!(ids_after(&list, 0..100), ["b", "c"]);
+    }
+
+    fn ids_after(list: &ReviewList, r: Range<usize>) -> Vec<String> {
+        list.overlapping(r).map(|p| p.id.clone()).collect()
+    }
 }

@@ -40,30 +40,25 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     let art = &m.doc.article;
     let (cs, ce) = (art.byte_to_char(region.start), art.byte_to_char(region.end));
     let list = m.doc.annotations();
-    let upto = list.partition_point(|a| a.start <= ce);
     let selected = m.selected.as_deref();
-    let pending = |id: &str| m.review.iter().find(|p| p.id == id);
     // Annotations waiting for review are drawn where they landed (orphans
     // nowhere), never on whatever text now sits at their old offsets.
-    let mut marks: Vec<Mark> = list[..upto]
+    let mut marks: Vec<Mark> = list[m.doc.around(cs..ce)]
         .iter()
-        .filter(|a| a.end >= cs && a.end > a.start && pending(&a.id).is_none())
+        .filter(|a| a.end >= cs && a.end > a.start && m.review.of(&a.id).is_none())
         .map(|a| Mark {
             bytes: a.bytes(art),
             style: kind_style(theme, &a.kind),
             selected: Some(a.id.as_str()) == selected,
         })
         .collect();
-    for p in &m.review {
+    for p in m.review.overlapping(region) {
         let (Some(bytes), Some(i)) = (p.placement.bytes.clone(), m.doc.index_of(&p.id)) else { continue };
-        if bytes.end > region.start && bytes.start < region.end {
-            let kind = &list[i].kind;
-            marks.push(Mark {
-                bytes,
-                style: kind_style(theme, kind),
-                selected: Some(p.id.as_str()) == selected,
-            });
-        }
+        marks.push(Mark {
+            bytes,
+            style: kind_style(theme, &list[i].kind),
+            selected: Some(p.id.as_str()) == selected,
+        });
     }
     // Outer spans first, so inner ones paint over them and both stay visible.
     marks.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
@@ -78,8 +73,10 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     };
     let marks = marks_in(m, theme, first.start..last.end);
     let selection = m.selection();
-    let matches: Vec<&Range<usize>> =
-        m.matches.iter().filter(|r| r.end > first.start && r.start < last.end).collect();
+    // Matches are in text order and do not overlap: the visible ones by binary search.
+    let lo = m.matches.partition_point(|r| r.end <= first.start);
+    let hi = m.matches.partition_point(|r| r.start < last.end);
+    let matches = &m.matches[lo..hi.max(lo)];
     let base = theme.style(Role::ArticleText);
     let show_cursor = m.focus == Focus::Article;
     let mut cursor = None;

@@ -85,12 +85,12 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
         }
         Mode::Review { index } => {
             let area = body(frame);
-            let mut lines = super::review::lines(m, theme, *index, area.width.saturating_sub(2) as usize);
-            let header = lines.remove(0);
             // Keep the highlighted item in view under the header line.
-            let skip = (index + 1).saturating_sub(area.height.saturating_sub(3) as usize);
-            let shown: Vec<Line> = std::iter::once(header).chain(lines.into_iter().skip(skip)).collect();
-            popup(frame, theme, area, "Review: the article changed", shown);
+            let rows = area.height.saturating_sub(3) as usize;
+            let skip = (index + 1).saturating_sub(rows);
+            let width = area.width.saturating_sub(2) as usize;
+            let lines = super::review::lines(m, theme, *index, skip..skip + rows, width);
+            popup(frame, theme, area, "Review: the article changed", lines);
         }
         Mode::Recover => {
             let lines = super::recover::lines(m, theme);

@@ -85,7 +85,7 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
         .take(height)
         .map(|(i, a)| {
             let (letter, role) = badge(&a.kind);
-            let meta = match m.review.iter().find(|p| p.id == a.id).map(|p| &p.placement.anchor) {
+            let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
                 Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, all)),
                 Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, all)),
                 Some(_) => format!("moved {}", meta(a, all)),
