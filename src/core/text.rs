@@ -18,6 +18,9 @@ use sha2::{Digest, Sha256};
 /// Code points between two checkpoints of the offset map.
 const CHECKPOINT_CHARS: usize = 512;
 
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Why a file cannot be opened as an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArticleError {
@@ -62,35 +65,40 @@ pub struct Article {
 impl Article {
     /// Build an article from a file's bytes. The sha256 is of the bytes as given.
     pub fn from_bytes(bytes: &[u8]) -> Result<Article, ArticleError> {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if body.is_empty() {
+        Article::from_vec(bytes.to_vec())
+    }
+
+    /// [`Article::from_bytes`] without copying the buffer. The checksum is
+    /// computed on a second thread while this one indexes the text.
+    pub fn from_vec(mut bytes: Vec<u8>) -> Result<Article, ArticleError> {
+        let had_bom = bytes.starts_with(BOM);
+        if had_bom {
+            bytes.drain(..BOM.len());
+        }
+        if bytes.is_empty() {
             return Err(ArticleError::Empty);
         }
-        let text = match std::str::from_utf8(body) {
-            Ok(t) => t.to_owned(),
-            Err(e) => {
-                let (line, column) = line_col(body, e.valid_up_to());
-                return Err(ArticleError::NotUtf8 { line, column });
-            }
-        };
-        if let Some(nul) = memchr::memchr(0, body) {
-            let (line, column) = line_col(body, nul);
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, column) = line_col(e.as_bytes(), e.utf8_error().valid_up_to());
+            ArticleError::NotUtf8 { line, column }
+        })?;
+        if let Some(nul) = memchr::memchr(0, text.as_bytes()) {
+            let (line, column) = line_col(text.as_bytes(), nul);
             return Err(ArticleError::Binary { line, column });
         }
-        let mut article = Article::from_text(text);
-        article.had_bom = body.len() != bytes.len();
-        article.sha256 = sha256_hex(bytes);
-        Ok(article)
+        let bom: &[u8] = if had_bom { BOM } else { b"" };
+        let (sha256, (line_starts, (checkpoints, chars))) = std::thread::scope(|s| {
+            let sha = s.spawn(|| sha256_hex_parts(&[bom, text.as_bytes()]));
+            let index = (line_index(&text), build_checkpoints(&text));
+            (sha.join().expect("sha256 does not panic"), index)
+        });
+        Ok(Article { text, had_bom, line_starts, checkpoints, chars, sha256 })
     }
 
     /// Build an article from text already in memory (tests, benchmarks).
     pub fn from_text(text: impl Into<String>) -> Article {
         let text = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        if line_starts.len() > 1 && *line_starts.last().unwrap_or(&0) == text.len() {
-            line_starts.pop();
-        }
+        let line_starts = line_index(&text);
         let (checkpoints, chars) = build_checkpoints(&text);
         let sha256 = sha256_hex(text.as_bytes());
         Article { text, had_bom: false, line_starts, checkpoints, chars, sha256 }
@@ -102,7 +110,7 @@ impl Article {
             return Err(format!("{}: is a directory, not an article", path.display()));
         }
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Article::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+        Article::from_vec(bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
     /// The whole text (without a byte-order mark).
@@ -205,20 +213,58 @@ impl Article {
     }
 }
 
+/// Code points starting in `bytes`: bytes that are not UTF-8 continuation
+/// bytes (`10xxxxxx`), counted eight at a time.
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let rest = words.remainder();
+    let continuations: u32 = words
+        .map(|w| {
+            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            // Bit 7 set and bit 6 clear, per byte.
+            (w & !(w << 1) & HIGH).count_ones()
+        })
+        .sum();
+    let rest = rest.iter().filter(|&&b| (b as i8) < -0x40).count();
+    bytes.len() - continuations as usize - rest
 }
 
+/// Byte offset of the start of every line.
+fn line_index(text: &str) -> Vec<usize> {
+    let mut line_starts = vec![0];
+    line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    if line_starts.len() > 1 && *line_starts.last().unwrap_or(&0) == text.len() {
+        line_starts.pop();
+    }
+    line_starts
+}
+
+/// Bytes counted at a time while building checkpoints: counting code point
+/// starts over a whole chunk vectorises; only chunks where a checkpoint falls
+/// are walked byte by byte.
+const CHUNK: usize = 64;
+
 fn build_checkpoints(text: &str) -> (Vec<usize>, usize) {
-    let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_CHARS + 1);
+    let bytes = text.as_bytes();
+    let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT_CHARS + 1);
     let mut chars = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if (b as i8) >= -0x40 {
-            if chars % CHECKPOINT_CHARS == 0 {
-                checkpoints.push(i);
+    let mut next = 0;
+    for (k, chunk) in bytes.chunks(CHUNK).enumerate() {
+        let n = count_chars(chunk);
+        if chars + n > next {
+            let mut c = chars;
+            for (i, &b) in chunk.iter().enumerate() {
+                if (b as i8) >= -0x40 {
+                    if c == next {
+                        checkpoints.push(k * CHUNK + i);
+                        next += CHECKPOINT_CHARS;
+                    }
+                    c += 1;
+                }
             }
-            chars += 1;
         }
+        chars += n;
     }
     if checkpoints.is_empty() {
         checkpoints.push(0);
@@ -236,13 +282,39 @@ pub fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
 
 /// Hex sha256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex_parts(&[bytes])
+}
+
+/// Hex sha256 of some byte slices one after the other.
+fn sha256_hex_parts(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checkpoints_match_a_plain_count_across_many_chunks() {
+        // 1- to 4-byte code points in a pattern that lands checkpoints at
+        // every position inside the 64-byte chunks.
+        let pieces = ["a", "é", "香", "🇮", "\r\n", "bc", "ü香"];
+        let text: String = (0..9000).map(|i| pieces[(i * 7 + i / 13) % pieces.len()]).collect();
+        let art = Article::from_text(text.as_str());
+        assert_eq!(art.chars(), text.chars().count());
+        for (ci, (bi, _)) in text.char_indices().enumerate() {
+            assert_eq!(art.char_to_byte(ci), bi, "code point {ci}");
+            assert_eq!(art.byte_to_char(bi), ci, "byte {bi}");
+        }
+        let from_file = Article::from_bytes(format!("\u{feff}{text}").as_bytes()).unwrap();
+        assert!(from_file.had_bom());
+        assert_eq!(from_file.text(), text);
+        assert_eq!(from_file.sha256(), sha256_hex(format!("\u{feff}{text}").as_bytes()));
+    }
 
     #[test]
     fn offsets_round_trip_with_cjk_emoji_and_combining_marks() {

@@ -1,0 +1,83 @@
+//! Core operations on large documents: loading and indexing the text, saving
+//! and loading 20,000 annotations, code point ↔ byte mapping, and search
+//! across 50 MB. Run with `cargo bench --bench core`.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use marginote::core::search::{Folded, fold_query};
+use marginote::core::store::AnnotationFile;
+use marginote::core::text::Article;
+
+fn load(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10);
+    let book = support::book().into_bytes();
+    let big = support::fifty_mb().into_bytes();
+    g.bench_function("article 3.3 MB (validate, index, sha256)", |b| {
+        b.iter(|| Article::from_bytes(black_box(&book)).unwrap())
+    });
+    g.bench_function("article 50 MB (validate, index, sha256)", |b| {
+        b.iter(|| Article::from_bytes(black_box(&big)).unwrap())
+    });
+    g.finish();
+}
+
+fn annotations(c: &mut Criterion) {
+    let mut g = c.benchmark_group("annotations");
+    g.sample_size(10);
+    let art = Article::from_text(support::fifty_mb());
+    let file = support::file(&art, 20_000);
+    let ron = file.to_ron();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.txt.annotations.ron");
+    g.bench_function("serialize 20,000", |b| b.iter(|| black_box(&file).to_ron()));
+    g.bench_function("save 20,000 (serialize + atomic write)", |b| {
+        b.iter(|| marginote::core::store::write_atomic(&path, file.to_ron().as_bytes()).unwrap())
+    });
+    g.bench_function("load 20,000 (parse)", |b| {
+        b.iter(|| AnnotationFile::from_ron(black_box(ron.as_bytes()), Path::new("x")).unwrap())
+    });
+    g.finish();
+}
+
+fn mapping(c: &mut Criterion) {
+    let mut g = c.benchmark_group("mapping");
+    let art = Article::from_text(support::fifty_mb());
+    let (len, chars) = (art.len(), art.chars());
+    // Offsets spread over the whole text, the end included: no scan from the start.
+    let bytes: Vec<usize> = (0..1000).map(|i| art.floor_char_boundary(i * (len / 1000) + 7)).collect();
+    let cps: Vec<usize> = (0..1000).map(|i| i * (chars / 1000) + 7).collect();
+    g.bench_function("byte -> code point, 1,000 offsets over 50 MB", |b| {
+        b.iter(|| bytes.iter().map(|&x| art.byte_to_char(x)).sum::<usize>())
+    });
+    g.bench_function("code point -> byte, 1,000 offsets over 50 MB", |b| {
+        b.iter(|| cps.iter().map(|&x| art.char_to_byte(x)).sum::<usize>())
+    });
+    g.finish();
+}
+
+fn search(c: &mut Criterion) {
+    let mut g = c.benchmark_group("search");
+    g.sample_size(10);
+    let text = support::fifty_mb();
+    let folded = Folded::new(&text, true);
+    // "volume 16" occurs once, 47 MB in; "natásha" thousands of times.
+    let last = fold_query("volume 16", true);
+    let common = fold_query("natásha", true);
+    g.bench_function("fold 50 MB (first search)", |b| b.iter(|| Folded::new(black_box(&text), true)));
+    g.bench_function("first match of a rare word, 50 MB", |b| {
+        b.iter(|| folded.find_from(&text, black_box(&last), 0, false).unwrap())
+    });
+    g.bench_function("all matches of a common word, 50 MB", |b| {
+        b.iter(|| folded.find_all(&text, black_box(&common)).len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, load, annotations, mapping, search);
+criterion_main!(benches);

@@ -1,0 +1,80 @@
+//! Drawing one 120x40 frame of the 50 MB text with 20,000 annotations, at its
+//! start, middle and end (the cost must not grow with the position), and
+//! the keystrokes that move the view. Run with `cargo bench --bench render`.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use marginote::core::document::Document;
+use marginote::core::text::Article;
+use marginote::tui::keymap::Keymap;
+use marginote::tui::model::Model;
+use marginote::tui::render;
+use marginote::tui::theme::Theme;
+use marginote::tui::update::{Input, go_to, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+const SIZE: (u16, u16) = (120, 40);
+
+fn model() -> Model {
+    let art = Article::from_text(support::fifty_mb());
+    let file = support::file(&art, 20_000);
+    let path = PathBuf::from("book.txt");
+    let doc = Document::from_parts(path.clone(), PathBuf::from("book.txt.annotations.ron"), art, file, None);
+    let mut m = Model::new(doc, Keymap::default(), SIZE);
+    update(&mut m, Input::Resize(SIZE.0, SIZE.1));
+    m
+}
+
+fn key(code: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn frames(c: &mut Criterion) {
+    let mut m = model();
+    let theme = Theme::builtin("dark").unwrap();
+    let mut term = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+    let len = m.doc.article.len();
+    let mut g = c.benchmark_group("frame 120x40, 50 MB, 20,000 annotations");
+    for (name, at) in [("start", 0), ("middle", len / 2), ("end", len - 1)] {
+        let b = m.doc.article.floor_char_boundary(at);
+        go_to(&mut m, b);
+        g.bench_function(format!("draw at the {name}"), |b| {
+            b.iter(|| term.draw(|f| render::draw(f, &m, &theme)).unwrap().area)
+        });
+    }
+    for (name, at) in [("start", 0), ("middle", len / 2), ("end", len - 1)] {
+        let b = m.doc.article.floor_char_boundary(at);
+        go_to(&mut m, b);
+        g.bench_function(format!("PageDown + PageUp + draw at the {name}"), |b| {
+            b.iter(|| {
+                update(&mut m, key(KeyCode::PageDown));
+                update(&mut m, key(KeyCode::PageUp));
+                term.draw(|f| render::draw(f, &m, &theme)).unwrap().area
+            })
+        });
+    }
+    g.bench_function("G (jump to the end) + draw", |b| {
+        b.iter(|| {
+            update(&mut m, key(KeyCode::Char('g')));
+            update(&mut m, key(KeyCode::Char('G')));
+            term.draw(|f| render::draw(f, &m, &theme)).unwrap().area
+        })
+    });
+    g.bench_function("resize 120x40 -> 100x30 -> 120x40 + draw", |b| {
+        b.iter(|| {
+            update(&mut m, Input::Resize(100, 30));
+            update(&mut m, Input::Resize(SIZE.0, SIZE.1));
+            term.draw(|f| render::draw(f, &m, &theme)).unwrap().area
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
