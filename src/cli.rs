@@ -10,7 +10,9 @@ use crate::core::document::Document;
 use crate::core::export;
 use crate::core::paths;
 use crate::core::store;
+use crate::tui::app::Start;
 use crate::tui::config::Config;
+use crate::tui::keymap::Keymap;
 use crate::tui::model::{Level, Model};
 use crate::tui::theme::{Theme, no_color_requested};
 
@@ -80,8 +82,66 @@ fn list(article: &Path, json: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Files larger than this open with a preview of their start drawn at once,
+/// before the whole file is read, validated and indexed.
+const PREVIEW_ABOVE: u64 = 4 << 20;
+/// How much of a large file the preview shows.
+const PREVIEW_BYTES: u64 = 64 << 10;
+
+/// What opening an article needs besides the terminal.
+struct Setup {
+    path: PathBuf,
+    start_fresh: bool,
+    notice: Option<String>,
+    keymap: Keymap,
+    author: Option<String>,
+}
+
+/// Read the article and its annotations: the model the app runs on.
+fn load(setup: Setup) -> Result<Model, String> {
+    let Setup { path, start_fresh, mut notice, keymap, author } = setup;
+    // Temp files left by a crash are ours to remove, never to load.
+    let _ = crate::core::backup::remove_stale_temps(&store::annotations_path(&path));
+    let mut doc = Document::open(&path)?;
+    if start_fresh && let Some(e) = doc.load_error.take() {
+        let aside = store::move_aside(&e.path).map_err(|err| format!("{}: {err}", e.path.display()))?;
+        notice = Some(format!("Started fresh; the unreadable file was moved to {}", aside.display()));
+        doc = Document::open(&path)?;
+    }
+    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let mut model = Model::new(doc, keymap, size);
+    model.message = notice.map(|n| (n, Level::Info));
+    model.recovery_dir = paths::data_dir().map(|d| d.join("recovery"));
+    if let Some(dir) = &model.recovery_dir {
+        let found = crate::core::recovery::find(dir, &model.doc.ann_path);
+        crate::tui::recover::offer(&mut model, found);
+    }
+    model.author = author;
+    Ok(model)
+}
+
+/// A model over the first [`PREVIEW_BYTES`] of a large article, to draw
+/// while the whole of it loads. Only drawn: nothing in it is ever saved.
+fn preview(setup: &Setup) -> Result<Model, String> {
+    use std::io::Read;
+    let path = &setup.path;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(PREVIEW_BYTES).read_to_end(&mut head))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    // Cut at the last whole line (and so never inside a character).
+    let upto = memchr::memrchr(b'\n', head).map_or(head.len(), |i| i + 1);
+    let text = String::from_utf8_lossy(&head[..upto]).into_owned();
+    let mut m = Model::new(Document::scratch(&path.to_string_lossy(), &text), setup.keymap.clone(), (80, 24));
+    m.loading = true;
+    let mb = std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6);
+    m.message = Some((format!("Loading {} ({mb:.1} MB)…", path.display()), Level::Info));
+    Ok(m)
+}
+
 fn open(cli: &Cli) -> Result<(), String> {
-    let (path, mut notice) = match &cli.article {
+    let (path, notice) = match &cli.article {
         Some(p) => (p.clone(), None),
         None => {
             let (p, copied) = paths::ensure_sample()?;
@@ -103,29 +163,39 @@ fn open(cli: &Cli) -> Result<(), String> {
         no_color_requested(),
     )
     .map_err(|e| e.to_string())?;
-    // Temp files left by a crash are ours to remove, never to load.
-    let _ = crate::core::backup::remove_stale_temps(&store::annotations_path(&path));
-    let mut doc = Document::open(&path)?;
-    if cli.start_fresh
-        && let Some(e) = doc.load_error.take()
-    {
-        let aside = store::move_aside(&e.path).map_err(|err| format!("{}: {err}", e.path.display()))?;
-        notice = Some(format!("Started fresh; the unreadable file was moved to {}", aside.display()));
-        doc = Document::open(&path)?;
-    }
+    let setup =
+        Setup { path: path.clone(), start_fresh: cli.start_fresh, notice, keymap, author: config.author };
+    let start = if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > PREVIEW_ABOVE) {
+        let preview = Box::new(preview(&setup)?);
+        Start::Preview { preview, load: Box::new(move || load(setup)) }
+    } else {
+        Start::Ready(Box::new(load(setup)?))
+    };
     let is_sample = cli.article.is_none();
-    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    let mut model = Model::new(doc, keymap, size);
-    model.message = notice.map(|n| (n, Level::Info));
-    model.recovery_dir = paths::data_dir().map(|d| d.join("recovery"));
-    if let Some(dir) = &model.recovery_dir {
-        let found = crate::core::recovery::find(dir, &model.doc.ann_path);
-        crate::tui::recover::offer(&mut model, found);
-    }
-    model.author = config.author.clone();
-    crate::tui::app::run(model, &theme).map_err(|e| format!("terminal: {e}"))?;
+    crate::tui::app::run(start, &theme)?;
     if is_sample {
         println!("The sample article is {}; its annotations are beside it.", path.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_preview_is_whole_lines_of_the_start_and_marked_loading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        // Three-byte characters, so the preview's byte limit falls inside one.
+        let line = "香港".repeat(100) + "\n";
+        std::fs::write(&path, format!("\u{feff}{}", line.repeat(1000))).unwrap();
+        let setup = Setup { path, start_fresh: false, notice: None, keymap: Keymap::default(), author: None };
+        let m = preview(&setup).unwrap();
+        assert!(m.loading);
+        let text = m.doc.article.text();
+        assert!(!text.is_empty() && text.len() <= PREVIEW_BYTES as usize);
+        assert!(text.ends_with('\n') && text.starts_with('香'), "no BOM, whole lines");
+        assert_eq!(text.len() % line.len(), 0);
+    }
 }

@@ -704,3 +704,24 @@ fn a_panic_keeps_unsaved_annotations_for_the_next_start() {
         .collect();
     assert!(left.len() == 1 && left[0].ends_with(".discarded"), "{left:?}");
 }
+
+#[test]
+fn a_large_file_shows_a_preview_then_works_as_usual() {
+    let Some(t) = TestDir::new("a_large_file_shows_a_preview_then_works_as_usual") else { return };
+    let article = t.work().join("big.txt");
+    let sample = std::fs::read_to_string(SAMPLE).expect("read the sample");
+    // Over the 4 MB above which a preview is drawn before the whole file loads.
+    let text = sample.repeat((5 << 20) / sample.len() + 1);
+    std::fs::write(&article, &text).unwrap();
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan Internet");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    assert_eq!(file.article.chars, text.chars().count());
+}

@@ -204,20 +204,68 @@ fn track_pending(m: &Model, pending: &Pending) {
     }
 }
 
+/// How the app gets its model.
+pub enum Start {
+    /// Loaded already.
+    Ready(Box<Model>),
+    /// A large file: draw `preview` (its first screens, nothing to edit) at
+    /// once, then build the model with `load` while the user reads it.
+    Preview { preview: Box<Model>, load: Box<dyn FnOnce() -> Result<Model, String>> },
+}
+
 /// Run the app until the user quits or a signal arrives.
-pub fn run(mut m: Model, theme: &Theme) -> io::Result<()> {
+pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
+    let terminal_error = |e: io::Error| format!("terminal: {e}");
     let term_signal = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
     let pending: Pending = Arc::new(Mutex::new(None));
-    start_watchdog(Arc::clone(&term_signal), Arc::clone(&done), Arc::clone(&pending))?;
+    start_watchdog(Arc::clone(&term_signal), Arc::clone(&done), Arc::clone(&pending))
+        .map_err(terminal_error)?;
     install_panic_hook(Arc::clone(&pending));
-    enable_raw_mode()?;
+    enable_raw_mode().map_err(terminal_error)?;
     let mut stdout = io::stdout();
     if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste) {
         restore_terminal();
-        return Err(e);
+        return Err(terminal_error(e));
     }
-    let result = event_loop(&mut m, theme, &term_signal, &pending);
+    let mut terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        Ok(t) => t,
+        Err(e) => {
+            restore_terminal();
+            return Err(terminal_error(e));
+        }
+    };
+    let m = match start {
+        Start::Ready(m) => *m,
+        Start::Preview { mut preview, load } => {
+            if let Ok(size) = terminal.size() {
+                update(&mut preview, Input::Resize(size.width, size.height));
+            }
+            let _ = terminal.draw(|f| render::draw(f, &preview, theme));
+            match load() {
+                Ok(m) => m,
+                Err(e) => {
+                    restore_terminal();
+                    done.store(true, Ordering::SeqCst);
+                    return Err(e);
+                }
+            }
+        }
+    };
+    finish(m, &mut terminal, theme, &term_signal, &pending, &done).map_err(terminal_error)
+}
+
+/// The event loop, then the way out: save, restore the terminal, say what
+/// was not saved.
+fn finish(
+    mut m: Model,
+    terminal: &mut Term,
+    theme: &Theme,
+    term_signal: &AtomicBool,
+    pending: &Pending,
+    done: &AtomicBool,
+) -> io::Result<()> {
+    let result = event_loop(&mut m, terminal, theme, term_signal, pending);
     if m.doc.dirty {
         save(&mut m);
     }
@@ -306,8 +354,15 @@ fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
     }
 }
 
-fn event_loop(m: &mut Model, theme: &Theme, term_signal: &AtomicBool, pending: &Pending) -> io::Result<()> {
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+type Term = Terminal<CrosstermBackend<io::Stdout>>;
+
+fn event_loop(
+    m: &mut Model,
+    terminal: &mut Term,
+    theme: &Theme,
+    term_signal: &AtomicBool,
+    pending: &Pending,
+) -> io::Result<()> {
     let size = terminal.size()?;
     update(m, Input::Resize(size.width, size.height));
     let mut job = start_anchoring(m);

@@ -173,6 +173,8 @@ pub struct Model {
     pub anchoring: Option<(usize, usize)>,
     /// Where recovery files go (`<data dir>/recovery`); `None` without a home.
     pub recovery_dir: Option<std::path::PathBuf>,
+    /// A preview of a large article's start, drawn while it loads.
+    pub loading: bool,
     /// A recovery file on offer (see [`Mode::Recover`]).
     pub recovered: Option<crate::core::recovery::Recovery>,
 }
@@ -222,6 +224,7 @@ impl Model {
             anchoring: None,
             recovery_dir: None,
             recovered: None,
+            loading: false,
         };
         if m.doc.needs_reanchor() {
             m.anchoring = Some((0, m.doc.annotations().len()));

@@ -28,7 +28,11 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
     if let Some(area) = panes.sidebar {
         let focused = m.focus == Focus::Sidebar;
         let border = theme.style(if focused { Role::BorderFocused } else { Role::Border });
-        let title = format!(" Annotations ({}) ", m.doc.annotations().len());
+        let title = if m.loading {
+            " Annotations ".to_owned()
+        } else {
+            format!(" Annotations ({}) ", m.doc.annotations().len())
+        };
         let block = Block::default()
             .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM)
             .border_style(border)

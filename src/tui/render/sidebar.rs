@@ -68,6 +68,9 @@ pub fn fit(s: &str, max: usize) -> String {
 /// The visible lines of the list, `width` columns by `height` rows.
 pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> Vec<Line<'static>> {
     let all = m.doc.annotations();
+    if m.loading {
+        return vec![Line::styled("Loading…", theme.style(Role::SidebarMeta))];
+    }
     if all.is_empty() {
         let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
         return vec![

@@ -11,6 +11,7 @@ use super::super::theme::{Role, Theme};
 /// The mode's name as the status line shows it.
 pub fn mode_name(m: &Model) -> &'static str {
     match &m.mode {
+        _ if m.loading => "LOADING",
         Mode::Normal if m.focus == Focus::Sidebar => "SIDEBAR",
         Mode::Normal if m.anchor.is_some() => "VISUAL",
         Mode::Normal => "NORMAL",
