@@ -457,3 +457,25 @@ fn review_delete_is_undoable() {
     assert_eq!(h.saved().annotations.len(), 3);
     assert_eq!(h.m.review.len(), 3);
 }
+
+#[test]
+fn the_backup_holds_the_file_as_the_session_found_it() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp/Meta<Enter>to");
+    let bak = marginote::core::backup::backup_path(&h.ron_path());
+    assert!(!bak.exists(), "no file at the start of the session: nothing to back up");
+    h.keys("u");
+    let at_start = h.ron();
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen(dir, article, (100, 30));
+    // Another program (a second marginote, a git pull) adds an annotation
+    // before this session's first save.
+    let mut other = Harness::reopen(tempfile::tempdir().unwrap(), h.article.clone(), (100, 30));
+    other.keys("/Nick Clegg<Enter>tp");
+    assert_ne!(h.ron(), at_start);
+    h.keys("/Meta<Enter>to");
+    assert_eq!(h.saved().annotations.len(), 3, "merged: nothing lost");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "the backup is the session's start");
+    h.keys("/Facebook<Enter>to");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "written once, not one keystroke old");
+}

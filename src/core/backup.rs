@@ -1,19 +1,15 @@
 //! Safety nets around saving: a backup of the annotation file as it was when
 //! the session started, and clean-up of temp files left by a crash.
 //!
-//! A "session" is the life of this process: [`backup_once`] copies a given
-//! annotation file at most once per process, however often it is called.
+//! A session is the life of a [`Document`](super::document::Document): it
+//! keeps the bytes it read at open and has [`write_backup`] write them at its
+//! first save, once.
 
-use std::collections::BTreeSet;
 use std::fs::{File, Permissions};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 use super::store;
-
-/// Annotation files already seen by [`backup_once`] in this process.
-static BACKED_UP: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
 /// `x.annotations.ron` → `x.annotations.ron.bak`.
 pub fn backup_path(ann_path: &Path) -> PathBuf {
@@ -22,42 +18,23 @@ pub fn backup_path(ann_path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Copy the annotation file as it was when the session started to `<file>.bak`,
-/// once per session: call it before every save; only the first call for a
-/// path copies anything. A no-op (returning `None`) when the file does not
-/// exist, and later calls stay no-ops, so the backup never holds a file this
-/// session wrote. Atomic (via [`store::write_atomic`]); the backup gets the
-/// file's permissions. Returns the backup's path when one was written.
-pub fn backup_once(ann_path: &Path) -> std::io::Result<Option<PathBuf>> {
-    // Not canonicalize: it fails until the file exists, and the key must not
-    // change when this session's first save creates the file.
-    let key = std::path::absolute(ann_path).unwrap_or_else(|_| ann_path.to_owned());
-    let mut seen = BACKED_UP.lock().unwrap_or_else(PoisonError::into_inner);
-    if seen.contains(&key) {
-        return Ok(None);
-    }
-    let written = copy_to_backup(ann_path)?;
-    seen.insert(key);
-    Ok(written)
-}
-
-/// Copy `ann_path` to its backup; `None` when there is no file to copy.
-fn copy_to_backup(ann_path: &Path) -> std::io::Result<Option<PathBuf>> {
-    let bytes = match std::fs::read(ann_path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
+/// Write `bytes` (the annotation file as the session found it) to
+/// `<file>.bak`, atomically, with the file's permissions (private when the
+/// file is gone meanwhile), replacing an older session's backup. The caller
+/// ([`Document::save`](super::document::Document::save)) does this once per
+/// session, at its first save, so a backup is never one keystroke old.
+pub fn write_backup(ann_path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let bak = backup_path(ann_path);
-    let mode = std::fs::metadata(ann_path)?.permissions().mode();
+    // The file's mode; private when it is gone meanwhile.
+    let mode = std::fs::metadata(ann_path).map_or(0o600, |m| m.permissions().mode());
     // Writable by its owner while written (write_atomic refuses read-only
     // files), never readable by more people than the file itself.
     prepare(&bak, mode | 0o200)?;
-    store::write_atomic(&bak, &bytes)?;
+    store::write_atomic(&bak, bytes)?;
     if mode & 0o200 == 0 {
         std::fs::set_permissions(&bak, Permissions::from_mode(mode))?;
     }
-    Ok(Some(bak))
+    Ok(bak)
 }
 
 /// Make `path` exist with `mode` before [`store::write_atomic`] replaces it
@@ -81,7 +58,7 @@ pub fn remove_stale_temps(ann_path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !Path::new("/proc/self").exists() {
         return Ok(Vec::new());
     }
-    let target = super::lock::write_target(ann_path);
+    let target = store::write_target(ann_path);
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.tmp-");
@@ -132,18 +109,15 @@ mod tests {
     }
 
     #[test]
-    fn the_first_call_copies_and_later_calls_do_nothing() {
+    fn the_backup_gets_the_bytes_and_the_file_s_permissions() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.txt.annotations.ron");
-        std::fs::write(&p, "start").unwrap();
+        std::fs::write(&p, "saved since").unwrap();
         std::fs::set_permissions(&p, Permissions::from_mode(0o600)).unwrap();
-        let bak = backup_once(&p).unwrap().expect("a backup");
+        let bak = write_backup(&p, b"start").unwrap();
         assert_eq!(bak, dir.path().join("a.txt.annotations.ron.bak"));
         assert_eq!(std::fs::read_to_string(&bak).unwrap(), "start");
         assert_eq!(std::fs::metadata(&bak).unwrap().permissions().mode() & 0o777, 0o600);
-        std::fs::write(&p, "saved by this session").unwrap();
-        assert_eq!(backup_once(&p).unwrap(), None);
-        assert_eq!(std::fs::read_to_string(&bak).unwrap(), "start", "still the session's start");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "no temp file left: {names:?}");
     }
@@ -156,7 +130,7 @@ mod tests {
         std::fs::set_permissions(&p, Permissions::from_mode(0o640)).unwrap();
         std::fs::write(backup_path(&p), "old session").unwrap();
         std::fs::set_permissions(backup_path(&p), Permissions::from_mode(0o666)).unwrap();
-        backup_once(&p).unwrap();
+        write_backup(&p, b"new session").unwrap();
         assert_eq!(std::fs::read_to_string(backup_path(&p)).unwrap(), "new session");
         assert_eq!(std::fs::metadata(backup_path(&p)).unwrap().permissions().mode() & 0o777, 0o640);
     }
@@ -169,30 +143,17 @@ mod tests {
         std::fs::set_permissions(&p, Permissions::from_mode(0o444)).unwrap();
         std::fs::write(backup_path(&p), "old session").unwrap();
         std::fs::set_permissions(backup_path(&p), Permissions::from_mode(0o444)).unwrap();
-        backup_once(&p).unwrap();
+        write_backup(&p, b"read-only").unwrap();
         assert_eq!(std::fs::read_to_string(backup_path(&p)).unwrap(), "read-only");
         assert_eq!(std::fs::metadata(backup_path(&p)).unwrap().permissions().mode() & 0o777, 0o444);
     }
 
     #[test]
-    fn no_file_means_no_backup_for_the_whole_session() {
+    fn a_file_deleted_meanwhile_gets_a_private_backup() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("c.ron");
-        assert_eq!(backup_once(&p).unwrap(), None);
-        std::fs::write(&p, "first save of this session").unwrap();
-        assert_eq!(backup_once(&p).unwrap(), None, "that would back up our own save");
-        assert!(!backup_path(&p).exists());
-    }
-
-    #[test]
-    fn the_session_is_recognised_after_the_first_save_creates_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let p = dir.path().join("sub/../e.ron");
-        assert_eq!(backup_once(&p).unwrap(), None);
-        std::fs::write(&p, "first save of this session").unwrap();
-        assert_eq!(backup_once(&p).unwrap(), None);
-        assert!(!backup_path(&p).exists());
+        let p = dir.path().join("gone.ron");
+        write_backup(&p, b"as found").unwrap();
+        assert_eq!(std::fs::metadata(backup_path(&p)).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     #[test]

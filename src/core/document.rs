@@ -59,7 +59,18 @@ pub struct Document {
     /// Whether there are changes not yet written.
     pub dirty: bool,
     disk: DiskState,
+    backup: Backup,
     index: Index,
+}
+
+/// The backup of the annotation file as this session found it (`<file>.bak`),
+/// written at the session's first save, so it is never one keystroke old.
+#[derive(Debug, Clone)]
+enum Backup {
+    /// Not written yet: the bytes read at open (`None`: there was no file).
+    Due(Option<Vec<u8>>),
+    /// Written, or nothing to write.
+    Done,
 }
 
 /// Lookups into the annotation list that must not scan it (every frame
@@ -104,6 +115,7 @@ impl Document {
             ),
         };
         let mut doc = Document::from_parts(path.to_owned(), ann_path, article, file, load_error);
+        doc.backup = Backup::Due(disk.bytes.clone());
         doc.disk = disk;
         Ok(doc)
     }
@@ -138,6 +150,7 @@ impl Document {
             load_error,
             dirty: false,
             disk: DiskState::default(),
+            backup: Backup::Done,
             index: Index::default(),
         };
         doc.index = Index::of(&doc.file.annotations);
@@ -241,8 +254,11 @@ impl Document {
             return Err(format!("not saved: {e} (read-only; see README: start fresh)"));
         }
         let _lock = self.lock()?;
-        super::backup::backup_once(&self.ann_path)
-            .map_err(|e| format!("not saved: cannot back up {}: {e}", self.ann_path.display()))?;
+        if let Backup::Due(Some(bytes)) = &self.backup {
+            super::backup::write_backup(&self.ann_path, bytes)
+                .map_err(|e| format!("not saved: cannot back up {}: {e}", self.ann_path.display()))?;
+        }
+        self.backup = Backup::Done;
         let conflicts = self.merge_from_disk()?;
         if self.file.annotations.iter().all(|a| a.matches(&self.article)) {
             // Every annotation fits this article: record it as theirs.

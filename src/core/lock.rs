@@ -49,20 +49,9 @@ pub enum LockState {
 /// saves write to (a symlink's target), so that opening the same file through
 /// a link and through its real path takes the same lock.
 pub fn lock_path(ann_path: &Path) -> PathBuf {
-    let mut name = write_target(ann_path).into_os_string();
+    let mut name = super::store::write_target(ann_path).into_os_string();
     name.push(".lock");
     PathBuf::from(name)
-}
-
-/// The file [`store::write_atomic`](super::store::write_atomic) replaces when
-/// asked to write `path`: symlinks resolved, also a dangling one (whose
-/// target a save creates); `path` itself when it does not exist.
-pub(crate) fn write_target(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| match std::fs::read_link(path) {
-        Ok(t) if t.is_absolute() => t,
-        Ok(t) => path.parent().unwrap_or(Path::new(".")).join(t),
-        Err(_) => path.to_owned(),
-    })
 }
 
 /// Try to take the lock for the annotation file `ann_path`, without waiting.

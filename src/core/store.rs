@@ -137,12 +137,17 @@ pub fn load(path: &Path) -> Result<Option<AnnotationFile>, LoadError> {
 /// rename over `path` (following a symlink to its target), fsync the folder.
 /// Keeps the permissions of an existing file, and refuses to replace one
 /// that has no write permission at all (a rename would, even as root).
+///
+/// The temp file of an existing target is created private (0600) and given
+/// the target's owner, group and mode only once written, so a private file's
+/// content is never readable by others, not even for a moment. Changing the
+/// owner needs root; a user who cannot keeps the file as theirs (as any
+/// editor saving by rename does).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| link_target(path));
-    if let Ok(meta) = std::fs::metadata(&target)
-        && meta.is_file()
-        && meta.permissions().readonly()
-    {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let target = write_target(path);
+    let existing = std::fs::metadata(&target).ok().filter(std::fs::Metadata::is_file);
+    if existing.as_ref().is_some_and(|m| m.permissions().readonly()) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
             "the file is read-only: not replaced (make it writable, or save elsewhere)",
@@ -152,9 +157,18 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        if existing.is_some() {
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp)?;
         f.write_all(contents)?;
-        if let Ok(meta) = std::fs::metadata(&target) {
+        if let Some(meta) = &existing {
+            match std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid())) {
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                other => other?,
+            }
             f.set_permissions(meta.permissions())?;
         }
         f.sync_all()?;
@@ -171,25 +185,34 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Where a dangling symlink points (relative targets resolved from the
-/// link's folder), so a save creates the target instead of replacing the link.
-fn link_target(path: &Path) -> PathBuf {
-    match std::fs::read_link(path) {
+/// The file [`write_atomic`] replaces when asked to write `path`: symlinks
+/// resolved, also a dangling one (its target, which the save creates, so the
+/// link stays a link); `path` itself when it does not exist.
+pub(crate) fn write_target(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| match std::fs::read_link(path) {
         Ok(t) if t.is_absolute() => t,
         Ok(t) => path.parent().unwrap_or(Path::new(".")).join(t),
         Err(_) => path.to_owned(),
-    }
+    })
 }
 
-/// Move a file that could not be read aside (`X` → `X.bad-<unix seconds>`),
-/// so that starting fresh loses nothing. Returns the new path.
+/// Move a file that could not be read aside (`X` → `X.bad-<unix seconds>`,
+/// or `X.bad-<seconds>-2`, `-3`… when that name is taken), so that starting
+/// fresh loses nothing: an earlier bad file is never replaced. Returns the
+/// new path.
 pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(format!(".bad-{secs}"));
-    let aside = path.with_file_name(name);
-    std::fs::rename(path, &aside)?;
-    Ok(aside)
+    let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    for n in 1..1000 {
+        let mut aside = name.clone();
+        aside.push(if n == 1 { format!(".bad-{secs}") } else { format!(".bad-{secs}-{n}") });
+        let aside = path.with_file_name(aside);
+        if std::fs::symlink_metadata(&aside).is_err() {
+            std::fs::rename(path, &aside)?;
+            return Ok(aside);
+        }
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free name to move the file aside to"))
 }
 
 #[cfg(test)]
@@ -264,6 +287,36 @@ mod tests {
         for (i, _) in ron.char_indices().take_while(|&(i, _)| i < complete) {
             assert!(AnnotationFile::from_ron(&ron.as_bytes()[..i], Path::new("p")).is_err(), "prefix {i}");
         }
+    }
+
+    #[test]
+    fn atomic_write_keeps_owner_and_group() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt.annotations.ron");
+        std::fs::write(&p, "old").unwrap();
+        if std::os::unix::fs::chown(&p, Some(1234), Some(5678)).is_err() {
+            eprintln!("skipped: only root can give a file away");
+            return;
+        }
+        write_atomic(&p, b"new").unwrap();
+        let meta = std::fs::metadata(&p).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (1234, 5678));
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+    }
+
+    #[test]
+    fn moving_aside_twice_in_a_second_keeps_both_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt.annotations.ron");
+        std::fs::write(&p, "first bad").unwrap();
+        let one = move_aside(&p).unwrap();
+        std::fs::write(&p, "second bad").unwrap();
+        let two = move_aside(&p).unwrap();
+        assert_ne!(one, two);
+        assert_eq!(std::fs::read_to_string(&one).unwrap(), "first bad");
+        assert_eq!(std::fs::read_to_string(&two).unwrap(), "second bad");
+        assert!(!p.exists());
     }
 
     #[test]
