@@ -84,7 +84,7 @@ fn list(article: &Path, json: bool) -> Result<(), String> {
 
 /// Files larger than this open with a preview of their start drawn at once,
 /// before the whole file is read, validated and indexed.
-const PREVIEW_ABOVE: u64 = 4 << 20;
+const PREVIEW_ABOVE: u64 = 1 << 20;
 /// How much of a large file the preview shows.
 const PREVIEW_BYTES: u64 = 64 << 10;
 

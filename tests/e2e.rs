@@ -710,7 +710,7 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
     let Some(t) = TestDir::new("a_large_file_shows_a_preview_then_works_as_usual") else { return };
     let article = t.work().join("big.txt");
     let sample = std::fs::read_to_string(SAMPLE).expect("read the sample");
-    // Over the 4 MB above which a preview is drawn before the whole file loads.
+    // Over the 1 MB above which a preview is drawn before the whole file loads.
     let text = sample.repeat((5 << 20) / sample.len() + 1);
     std::fs::write(&article, &text).unwrap();
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");

@@ -241,13 +241,19 @@ const STRONG: u32 = 2;
 /// Weight of a single group of three (`8.000`), which might be a decimal.
 const WEAK: u32 = 1;
 
-/// Infer the convention from an article's whole text.
+/// How much of a text the number evidence is read from: a book's first
+/// megabyte says as much about its convention as the rest of it.
+const EVIDENCE_BYTES: usize = 1 << 20;
+
+/// Infer the convention from an article's text.
 ///
-/// One pass over the bytes counts the evidence of the numbers; when it ties,
-/// the first [`SAMPLE_WORDS`] words decide by script and function words (see
-/// the module documentation). Nothing proportional to the text is allocated.
+/// One pass over the bytes (the first [`EVIDENCE_BYTES`]) counts the evidence
+/// of the numbers; when it ties, the first [`SAMPLE_WORDS`] words decide by
+/// script and function words (see the module documentation). Nothing
+/// proportional to the text is allocated.
 pub fn infer_convention(text: &str) -> NumberConvention {
-    let (dot, comma) = number_votes(text.as_bytes());
+    let bytes = text.as_bytes();
+    let (dot, comma) = number_votes(&bytes[..bytes.len().min(EVIDENCE_BYTES)]);
     match dot.cmp(&comma) {
         std::cmp::Ordering::Greater => NumberConvention::DotThousands,
         std::cmp::Ordering::Less => NumberConvention::CommaThousands,

@@ -3,26 +3,67 @@
 //! row), never at a row number, so scrolling and resizing cost the same at
 //! the start and at the end of a book.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::text::Article;
 use super::wrap::{Row, row_of, wrap_line};
+
+/// Lines wrapped lately, for one width: moving through a book asks for the
+/// same lines many times per key (the rows around the cursor, the page
+/// before, the frame). Holds at most [`WrapCache::LINES`] lines; the article
+/// never changes, so only the width invalidates it.
+#[derive(Debug, Clone, Default)]
+pub struct WrapCache {
+    inner: RefCell<(usize, HashMap<usize, Vec<Row>>)>,
+}
+
+impl WrapCache {
+    /// Lines kept before the cache starts afresh.
+    const LINES: usize = 4096;
+
+    fn rows(&self, art: &Article, li: usize, width: usize) -> Vec<Row> {
+        let mut inner = self.inner.borrow_mut();
+        let (cached_width, lines) = &mut *inner;
+        if *cached_width != width || lines.len() >= Self::LINES {
+            *cached_width = width;
+            lines.clear();
+        }
+        lines.entry(li).or_insert_with(|| wrap(art, li, width)).clone()
+    }
+}
+
+fn wrap(art: &Article, li: usize, width: usize) -> Vec<Row> {
+    let range = art.line_content(li);
+    wrap_line(&art.text()[range.clone()], range.start, width)
+}
 
 /// An article seen through a pane `width` columns wide.
 #[derive(Debug, Clone, Copy)]
 pub struct Viewport<'a> {
     pub art: &'a Article,
     pub width: usize,
+    cache: Option<&'a WrapCache>,
 }
 
 impl<'a> Viewport<'a> {
     /// A view of `art` wrapped at `width` columns.
     pub fn new(art: &'a Article, width: usize) -> Viewport<'a> {
-        Viewport { art, width: width.max(1) }
+        Viewport { art, width: width.max(1), cache: None }
+    }
+
+    /// A view that keeps the lines it wraps in `cache` (which must only
+    /// ever be used with this article).
+    pub fn cached(art: &'a Article, width: usize, cache: &'a WrapCache) -> Viewport<'a> {
+        Viewport { art, width: width.max(1), cache: Some(cache) }
     }
 
     /// The rows of line `li`.
     pub fn line_rows(&self, li: usize) -> Vec<Row> {
-        let range = self.art.line_content(li);
-        wrap_line(&self.art.text()[range.clone()], range.start, self.width)
+        match self.cache {
+            Some(c) => c.rows(self.art, li, self.width),
+            None => wrap(self.art, li, self.width),
+        }
     }
 
     /// The graphemes of `row` with their columns, in visual order.

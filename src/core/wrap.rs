@@ -40,6 +40,9 @@ fn control_picture(c: char) -> char {
 
 /// The display form of grapheme `g` when it starts at column `col`.
 pub fn display_cell(g: &str, col: usize) -> Cell<'_> {
+    if let [b' '..=b'~'] = g.as_bytes() {
+        return Cell { symbol: Cow::Borrowed(g), width: 1, control: false };
+    }
     if g == "\t" {
         let width = TAB_STOP - col % TAB_STOP;
         return Cell { symbol: Cow::Owned(" ".repeat(width)), width, control: false };
@@ -72,6 +75,27 @@ fn first_char_in(g: &str, set: &str) -> bool {
     g.chars().next().is_some_and(|c| set.contains(c))
 }
 
+/// The graphemes of `s` with their byte offsets, as
+/// `s.grapheme_indices(true)` gives them, but without running the
+/// segmentation over ASCII: an ASCII byte followed by another ASCII byte (or
+/// the end) is a grapheme of its own, except CR before LF.
+pub fn graphemes(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let b = *bytes.get(i)?;
+        let next = bytes.get(i + 1);
+        let len = if b.is_ascii() && next.is_none_or(|n| n.is_ascii() && !(b == b'\r' && *n == b'\n')) {
+            1
+        } else {
+            s[i..].graphemes(true).next().map_or(1, str::len)
+        };
+        let at = i;
+        i += len;
+        Some((at, &s[at..i]))
+    })
+}
+
 /// Word-wrap one line's content (`content` starts at byte `base` of the text)
 /// into rows of at most `width` columns. An empty line is one empty row.
 /// Breaks after white space, and between wide (CJK) characters except before
@@ -85,7 +109,7 @@ pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
     let mut last_break: Option<usize> = None; // a byte where the row may end
     let mut prev_wide = false;
     let mut prev_opening = false;
-    for (i, g) in content.grapheme_indices(true) {
+    for (i, g) in graphemes(content) {
         let w = display_cell(g, col).width;
         let is_space = g.chars().all(char::is_whitespace);
         let wide = w >= 2;
@@ -177,7 +201,7 @@ pub fn layout_row<'a>(line: &'a str, base: usize, row: Row, width: usize) -> Vec
             }
         }
     } else {
-        order.extend(line[rel].grapheme_indices(true).map(|(i, g)| (row.start - base + i, g, false)));
+        order.extend(graphemes(&line[rel]).map(|(i, g)| (row.start - base + i, g, false)));
     }
     let mut placed = Vec::with_capacity(order.len());
     let mut col = 0;
@@ -217,7 +241,7 @@ pub fn byte_at(placed: &[Placed], col: usize) -> Option<usize> {
 /// Columns taken by `s` starting at column 0.
 pub fn measure(s: &str) -> usize {
     let mut col = 0;
-    for g in s.graphemes(true) {
+    for (_, g) in graphemes(s) {
         col += display_cell(g, col).width;
     }
     col
@@ -231,6 +255,32 @@ pub fn row_of(rows: &[Row], b: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_graphemes_agree_with_unicode_segmentation() {
+        let mut texts: Vec<String> = [
+            "plain ascii\tline",
+            "a\r\nb\rc\n",
+            "e\u{301}x\u{308}y Jose\u{301}",
+            "🇮🇩🇯🇵x🇮",
+            "👩‍👩‍👧 ok",
+            "각각 한국어 ᄀᄀ",
+            "“quoted” ’tis",
+            "ascii then \u{300} a mark at the start of a run",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/news");
+        texts.extend(
+            std::fs::read_dir(dir).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()),
+        );
+        for t in &texts {
+            let fast: Vec<(usize, &str)> = graphemes(t).collect();
+            let slow: Vec<(usize, &str)> = t.grapheme_indices(true).collect();
+            assert_eq!(fast, slow, "{t:?}");
+        }
+    }
 
     fn texts<'a>(s: &'a str, rows: &[Row]) -> Vec<&'a str> {
         rows.iter().map(|r| &s[r.start..r.end]).collect()

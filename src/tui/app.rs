@@ -228,7 +228,9 @@ pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
         restore_terminal();
         return Err(terminal_error(e));
     }
-    let mut terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+    // One write per frame: stdout alone flushes every kilobyte or newline.
+    let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let mut terminal = match Terminal::new(CrosstermBackend::new(out)) {
         Ok(t) => t,
         Err(e) => {
             restore_terminal();
@@ -354,7 +356,7 @@ fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
     }
 }
 
-type Term = Terminal<CrosstermBackend<io::Stdout>>;
+type Term = Terminal<CrosstermBackend<io::BufWriter<io::Stdout>>>;
 
 fn event_loop(
     m: &mut Model,

@@ -10,7 +10,7 @@ use crate::core::annotation::{Annotation, Stamp};
 use crate::core::document::Document;
 use crate::core::motion;
 use crate::core::search::{Folded, fold_query, ignores_case};
-use crate::core::viewport::Viewport;
+use crate::core::viewport::{Viewport, WrapCache};
 use crate::core::wrap::Row;
 
 use super::keymap::Keymap;
@@ -155,6 +155,8 @@ pub struct Model {
     /// Every match of the last search (highlighted in the article).
     pub matches: Vec<Range<usize>>,
     pub folds: FoldCache,
+    /// Wrapped lines of the article at the pane's width.
+    pub wraps: WrapCache,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub message: Option<(String, Level)>,
@@ -214,6 +216,7 @@ impl Model {
             last_search: None,
             matches: Vec::new(),
             folds: FoldCache::default(),
+            wraps: WrapCache::default(),
             size,
             message: None,
             quit: false,
@@ -280,7 +283,7 @@ impl Model {
 
     /// The article wrapped at the pane width.
     pub fn viewport(&self) -> Viewport<'_> {
-        Viewport::new(&self.doc.article, self.article_size().0)
+        Viewport::cached(&self.doc.article, self.article_size().0, &self.wraps)
     }
 
     /// The rows on screen.

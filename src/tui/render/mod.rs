@@ -8,7 +8,12 @@ pub mod sidebar;
 pub mod status;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use crate::core::wrap::graphemes;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -20,7 +25,7 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
     let panes = m.panes();
     if let Some(area) = panes.article {
         let art = article::article_frame(m, theme);
-        frame.render_widget(Paragraph::new(art.lines).style(theme.style(Role::ArticleText)), area);
+        put_lines(frame.buffer_mut(), area, &art.lines, theme.style(Role::ArticleText));
         if let (Some((x, y)), Mode::Normal) = (art.cursor, &m.mode) {
             frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y + y));
         }
@@ -40,13 +45,18 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let lines = sidebar::sidebar_lines(m, theme, inner.width as usize, inner.height as usize);
-        frame.render_widget(Paragraph::new(lines), inner);
+        put_lines(frame.buffer_mut(), inner, &lines, Style::default());
     }
     if let (Some(area), Some(text)) = (panes.banner, m.banner()) {
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.style(Role::BannerError))), area);
+        put_lines(
+            frame.buffer_mut(),
+            area,
+            &[Line::styled(text, theme.style(Role::BannerError))],
+            Style::default(),
+        );
     }
     let (status, caret) = status::status_line(m, theme, panes.status.width as usize);
-    frame.render_widget(Paragraph::new(status), panes.status);
+    put_lines(frame.buffer_mut(), panes.status, &[status], Style::default());
     if let Some(c) = caret {
         frame.set_cursor_position((
             panes.status.x + c.min(panes.status.width.saturating_sub(1)),
@@ -54,6 +64,45 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
         ));
     }
     draw_overlay(frame, m, theme);
+}
+
+/// Write `lines` into `area` cell by cell, blanks in `base` style: the cells
+/// [`Paragraph`] would write for unwrapped, left-aligned lines, without its
+/// reflow machinery (the panes are redrawn at every key, so this is most of
+/// a frame's cost). A grapheme that does not fit is left out; the cells
+/// under the second half of a wide one are reset, as ratatui does.
+pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
+    let right = area.right();
+    for (row, y) in (area.y..area.bottom()).enumerate() {
+        let mut x = area.x;
+        if let Some(line) = lines.get(row) {
+            'spans: for span in &line.spans {
+                let style = base.patch(line.style).patch(span.style);
+                for (_, g) in graphemes(&span.content) {
+                    let w = match g.as_bytes() {
+                        [b' '..=b'~'] => 1,
+                        _ if g.contains(char::is_control) => 0,
+                        _ => u16::try_from(g.width()).unwrap_or(u16::MAX),
+                    };
+                    if w == 0 {
+                        continue;
+                    }
+                    if x.saturating_add(w) > right {
+                        break 'spans;
+                    }
+                    buf[(x, y)].set_symbol(g).set_style(style);
+                    for k in 1..w {
+                        buf[(x + k, y)].reset();
+                    }
+                    x += w;
+                }
+            }
+        }
+        while x < right {
+            buf[(x, y)].set_symbol(" ").set_style(base);
+            x += 1;
+        }
+    }
 }
 
 fn body(frame: &Frame) -> Rect {
