@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use marginote::core::search::{Folded, fold_query};
+use marginote::core::search::{AsciiSearch, Folded, fold_query};
 use marginote::core::store::AnnotationFile;
 use marginote::core::text::Article;
 
@@ -42,6 +42,14 @@ fn annotations(c: &mut Criterion) {
     g.bench_function("load 20,000 (parse)", |b| {
         b.iter(|| AnnotationFile::from_ron(black_box(ron.as_bytes()), Path::new("x")).unwrap())
     });
+    // What opening costs before the first key works: the 50 MB article and
+    // its 20,000 annotations read, parsed and indexed (the two in parallel).
+    let article = dir.path().join("book.txt");
+    std::fs::write(&article, art.text()).unwrap();
+    std::fs::write(marginote::core::store::annotations_path(&article), &ron).unwrap();
+    g.bench_function("open 50 MB + 20,000 annotations (Document::open)", |b| {
+        b.iter(|| marginote::core::document::Document::open(black_box(&article)).unwrap())
+    });
     g.finish();
 }
 
@@ -69,7 +77,16 @@ fn search(c: &mut Criterion) {
     // "volume 16" occurs once, 47 MB in; "natásha" thousands of times.
     let last = fold_query("volume 16", true);
     let common = fold_query("natásha", true);
-    g.bench_function("fold 50 MB (first search)", |b| b.iter(|| Folded::new(black_box(&text), true)));
+    g.bench_function("fold 50 MB (first search of a non-ASCII query)", |b| {
+        b.iter(|| Folded::new(black_box(&text), true))
+    });
+    g.bench_function("first match of a rare word, 50 MB, ASCII query (no fold)", |b| {
+        b.iter(|| AsciiSearch::new(&text, black_box(&last), true).find_from(0, false).unwrap())
+    });
+    g.bench_function("all matches of a common word, 50 MB, ASCII query (no fold)", |b| {
+        let the = fold_query("the", true);
+        b.iter(|| AsciiSearch::new(&text, black_box(&the), true).find_all().len())
+    });
     g.bench_function("first match of a rare word, 50 MB", |b| {
         b.iter(|| folded.find_from(&text, black_box(&last), 0, false).unwrap())
     });

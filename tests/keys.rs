@@ -479,3 +479,22 @@ fn the_backup_holds_the_file_as_the_session_found_it() {
     h.keys("/Facebook<Enter>to");
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "written once, not one keystroke old");
 }
+
+#[test]
+fn search_counts_matches_and_n_and_shift_n_walk_them() {
+    let mut h = sample();
+    let total = SAMPLE.to_lowercase().matches("meta").count();
+    assert!(total >= 3, "the sample names Meta several times");
+    h.keys("/meta<Enter>");
+    assert_eq!(h.m.message.as_ref().unwrap().0, format!("/meta  match 1 of {total}"));
+    h.keys("n");
+    assert_eq!(h.m.message.as_ref().unwrap().0, format!("/meta  match 2 of {total}"));
+    h.keys("NN");
+    assert_eq!(h.m.message.as_ref().unwrap().0, format!("/meta  match {total} of {total}"), "wraps back");
+    // A new query finds its own matches.
+    h.keys("/Clegg<Enter>");
+    assert_eq!(
+        h.m.message.as_ref().unwrap().0,
+        format!("/Clegg  match 1 of {}", SAMPLE.matches("Clegg").count())
+    );
+}

@@ -95,13 +95,25 @@ impl Document {
     /// Open an article and its annotation file. A bad annotation file does not
     /// stop the article from opening: the document is then read-only.
     pub fn open(path: &Path) -> Result<Document, String> {
-        let article = Article::open(path)?;
         let ann_path = store::annotations_path(path);
+        // The annotation file is read and parsed on a second thread while
+        // this one reads and indexes the article: both take long for books.
+        let (article, (stamp, read)) = std::thread::scope(|s| {
+            let annotations = s.spawn(|| {
+                let stamp = disk_stamp(&ann_path);
+                let read = std::fs::read(&ann_path).map(|bytes| {
+                    let parsed = AnnotationFile::from_ron(&bytes, &ann_path);
+                    (bytes, parsed)
+                });
+                (stamp, read)
+            });
+            (Article::open(path), annotations.join().expect("reading the annotations does not panic"))
+        });
+        let article = article?;
         let fresh = || AnnotationFile::new(path, &article, infer_convention(article.text()));
-        let mut disk = DiskState { bytes: None, stamp: disk_stamp(&ann_path) };
-        let (file, load_error) = match std::fs::read(&ann_path) {
-            Ok(bytes) => {
-                let parsed = AnnotationFile::from_ron(&bytes, &ann_path);
+        let mut disk = DiskState { bytes: None, stamp };
+        let (file, load_error) = match read {
+            Ok((bytes, parsed)) => {
                 disk.bytes = Some(bytes);
                 match parsed {
                     Ok(file) => (file, None),

@@ -187,6 +187,83 @@ impl Folded {
     }
 }
 
+/// Searching for an ASCII query needs no folded copy of the text (a book's
+/// worth of memory): its matches are ASCII runs equal to it, ignoring ASCII
+/// case when asked, on grapheme boundaries. (Text that folds to ASCII only
+/// through normalisation, such as the Kelvin sign, is found by typing it.)
+pub struct AsciiSearch<'a> {
+    text: &'a str,
+    query: &'a [u8],
+    ignore_case: bool,
+    /// The query byte to look for first: its rarest letter.
+    anchor: usize,
+}
+
+impl<'a> AsciiSearch<'a> {
+    /// `query` must be ASCII and folded (lower case when ignoring case).
+    pub fn new(text: &'a str, query: &'a str, ignore_case: bool) -> AsciiSearch<'a> {
+        // English letter frequencies, commonest first; other bytes rank as rare.
+        const COMMON: &[u8] = b" etaoinsrhldcumfpgwybvkxjqz";
+        let rank = |b: &u8| COMMON.iter().position(|c| c == b).unwrap_or(COMMON.len());
+        let anchor = query.as_bytes().iter().enumerate().max_by_key(|(_, b)| rank(b)).map_or(0, |(i, _)| i);
+        AsciiSearch { text, query: query.as_bytes(), ignore_case, anchor }
+    }
+
+    fn is_match(&self, at: usize) -> bool {
+        let hay = self.text.as_bytes();
+        let Some(run) = hay.get(at..at + self.query.len()) else { return false };
+        let same = if self.ignore_case { run.eq_ignore_ascii_case(self.query) } else { run == self.query };
+        same && is_grapheme_boundary(self.text, at) && is_grapheme_boundary(self.text, at + self.query.len())
+    }
+
+    /// Match starts in `from..to`, in order (backwards when `backward`).
+    fn starts(&self, from: usize, to: usize, backward: bool) -> Box<dyn Iterator<Item = usize> + '_> {
+        let n = self.query.len();
+        if n == 0 || from >= to {
+            return Box::new(std::iter::empty());
+        }
+        let hay = self.text.as_bytes();
+        let k = self.anchor;
+        // Anchor bytes lie in from+k .. to+k (clamped): a match starts k before one.
+        let lo = (from + k).min(hay.len());
+        let hi = (to + k).min(hay.len());
+        let region = &hay[lo..hi];
+        let a = self.query[k];
+        let (x, y) = if self.ignore_case { (a.to_ascii_lowercase(), a.to_ascii_uppercase()) } else { (a, a) };
+        let hits: Box<dyn Iterator<Item = usize>> = if backward {
+            Box::new(memchr::memchr2_iter(x, y, region).rev())
+        } else {
+            Box::new(memchr::memchr2_iter(x, y, region))
+        };
+        Box::new(hits.map(move |i| lo + i - k).filter(move |&at| self.is_match(at)))
+    }
+
+    /// Every match, in order.
+    pub fn find_all(&self) -> Vec<Range<usize>> {
+        let n = self.query.len();
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for at in self.starts(0, self.text.len(), false) {
+            if out.last().is_none_or(|r| at >= r.end) {
+                out.push(at..at + n);
+            }
+        }
+        out
+    }
+
+    /// The first match starting after byte `after` (wrapping to the start),
+    /// or the last one before it when `backward`.
+    pub fn find_from(&self, after: usize, backward: bool) -> Option<Range<usize>> {
+        let (n, len) = (self.query.len(), self.text.len());
+        let after = after.min(len);
+        let at = if backward {
+            self.starts(0, after, true).next().or_else(|| self.starts(after, len, true).next())
+        } else {
+            self.starts(after + 1, len, false).next().or_else(|| self.starts(0, after + 1, false).next())
+        };
+        at.map(|a| a..a + n)
+    }
+}
+
 fn is_grapheme_boundary(text: &str, b: usize) -> bool {
     GraphemeCursor::new(b, text.len(), true).is_boundary(text, 0).unwrap_or(false)
 }
@@ -236,6 +313,37 @@ mod tests {
         let f1 = Folded::new(one, true);
         assert_eq!(f1.find_from(one, &q, 3, false), Some(3..7), "the only match is found again");
         assert_eq!(f1.find_from(one, &q, 5, true), Some(3..7));
+    }
+
+    #[test]
+    fn ascii_search_agrees_with_the_folded_search() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+        let mut texts: Vec<String> = std::fs::read_dir(format!("{dir}/news"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        texts.push(std::fs::read_to_string(format!("{dir}/seed/facebook-meta-nspcc-id.txt")).unwrap());
+        texts.push("aaa AAA aAa e\u{301}e ee\u{301} x".to_owned());
+        let queries = ["the", "The", "a", "aa", "e", "Meta", "said", " ", "2022", "AAA", "zzz", "e e"];
+        for text in &texts {
+            for q in queries {
+                let ic = ignores_case(q);
+                let folded = fold_query(q, ic);
+                let f = Folded::new(text, ic);
+                let a = AsciiSearch::new(text, &folded, ic);
+                assert_eq!(a.find_all(), f.find_all(text, &folded), "{q:?}");
+                for after in [0, 1, text.len() / 3, text.len() / 2, text.len().saturating_sub(1), text.len()]
+                {
+                    for back in [false, true] {
+                        assert_eq!(
+                            a.find_from(after, back),
+                            f.find_from(text, &folded, after, back),
+                            "{q:?} after {after} backward {back}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use crate::core::annotation::{Annotation, Stamp};
 use crate::core::document::Document;
 use crate::core::motion;
-use crate::core::search::{Folded, fold_query, ignores_case};
+use crate::core::search::{AsciiSearch, Folded, fold_query, ignores_case};
 use crate::core::viewport::{Viewport, WrapCache};
 use crate::core::wrap::Row;
 
@@ -154,6 +154,8 @@ pub struct Model {
     pub last_search: Option<String>,
     /// Every match of the last search (highlighted in the article).
     pub matches: Vec<Range<usize>>,
+    /// The query `matches` were found for.
+    pub matches_of: Option<String>,
     pub folds: FoldCache,
     /// Wrapped lines of the article at the pane's width.
     pub wraps: WrapCache,
@@ -215,6 +217,7 @@ impl Model {
             mode: Mode::Normal,
             last_search: None,
             matches: Vec::new(),
+            matches_of: None,
             folds: FoldCache::default(),
             wraps: WrapCache::default(),
             size,
@@ -315,10 +318,15 @@ impl Model {
     }
 
     /// All matches of `query` in the article, folding as smart case says.
+    /// An ASCII query searches the text itself; others a folded copy of it,
+    /// built on first use.
     pub fn search_all(&mut self, query: &str) -> Vec<Range<usize>> {
         let ic = ignores_case(query);
         let q = fold_query(query, ic);
         let text = self.doc.article.text();
+        if q.is_ascii() {
+            return AsciiSearch::new(text, &q, ic).find_all();
+        }
         fold(&mut self.folds, text, ic).find_all(text, &q)
     }
 
@@ -327,6 +335,9 @@ impl Model {
         let ic = ignores_case(query);
         let q = fold_query(query, ic);
         let text = self.doc.article.text();
+        if q.is_ascii() {
+            return AsciiSearch::new(text, &q, ic).find_from(from, backward);
+        }
         fold(&mut self.folds, text, ic).find_from(text, &q, from, backward)
     }
 }

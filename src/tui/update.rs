@@ -180,7 +180,8 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         Reattach => reattach(m),
         Cancel => {
             m.anchor = None;
-            m.matches.clear();
+            m.matches = Vec::new();
+            m.matches_of = None;
             m.reattach = None;
             Effect::None
         }
@@ -458,12 +459,20 @@ fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
     match m.search_from(&q, from, backward) {
         Some(r) => {
             select_range(m, r);
-            m.matches = m.search_all(&q);
-            let nth = m.matches.iter().position(|x| Some(x.start) == m.anchor).map_or(0, |i| i + 1);
+            // `n` and `N` reuse the matches of the same query (a common
+            // word has hundreds of thousands in a book).
+            if m.matches_of.as_deref() != Some(q.as_str()) {
+                m.matches = m.search_all(&q);
+                m.matches_of = Some(q.clone());
+            }
+            let at = m.anchor.unwrap_or(m.cursor);
+            let i = m.matches.partition_point(|x| x.start < at);
+            let nth = if m.matches.get(i).is_some_and(|x| x.start == at) { i + 1 } else { 0 };
             say(m, format!("/{q}  match {nth} of {}", m.matches.len()), Level::Info);
         }
         None => {
-            m.matches.clear();
+            m.matches = Vec::new();
+            m.matches_of = None;
             say(m, format!("Not found: {q}"), Level::Error);
         }
     }
