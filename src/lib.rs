@@ -4,15 +4,22 @@
 //! - [`core`] — no terminal code. [`core::text`] (the article buffer, line
 //!   index, byte ↔ code point mapping), [`core::motion`] (grapheme, word,
 //!   sentence, paragraph motions), [`core::wrap`] and [`core::viewport`]
-//!   (display widths, control pictures, word wrap of visible lines only),
-//!   [`core::annotation`] (the annotation model), [`core::numbers`] (number
-//!   conventions and statistic parsing), [`core::store`] (the RON file,
-//!   atomic saves), [`core::document`] (article + annotations + undo),
-//!   [`core::search`] (normalisation-insensitive, smart-case search),
-//!   [`core::export`] (`list --json`), [`core::paths`] (data and config dirs).
+//!   (display widths, control pictures, word wrap of visible lines only,
+//!   cached by width), [`core::annotation`] (the annotation model),
+//!   [`core::numbers`] (number conventions and statistic parsing),
+//!   [`core::store`] (the RON file, atomic saves), [`core::document`]
+//!   (article + annotations + undo, saving under [`core::lock`] with
+//!   [`core::backup`] and [`core::merge`]), [`core::history`] (undo),
+//!   [`core::anchor`] and [`core::reanchor`] (finding annotations again after
+//!   the article changed, in the background), [`core::recovery`] (unsaved
+//!   annotations kept after a crash), [`core::search`] (normalisation-
+//!   insensitive, smart-case search), [`core::export`] (`list --json`),
+//!   [`core::paths`] (data and config dirs).
 //! - [`tui`] — the terminal UI on top: [`tui::action`] (the vocabulary),
 //!   [`tui::keymap`], [`tui::model`], [`tui::update`] (pure), [`tui::render`]
-//!   (pure), [`tui::theme`], [`tui::config`], [`tui::app`] (the loop).
+//!   (pure), [`tui::review`] (after the article changed), [`tui::recover`]
+//!   (the recovery offer), [`tui::theme`], [`tui::config`], [`tui::app`] (the
+//!   loop and the effects).
 //! - [`cli`] — the command line (`marginote [ARTICLE]`, `marginote list`).
 
 pub mod cli;
