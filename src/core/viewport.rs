@@ -11,7 +11,7 @@ use super::wrap::{Row, row_of, wrap_line};
 
 /// Lines wrapped lately, for one width: moving through a book asks for the
 /// same lines many times per key (the rows around the cursor, the page
-/// before, the frame). Holds at most [`WrapCache::LINES`] lines; the article
+/// before, the frame). Holds a few thousand lines; the article
 /// never changes, so only the width invalidates it.
 #[derive(Debug, Clone, Default)]
 pub struct WrapCache {
