@@ -247,7 +247,7 @@ const EVIDENCE_BYTES: usize = 1 << 20;
 
 /// Infer the convention from an article's text.
 ///
-/// One pass over the bytes (the first first megabyte) counts the evidence
+/// One pass over the bytes (the first megabyte) counts the evidence
 /// of the numbers; when it ties, the first [`SAMPLE_WORDS`] words decide by
 /// script and function words (see the module documentation). Nothing
 /// proportional to the text is allocated.
