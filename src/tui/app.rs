@@ -143,10 +143,11 @@ fn report_merge(m: &mut Model, conflicts: &[crate::core::merge::Conflict]) {
     }
 }
 
-/// Merge changes another program made to the annotation file meanwhile.
-fn sync(m: &mut Model) {
+/// Merge changes another program made to the annotation file meanwhile;
+/// whether anything changed.
+fn sync(m: &mut Model) -> bool {
     match m.doc.sync_from_disk() {
-        None => {}
+        None => return false,
         Some(Ok(conflicts)) => {
             m.message = Some(("The annotation file changed on disk: merged".into(), Level::Info));
             report_merge(m, &conflicts);
@@ -156,6 +157,7 @@ fn sync(m: &mut Model) {
         }
         Some(Err(e)) => m.message = Some((e, Level::Error)),
     }
+    true
 }
 
 /// Annotations not yet written, for the panic hook and the watchdog.
@@ -368,8 +370,13 @@ fn event_loop(
     let size = terminal.size()?;
     update(m, Input::Resize(size.width, size.height));
     let mut job = start_anchoring(m);
+    // Drawn only when something may have changed: an idle tick that finds
+    // nothing new writes nothing to the terminal.
+    let mut redraw = true;
     loop {
-        terminal.draw(|f| render::draw(f, m, theme))?;
+        if redraw {
+            terminal.draw(|f| render::draw(f, m, theme))?;
+        }
         if m.quit || term_signal.load(Ordering::Relaxed) {
             return Ok(());
         }
@@ -377,11 +384,12 @@ fn event_loop(
         // look for changes on disk.
         let tick = if job.is_some() { Duration::from_millis(50) } else { Duration::from_millis(250) };
         let ready = event::poll(tick)?;
+        redraw = ready || job.is_some();
         match &job {
             Some(j) if !finish_anchoring(m, j.poll()) => job = None,
             Some(_) => {}
             // Not while re-anchoring: its result pairs with the list as it was.
-            None if !ready => sync(m),
+            None if !ready => redraw = sync(m),
             None => {}
         }
         if !ready {
