@@ -14,6 +14,8 @@ pub mod numbers;
 pub mod paths;
 pub mod reanchor;
 pub mod recovery;
+pub mod ron_in;
+pub mod ron_out;
 pub mod search;
 pub mod store;
 pub mod text;

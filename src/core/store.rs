@@ -54,12 +54,10 @@ impl AnnotationFile {
         }
     }
 
-    /// The RON text of this file.
+    /// The RON text of this file (`ron`'s pretty printing with four-space
+    /// indents, written by [`ron_out`](super::ron_out) for speed).
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new().indentor("    ").new_line("\n");
-        let mut s = ron::ser::to_string_pretty(self, config).expect("annotation data always serializes");
-        s.push('\n');
-        s
+        super::ron_out::to_ron(self)
     }
 
     /// Parse RON text. `path` is only used in error messages.
@@ -72,8 +70,11 @@ impl AnnotationFile {
         if text.trim().is_empty() {
             return Err(LoadError::at(path, 1, 1, "the file is empty"));
         }
-        let file: AnnotationFile = ron::from_str(text)
-            .map_err(|e| LoadError::at(path, e.span.start.line, e.span.start.col, &e.code.to_string()))?;
+        let file: AnnotationFile = match super::ron_in::parse(text) {
+            Some(file) => file,
+            None => ron::from_str(text)
+                .map_err(|e| LoadError::at(path, e.span.start.line, e.span.start.col, &e.code.to_string()))?,
+        };
         if file.version > FORMAT_VERSION {
             let (line, column) = find_line_col(text, "version");
             return Err(LoadError::at(
