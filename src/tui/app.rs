@@ -13,13 +13,14 @@
 //! the panic hook and the watchdog read them from a copy the loop keeps
 //! current.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
@@ -28,6 +29,8 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::core::reanchor::{Job, Poll};
 use crate::core::store::AnnotationFile;
@@ -231,21 +234,26 @@ pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
         return Err(terminal_error(e));
     }
     // One write per frame: stdout alone flushes every kilobyte or newline.
-    let out = io::BufWriter::with_capacity(1 << 16, io::stdout());
-    let mut terminal = match Terminal::new(CrosstermBackend::new(out)) {
+    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    // A fixed viewport, resized on resize events: ratatui would otherwise ask
+    // the terminal for its size at every frame (crossterm opens /dev/tty).
+    let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)) };
+    let out = FrameWriter::new();
+    let terminal = match Terminal::with_options(CrosstermBackend::new(out.clone()), options) {
         Ok(t) => t,
         Err(e) => {
             restore_terminal();
             return Err(terminal_error(e));
         }
     };
+    let mut screen = Screen { terminal, out };
     let m = match start {
         Start::Ready(m) => *m,
         Start::Preview { mut preview, load } => {
-            if let Ok(size) = terminal.size() {
+            if let Ok(size) = screen.terminal.size() {
                 update(&mut preview, Input::Resize(size.width, size.height));
             }
-            let _ = terminal.draw(|f| render::draw(f, &preview, theme));
+            let _ = screen.draw(&preview, theme);
             match load() {
                 Ok(m) => m,
                 Err(e) => {
@@ -256,20 +264,20 @@ pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
             }
         }
     };
-    finish(m, &mut terminal, theme, &term_signal, &pending, &done).map_err(terminal_error)
+    finish(m, &mut screen, theme, &term_signal, &pending, &done).map_err(terminal_error)
 }
 
 /// The event loop, then the way out: save, restore the terminal, say what
 /// was not saved.
 fn finish(
     mut m: Model,
-    terminal: &mut Term,
+    screen: &mut Screen,
     theme: &Theme,
     term_signal: &AtomicBool,
     pending: &Pending,
     done: &AtomicBool,
 ) -> io::Result<()> {
-    let result = event_loop(&mut m, terminal, theme, term_signal, pending);
+    let result = event_loop(&mut m, screen, theme, term_signal, pending);
     if m.doc.dirty {
         save(&mut m);
     }
@@ -358,16 +366,67 @@ fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
     }
 }
 
-type Term = Terminal<CrosstermBackend<io::BufWriter<io::Stdout>>>;
+type Term = Terminal<CrosstermBackend<FrameWriter>>;
+
+/// Stdout for frames: buffered, and written out only by [`FrameWriter::send`]
+/// (on a clone), so a frame, the cursor's position and its visibility leave
+/// in one write (ratatui flushes after each of them; stdout alone would
+/// flush every kilobyte).
+#[derive(Clone)]
+pub struct FrameWriter(Rc<RefCell<io::BufWriter<io::Stdout>>>);
+
+impl FrameWriter {
+    fn new() -> FrameWriter {
+        FrameWriter(Rc::new(RefCell::new(io::BufWriter::with_capacity(1 << 16, io::stdout()))))
+    }
+
+    /// Write out what the last frame produced.
+    fn send(&self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The terminal and the writer its frames go through.
+struct Screen {
+    terminal: Term,
+    out: FrameWriter,
+}
+
+impl Screen {
+    /// Draw a frame and send it.
+    fn draw(&mut self, m: &Model, theme: &Theme) -> io::Result<()> {
+        self.terminal.draw(|f| render::draw(f, m, theme))?;
+        self.out.send()
+    }
+
+    /// Follow the terminal's size (the viewport is fixed otherwise).
+    fn follow(&mut self, input: &Input) -> io::Result<()> {
+        if let Input::Resize(w, h) = *input {
+            self.terminal.resize(Rect::new(0, 0, w, h))?;
+        }
+        Ok(())
+    }
+}
 
 fn event_loop(
     m: &mut Model,
-    terminal: &mut Term,
+    screen: &mut Screen,
     theme: &Theme,
     term_signal: &AtomicBool,
     pending: &Pending,
 ) -> io::Result<()> {
-    let size = terminal.size()?;
+    let size = screen.terminal.size()?;
+    screen.terminal.resize(Rect::new(0, 0, size.width, size.height))?;
     update(m, Input::Resize(size.width, size.height));
     let mut job = start_anchoring(m);
     // Drawn only when something may have changed: an idle tick that finds
@@ -375,7 +434,7 @@ fn event_loop(
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|f| render::draw(f, m, theme))?;
+            screen.draw(m, theme)?;
         }
         if m.quit || term_signal.load(Ordering::Relaxed) {
             return Ok(());
@@ -396,10 +455,12 @@ fn event_loop(
             continue;
         }
         let Some(input) = to_input(event::read()?) else { continue };
+        screen.follow(&input)?;
         step(m, input, pending);
         // Drain what is already queued before drawing again (fast typing, resizes).
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
+                screen.follow(&input)?;
                 step(m, input, pending);
             }
         }
