@@ -43,6 +43,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the quotes, names and numbers marginote finds in an article, not
+    /// yet annotated (never writes any file).
+    Suggest {
+        /// The article to read.
+        article: PathBuf,
+        /// Print a JSON array with the fields of `list --json`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Run the command line; the exit code says whether it worked.
@@ -50,6 +59,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::List { article, json }) => list(article, *json),
+        Some(Command::Suggest { article, json }) => suggest(article, *json),
         None => open(&cli),
     };
     match result {
@@ -59,6 +69,30 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn suggest(article: &Path, json: bool) -> Result<(), String> {
+    let doc = Document::open(article)?;
+    if let Some(e) = &doc.load_error {
+        return Err(e.to_string());
+    }
+    let art = &doc.article;
+    let found = crate::core::suggest::suggest(art, doc.file().article.numbers, doc.annotations());
+    let stamp = crate::core::annotation::Stamp::now(Some("marginote"));
+    let as_annotations: Vec<crate::core::annotation::Annotation> = found
+        .into_iter()
+        .map(|s| crate::core::annotation::Annotation::new(art, s.bytes, s.kind, &stamp))
+        .collect();
+    if json {
+        println!("{}", export::to_json(&as_annotations, None));
+        return Ok(());
+    }
+    for a in &as_annotations {
+        let r = export::record(a, &as_annotations, None);
+        let detail = r.entity_type.or(r.speaker.map(|s| format!("speaker: {s}"))).unwrap_or_default();
+        println!("{:>6}-{:<6} {:<9} {:?} {detail}", r.start, r.end, r.kind, r.exact);
+    }
+    Ok(())
 }
 
 fn list(article: &Path, json: bool) -> Result<(), String> {

@@ -12,7 +12,8 @@
 //!   [`core::backup`] and [`core::merge`]), [`core::history`] (undo),
 //!   [`core::anchor`] and [`core::reanchor`] (finding annotations again after
 //!   the article changed, in the background), [`core::recovery`] (unsaved
-//!   annotations kept after a crash), [`core::search`] (normalisation-
+//!   annotations kept after a crash), [`core::suggest`] (quotes, names and
+//!   numbers found by rules), [`core::search`] (normalisation-
 //!   insensitive, smart-case search), [`core::export`] (`list --json`),
 //!   [`core::paths`] (data and config dirs).
 //! - [`tui`] — the terminal UI on top: [`tui::action`] (the vocabulary),
@@ -20,7 +21,7 @@
 //!   (pure), [`tui::review`] (after the article changed), [`tui::recover`]
 //!   (the recovery offer), [`tui::theme`], [`tui::config`], [`tui::app`] (the
 //!   loop and the effects).
-//! - [`cli`] — the command line (`marginote [ARTICLE]`, `marginote list`).
+//! - [`cli`] — the command line (`marginote [ARTICLE]`, `list`, `suggest`).
 
 pub mod cli;
 pub mod core;

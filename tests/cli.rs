@@ -87,3 +87,34 @@ fn list_of_an_unchanged_article_is_exact_and_bad_files_name_line_and_column() {
     let out = marginote(&["list", dir.path().to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
 }
+
+#[test]
+fn suggest_json_has_the_list_fields_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(&article, SAMPLE).unwrap();
+    let before = listing(dir.path());
+    let out = marginote(&["suggest", article.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(listing(dir.path()), before, "suggest writes nothing");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = json.as_array().unwrap();
+    let find = |exact: &str| items.iter().find(|i| i["exact"] == exact).unwrap_or_else(|| panic!("{exact}"));
+    let stat = find("8.000");
+    assert_eq!(
+        (stat["kind"].as_str(), stat["value"].as_f64(), stat["unit"].as_str()),
+        (Some("statistic"), Some(8000.0), Some("Kejahatan"))
+    );
+    let name = find("Mark Zuckerberg");
+    assert_eq!((name["kind"].as_str(), name["type"].as_str()), (Some("entity"), Some("Person")));
+    let quote = find("dalam penyangkalan");
+    assert_eq!(quote["kind"], "quote");
+    assert!(quote["speaker"].is_null());
+    for field in ["kind", "type", "start", "end", "exact", "value", "unit", "speaker"] {
+        assert!(items.iter().all(|i| i.get(field).is_some()), "every item has {field}");
+    }
+    // Offsets are code points, like list's.
+    let chars: Vec<char> = SAMPLE.chars().collect();
+    let (s, e) = (stat["start"].as_u64().unwrap() as usize, stat["end"].as_u64().unwrap() as usize);
+    assert_eq!(chars[s..e].iter().collect::<String>(), "8.000");
+}

@@ -18,6 +18,7 @@ pub mod ron_in;
 pub mod ron_out;
 pub mod search;
 pub mod store;
+pub mod suggest;
 pub mod text;
 pub mod viewport;
 pub mod wrap;

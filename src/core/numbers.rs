@@ -635,6 +635,118 @@ pub fn parse_statistic(exact: &str, following: &str, conv: NumberConvention) -> 
     ParsedStatistic { value, unit }
 }
 
+/// Every statistic written with digits in `text`: the byte span of the
+/// quantity — sign, currency, number, scale and percent words, a range's
+/// second number, a date — without the counted noun, and what
+/// [`parse_statistic`] reads there (the counted noun becomes the unit).
+/// Digits glued to letters (`MH17`, `COVID-19`, `5G`) are names, not numbers.
+pub fn find_statistics(text: &str, conv: NumberConvention) -> Vec<(std::ops::Range<usize>, ParsedStatistic)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(|c: char| digit_value(c).is_some()) {
+        let digits = from + found;
+        let run_end = digit_run_end(text, digits);
+        from = run_end.max(digits + 1);
+        let before = text[..digits].chars().next_back();
+        let glued_before = before.is_some_and(spaced_letter)
+            || (before == Some('-') && text[..digits - 1].chars().next_back().is_some_and(spaced_letter));
+        if glued_before {
+            continue;
+        }
+        let Some(number) = find_number(&text[digits..], conv) else { continue };
+        let (negative, sign_start) = sign_before(text, digits);
+        let mut start = if negative || sign_start < digits { sign_start } else { digits };
+        let mut end = digits + number.end;
+        if is_date_or_time(&text[end..]) {
+            end = date_end(text, end);
+        } else {
+            let currency_at = currency_start(&text[..start]);
+            let after = &text[end..];
+            let suffix = read_suffix(after, currency_at.is_some());
+            end += after.len() - suffix.rest.len();
+            end = end - text[..end].len() + text[..end].trim_end().len();
+            start = currency_at.unwrap_or(start);
+        }
+        // A range is read as its first quantity; the unit follows the range.
+        let first_end = end;
+        end = range_end(text, end, conv);
+        if text[end..].chars().next().is_some_and(spaced_letter) {
+            from = from.max(end);
+            continue;
+        }
+        let following_end = floor_boundary(text, end + 64);
+        out.push((start..end, parse_statistic(&text[start..first_end], &text[end..following_end], conv)));
+        from = from.max(end);
+    }
+    out
+}
+
+/// A letter of a script that separates words with spaces: digits glued to
+/// one are part of a name (`MH17`). Chinese, Japanese and Korean glue
+/// numbers to their counters (`31人`, `6억`), so their letters do not count.
+fn spaced_letter(c: char) -> bool {
+    c.is_alphabetic()
+        && !matches!(c,
+            '\u{1100}'..='\u{11FF}' | '\u{3040}'..='\u{30FF}' | '\u{3130}'..='\u{318F}' | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Largest char boundary of `text` at or before `b`.
+fn floor_boundary(text: &str, b: usize) -> usize {
+    let mut b = b.min(text.len());
+    while !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    b
+}
+
+/// Where a currency that `before` ends with starts (`US$ ` in `… US$ 4.5`).
+fn currency_start(before: &str) -> Option<usize> {
+    let trimmed = before.trim_end();
+    CURRENCIES.iter().find_map(|&(written, _)| {
+        let split = trimmed.len().checked_sub(written.len())?;
+        let tail = trimmed.get(split..)?;
+        let ends_word = !trimmed[..split].chars().next_back().is_some_and(char::is_alphabetic);
+        (tail.eq_ignore_ascii_case(written) && ends_word).then_some(split)
+    })
+}
+
+/// The end of a date or time whose first number ends at `end`: digits and
+/// the `/`, `-`, `:` and `.` between them.
+fn date_end(text: &str, mut end: usize) -> usize {
+    loop {
+        let mut chars = text[end..].chars();
+        match (chars.next(), chars.next()) {
+            (Some('/' | '-' | ':' | '.'), Some(c)) if digit_value(c).is_some() => {
+                end = digit_run_end(text, end + 1);
+            }
+            _ => return end,
+        }
+    }
+}
+
+/// The end of a range that a number ending at `end` starts (`10-20`,
+/// `10 to 20`, `10 hingga 20`); `end` itself when there is none.
+fn range_end(text: &str, end: usize, conv: NumberConvention) -> usize {
+    let rest = &text[end..];
+    let joiner = ["–", "—", "-", " to ", " hingga ", " sampai ", " - ", " – "]
+        .iter()
+        .find_map(|j| rest.strip_prefix(j).map(|r| (j.len(), r)));
+    let Some((len, r)) = joiner else { return end };
+    if !r.starts_with(|c: char| digit_value(c).is_some()) {
+        return end;
+    }
+    match find_number(r, conv) {
+        Some(n) if n.start == 0 => {
+            let second = end + len + n.end;
+            let suffix = read_suffix(&text[second..], false);
+            let full = second + (text.len() - second - suffix.rest.len());
+            full - text[..full].len() + text[..full].trim_end().len()
+        }
+        _ => end,
+    }
+}
+
 /// Where a number is in a selection, and its value as decimal text.
 struct NumberSpan {
     /// Byte range of the number (with its sign) in the selection.
@@ -1052,6 +1164,66 @@ fn find_number_word(s: &str) -> Option<NumberSpan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statistics_are_found_with_their_quantity_span() {
+        let found = |text: &str, conv| -> Vec<(String, Option<f64>, Option<String>)> {
+            find_statistics(text, conv)
+                .into_iter()
+                .map(|(r, p)| (text[r].to_owned(), p.value, p.unit))
+                .collect()
+        };
+        let dot = NumberConvention::DotThousands;
+        let comma = NumberConvention::CommaThousands;
+        let s = |x: &str| Some(x.to_owned());
+        assert_eq!(
+            found("Melawan 8.000 Kejahatan, 24 anak, Rp 3,2 triliun dan 12,5 persen pada 17/1/2022.", dot),
+            [
+                ("8.000".into(), Some(8000.0), s("Kejahatan")),
+                ("24".into(), Some(24.0), s("anak")),
+                ("Rp 3,2 triliun".into(), Some(3.2e12), s("Rp")),
+                ("12,5 persen".into(), Some(12.5), s("%")),
+                ("17/1/2022".into(), None, None),
+            ]
+        );
+        assert_eq!(
+            found("It cost US$4.5 million, -3 degrees, 10-20 people and 2022-01-16; 49 percent.", comma),
+            [
+                ("US$4.5 million".into(), Some(4.5e6), s("US$")),
+                ("-3".into(), Some(-3.0), s("degrees")),
+                ("10-20".into(), Some(10.0), s("people")),
+                ("2022-01-16".into(), None, None),
+                ("49 percent".into(), Some(49.0), s("%")),
+            ]
+        );
+        assert!(found("Flight MH17, COVID-19 and 5G networks; G20.", comma).is_empty(), "names, not numbers");
+        assert_eq!(
+            found("عدد ٣٠٠ شخص. １２３人", comma).iter().map(|f| f.1).collect::<Vec<_>>(),
+            [Some(300.0), Some(123.0)]
+        );
+        assert_eq!(found("1\u{2009}234\u{2009}567 euros", comma)[0].1, Some(1_234_567.0));
+    }
+
+    #[test]
+    fn every_number_in_the_news_is_found() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/news");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let conv = infer_convention(&text);
+            let spans = find_statistics(&text, conv);
+            // Every digit outside names (`MH17`) is inside a found span.
+            for (i, c) in text.char_indices() {
+                if digit_value(c).is_none() {
+                    continue;
+                }
+                let word_start = text[..i].rfind(|c: char| c.is_whitespace()).map_or(0, |w| w + 1);
+                let in_name = text[word_start..i].chars().any(spaced_letter);
+                let covered = spans.iter().any(|(r, _)| r.contains(&i));
+                assert!(covered || in_name, "{:?} at {i}", &text[word_start..floor_boundary(&text, i + 20)]);
+            }
+        }
+    }
+
     use NumberConvention::{CommaThousands as Comma, DotThousands as Dot};
 
     const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/");
