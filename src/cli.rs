@@ -77,7 +77,8 @@ fn suggest(article: &Path, json: bool) -> Result<(), String> {
         return Err(e.to_string());
     }
     let art = &doc.article;
-    let found = crate::core::suggest::suggest(art, doc.file().article.numbers, doc.annotations());
+    let file = doc.file();
+    let found = crate::core::suggest::suggest(art, file.article.numbers, doc.annotations(), &file.rejected);
     let stamp = crate::core::annotation::Stamp::now(Some("marginote"));
     let as_annotations: Vec<crate::core::annotation::Annotation> = found
         .into_iter()

@@ -197,9 +197,13 @@ fn merge_meta(
                    kept this session's"
             .into(),
     });
+    // Suggestions turned down on either side stay turned down.
+    let mut rejected = ours.rejected.clone();
+    rejected.extend(theirs.rejected.iter().filter(|r| !ours.rejected.contains(r)).cloned());
     let file = AnnotationFile {
         version: if version_from_theirs { theirs.version } else { ours.version },
         article: if article_from_theirs { theirs.article.clone() } else { ours.article.clone() },
+        rejected,
         annotations,
     };
     (file, conflict)

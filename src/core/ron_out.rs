@@ -11,12 +11,12 @@ use std::fmt::Write;
 
 use super::annotation::{Annotation, Kind, Speaker, Status};
 use super::numbers::NumberConvention;
-use super::store::{AnnotationFile, ArticleMeta};
+use super::store::{AnnotationFile, ArticleMeta, Rejected};
 
 /// The RON text of `file`, exactly as `ron::ser::to_string_pretty` with
 /// four-space indents and `\n` line ends writes it, plus a final line break.
 pub fn to_ron(file: &AnnotationFile) -> String {
-    let AnnotationFile { version, article, annotations } = file;
+    let AnnotationFile { version, article, rejected, annotations } = file;
     let mut out = String::with_capacity(512 + annotations.len() * 640);
     let _ = writeln!(out, "(\n    version: {version},");
     let ArticleMeta { file, sha256, chars, numbers } = article;
@@ -25,6 +25,17 @@ pub fn to_ron(file: &AnnotationFile) -> String {
     out.push_str(",\n        sha256: ");
     string(&mut out, sha256);
     let _ = write!(out, ",\n        chars: {chars},\n        numbers: {},\n    ),\n", convention(*numbers));
+    if !rejected.is_empty() {
+        out.push_str("    rejected: [\n");
+        for Rejected { exact, kind } in rejected {
+            out.push_str("        (\n            exact: ");
+            string(&mut out, exact);
+            out.push_str(",\n            kind: ");
+            string(&mut out, kind);
+            out.push_str(",\n        ),\n");
+        }
+        out.push_str("    ],\n");
+    }
     if annotations.is_empty() {
         out.push_str("    annotations: [],\n)\n");
         return out;
@@ -208,8 +219,14 @@ mod tests {
     fn the_same_bytes_as_ron_for_every_variant() {
         let file = every_variant();
         assert_eq!(to_ron(&file), ron_pretty(&file));
-        let empty = AnnotationFile { annotations: Vec::new(), ..file };
+        let empty = AnnotationFile { annotations: Vec::new(), ..file.clone() };
         assert_eq!(to_ron(&empty), ron_pretty(&empty));
+        let mut with_rejected = file;
+        with_rejected.rejected = vec![
+            Rejected { exact: "Foto".into(), kind: "entity".into() },
+            Rejected { exact: "\"quoted\" \\ 'x'".into(), kind: "quote".into() },
+        ];
+        assert_eq!(to_ron(&with_rejected), ron_pretty(&with_rejected));
     }
 
     proptest! {

@@ -31,11 +31,23 @@ pub struct ArticleMeta {
     pub numbers: NumberConvention,
 }
 
+/// A suggestion the user turned down: it is not suggested again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// The suggested text.
+    pub exact: String,
+    /// `"quote"`, `"entity"` or `"statistic"`.
+    pub kind: String,
+}
+
 /// The whole annotation file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnotationFile {
     pub version: u32,
     pub article: ArticleMeta,
+    /// Suggestions turned down (written only when there are any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected: Vec<Rejected>,
     pub annotations: Vec<Annotation>,
 }
 
@@ -50,6 +62,7 @@ impl AnnotationFile {
                 chars: art.chars(),
                 numbers,
             },
+            rejected: Vec::new(),
             annotations: Vec::new(),
         }
     }

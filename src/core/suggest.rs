@@ -23,6 +23,7 @@ use std::ops::Range;
 
 use super::annotation::{Annotation, Kind, Speaker};
 use super::numbers::{NumberConvention, find_statistics};
+use super::store::Rejected;
 use super::text::Article;
 
 /// One suggested annotation.
@@ -33,9 +34,14 @@ pub struct Suggestion {
     pub kind: Kind,
 }
 
-/// Everything suggested for `art`, given the annotations it has, in
-/// document order.
-pub fn suggest(art: &Article, conv: NumberConvention, existing: &[Annotation]) -> Vec<Suggestion> {
+/// Everything suggested for `art`, given the annotations it has and the
+/// suggestions turned down, in document order.
+pub fn suggest(
+    art: &Article,
+    conv: NumberConvention,
+    existing: &[Annotation],
+    rejected: &[Rejected],
+) -> Vec<Suggestion> {
     let text = art.text();
     let entities = entities(text);
     let mut out: Vec<Suggestion> = Vec::new();
@@ -55,9 +61,16 @@ pub fn suggest(art: &Article, conv: NumberConvention, existing: &[Annotation]) -
     out.retain(|s| {
         !taken.iter().any(|(r, k)| *k == s.kind.name() && r.start < s.bytes.end && s.bytes.start < r.end)
     });
+    out.retain(|s| !is_rejected(text, s, rejected));
     out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     out.dedup_by(|a, b| a.bytes == b.bytes && a.kind.name() == b.kind.name());
     out
+}
+
+/// Whether the user turned `s` down (its text, as this kind).
+pub fn is_rejected(text: &str, s: &Suggestion, rejected: &[Rejected]) -> bool {
+    let exact = &text[s.bytes.clone()];
+    rejected.iter().any(|r| r.exact == exact && r.kind == s.kind.name())
 }
 
 /// The speaker called `name`: the tagged entity of that name if there is one.
@@ -1017,7 +1030,7 @@ mod tests {
         let art = Article::from_text(text);
         let stamp = crate::core::annotation::Stamp { author: "t".into(), now: "n".into() };
         let meta = Annotation::new(&art, 0..4, Kind::Entity("Organization".into()), &stamp);
-        let found = suggest(&art, NumberConvention::CommaThousands, std::slice::from_ref(&meta));
+        let found = suggest(&art, NumberConvention::CommaThousands, std::slice::from_ref(&meta), &[]);
         let orgs: Vec<&str> = found
             .iter()
             .filter(|s| s.kind == Kind::Entity("Organization".into()))
