@@ -577,24 +577,85 @@ fn edit_slack(max_edits: usize) -> usize {
 /// `text` with at most `max_edits` edits, and their edit counts. Ends far worse
 /// than the best found are dropped as the scan goes.
 fn match_ends(text: &str, offset: usize, pat: &Pattern, max_edits: usize) -> Vec<(usize, usize)> {
-    let mut col = Columns::new(pat);
-    let (mut best, mut limit) = (usize::MAX, max_edits);
+    let mut best = usize::MAX;
     let mut ends = Vec::new();
-    for (i, c) in text.char_indices() {
-        let d = pat.step(&mut col, c, 0);
-        if d > limit {
-            continue;
-        }
+    scan(text, pat, max_edits, |end, d| {
         if d < best {
             best = d;
-            limit = limit.min(d + edit_slack(max_edits));
-            ends.retain(|&(_, e)| e <= limit);
+            ends.retain(|&(_, e)| e <= d + edit_slack(max_edits));
         }
         if ends.len() < FUZZY_ENDS_CAP {
-            ends.push((offset + i + c.len_utf8(), d));
+            ends.push((offset + end, d));
+        }
+        max_edits.min(best + edit_slack(max_edits))
+    });
+    ends
+}
+
+/// Myers' search of `pat` over all of `text`, tuned for long texts: for
+/// every end (byte offset just past a char) where the edit distance is at
+/// most `limit`, calls `hit(end, distance)`, which returns the new limit.
+/// The same distances as [`Pattern::step`] with a match starting anywhere,
+/// with ASCII chars' masks in a flat table and one block kept in registers.
+fn scan(text: &str, pat: &Pattern, mut limit: usize, mut hit: impl FnMut(usize, usize) -> usize) {
+    let blocks = pat.blocks;
+    let mut ascii = vec![0u64; 128 * blocks];
+    for (c, masks) in (0u8..128).zip(ascii.chunks_exact_mut(blocks)) {
+        masks.copy_from_slice(pat.eq(char::from(c)));
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut dist = pat.len;
+    if blocks == 1 {
+        let last = pat.last_bit(0);
+        let (mut pv, mut mv) = (!0u64, 0u64);
+        while i < bytes.len() {
+            let eq = if bytes[i] < 0x80 {
+                i += 1;
+                ascii[usize::from(bytes[i - 1])]
+            } else {
+                let c = text[i..].chars().next().unwrap_or_default();
+                i += c.len_utf8();
+                pat.eq(c)[0]
+            };
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let ph = mv | !(xh | pv);
+            let mh = pv & xh;
+            if ph & last != 0 {
+                dist += 1;
+            } else if mh & last != 0 {
+                dist -= 1;
+            }
+            let (ph, mh) = (ph << 1, mh << 1);
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+            if dist <= limit {
+                limit = hit(i, dist);
+            }
+        }
+        return;
+    }
+    let mut col = Columns::new(pat);
+    while i < bytes.len() {
+        let eq = if bytes[i] < 0x80 {
+            i += 1;
+            let at = usize::from(bytes[i - 1]) * blocks;
+            &ascii[at..at + blocks]
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            pat.eq(c)
+        };
+        let mut carry = 0;
+        for (b, &eq) in eq.iter().enumerate() {
+            carry = advance_block(&mut col.pv[b], &mut col.mv[b], eq, carry, pat.last_bit(b));
+        }
+        dist = dist.saturating_add_signed(isize::from(carry));
+        if dist <= limit {
+            limit = hit(i, dist);
         }
     }
-    ends
 }
 
 /// Where `pat` ends a match that may start anywhere, with at most
@@ -1234,6 +1295,24 @@ mod tests {
             let mut col = Columns::new(&p);
             let fast: Vec<usize> = text.iter().map(|&c| p.step(&mut col, c, i8::from(anchored))).collect();
             prop_assert_eq!(fast, naive_last_row(&pat, &text, anchored));
+        }
+
+        #[test]
+        fn whole_text_scan_equals_plain_dynamic_programming(
+            pat in "[ab香c]{1,150}",
+            text in "[ab香cd]{0,200}",
+        ) {
+            let chars: Vec<char> = pat.chars().collect();
+            let p = Pattern::new(&chars);
+            let mut fast = Vec::new();
+            scan(&text, &p, usize::MAX, |end, d| {
+                fast.push((end, d));
+                usize::MAX
+            });
+            let ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
+            let text: Vec<char> = text.chars().collect();
+            let naive: Vec<(usize, usize)> = ends.zip(naive_last_row(&chars, &text, false)).collect();
+            prop_assert_eq!(fast, naive);
         }
     }
 
