@@ -25,6 +25,11 @@
 //!    with at most half its length in edits; the same algorithm, run backwards
 //!    from each end, finds its start.
 //!
+//! An approximate match that cut into a word is then snapped to word
+//! boundaries where the stored quote had them: "Nick Clegg" found in
+//! "Nicholas Clegg" by edits alone would be "olas Clegg" (4 edits rather
+//! than 5). Scripts written without spaces are never snapped.
+//!
 //! Steps 2 and 3 run in a window of a few KiB around the expected position,
 //! then around the stored position, and only then over the whole text; a
 //! candidate that is confidently right ends the search early.
@@ -230,6 +235,11 @@ struct Target<'a> {
     suffix_rev: Pattern,
     /// Quote, prefix and suffix lengths in code points: the similarity's denominator.
     total: usize,
+    /// Whether the quote started at a word start: a word char after a
+    /// non-word char or the start of the text.
+    word_start: bool,
+    /// Whether it ended at a word end.
+    word_end: bool,
 }
 
 impl<'a> Target<'a> {
@@ -250,16 +260,86 @@ impl<'a> Target<'a> {
             suffix: Pattern::new(&suffix),
             prefix_fwd: Pattern::new(&prefix),
             suffix_rev: rev(&suffix),
+            word_start: quote.first().is_some_and(|&c| is_word_char(c))
+                && !prefix.last().is_some_and(|&c| is_word_char(c)),
+            word_end: quote.last().is_some_and(|&c| is_word_char(c))
+                && !suffix.first().is_some_and(|&c| is_word_char(c)),
         }
     }
 
     /// Steps 2 and 3, then the acceptance test: the best candidate if it is
     /// similar enough, changes at most half the quote, and explains the text
     /// better than the quote having been deleted.
+    ///
+    /// An approximate candidate is first snapped to word boundaries (see
+    /// [`Target::snapped`]); if the snapped span is not acceptable the span
+    /// as found still may be.
     fn search(&self) -> Option<Candidate> {
         let best = self.best_candidate()?;
-        let acceptable = best.similarity >= ACCEPT && 2 * best.edits <= self.quote.len;
-        (acceptable && !self.deleted(best.cost)).then_some(best)
+        let acceptable =
+            |c: &Candidate| c.similarity >= ACCEPT && 2 * c.edits <= self.quote.len && !self.deleted(c.cost);
+        if best.edits > 0
+            && let Some(snapped) = self.snapped(&best)
+            && acceptable(&snapped)
+        {
+            return Some(snapped);
+        }
+        acceptable(&best).then_some(best)
+    }
+
+    /// `c` with its start moved to a word start if the quote began at one,
+    /// and its end to a word end if the quote ended at one. Each boundary
+    /// that needs to move may go outwards (taking in the rest of the word it
+    /// cut) or inwards (dropping that piece), at most half the quote's length;
+    /// None when no boundary needs to move or none can within the edit
+    /// budget. Of the spans possible, the one whose quote and context need
+    /// the fewest edits wins, then the one dropping fewer pieces: for "Nick
+    /// Clegg" edits in the quote alone prefer "olas Clegg" (4) to "Nicholas
+    /// Clegg" (5), and "Clegg" costs 5 too; the context, when it is intact,
+    /// tells. Scripts written without spaces (Chinese, Japanese, Thai...) have
+    /// no word boundaries here and are never snapped.
+    fn snapped(&self, c: &Candidate) -> Option<Candidate> {
+        let text = self.art.text();
+        let Range { start, end } = c.bytes;
+        let reach = self.quote.len / 2;
+        let starts = if self.word_start && !is_word_start(text, start) {
+            let back = text[..start].char_indices().rev().map(|(i, _)| i);
+            let forward = text[start..end].char_indices().skip(1).map(|(i, _)| start + i);
+            [
+                nearest(back, reach, |p| is_word_start(text, p)),
+                nearest(forward, reach, |p| is_word_start(text, p)),
+            ]
+        } else {
+            [Some(start), None]
+        };
+        let ends = if self.word_end && !is_word_end(text, end) {
+            let forward = text[end..].char_indices().map(|(i, c)| end + i + c.len_utf8());
+            let back = text[start..end].char_indices().rev().skip(1).map(|(i, c)| start + i + c.len_utf8());
+            [
+                nearest(forward, reach, |p| is_word_end(text, p)),
+                nearest(back, reach, |p| is_word_end(text, p)),
+            ]
+        } else {
+            [Some(end), None]
+        };
+        let mut best: Option<((usize, usize, f64), Candidate)> = None;
+        for s in starts.iter().flatten() {
+            for e in ends.iter().flatten().filter(|&e| e > s) {
+                if (*s, *e) == (start, end) {
+                    continue;
+                }
+                let edits = self.quote.distance(text[*s..*e].chars());
+                if 2 * edits > self.quote.len {
+                    continue;
+                }
+                let c = self.candidate(*s..*e, edits);
+                let key = (c.cost, usize::from(*s > start) + usize::from(*e < end), -c.score);
+                if best.as_ref().is_none_or(|b| key.partial_cmp(&b.0) == Some(std::cmp::Ordering::Less)) {
+                    best = Some((key, c));
+                }
+            }
+        }
+        best.map(|(_, c)| c)
     }
 
     /// The best candidate, region by region, stopping once confident.
@@ -445,6 +525,52 @@ impl<'a> Target<'a> {
     }
 }
 
+/// A char of a word in a script that separates words (Latin, Cyrillic,
+/// Greek, Arabic, Hangul...): a letter, digit or combining mark. Chinese,
+/// Japanese, Thai, Lao, Khmer, Myanmar and Tibetan are written without spaces
+/// between words, so their chars count as neither words nor separators.
+fn is_word_char(c: char) -> bool {
+    (c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)) && !unspaced_script(c)
+}
+
+/// Whether `c` belongs to a script written without spaces between words.
+fn unspaced_script(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0E00}'..='\u{0EFF}' // Thai, Lao
+            | '\u{0F00}'..='\u{109F}' // Tibetan, Myanmar
+            | '\u{1780}'..='\u{17FF}' // Khmer
+            | '\u{2E80}'..='\u{31FF}' // CJK radicals and punctuation, kana, bopomofo
+            | '\u{3400}'..='\u{4DBF}' // CJK extension A
+            | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+            | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+            | '\u{FF66}'..='\u{FF9F}' // half-width katakana
+            | '\u{20000}'..='\u{3FFFF}' // CJK extensions B and later
+    )
+}
+
+/// Whether byte `at` of `text` starts a word: a word char after a non-word
+/// char or the start of the text.
+fn is_word_start(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(is_word_char)
+        && !text[..at].chars().next_back().is_some_and(is_word_char)
+}
+
+/// Whether byte `at` of `text` ends a word.
+fn is_word_end(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_some_and(is_word_char)
+        && !text[at..].chars().next().is_some_and(is_word_char)
+}
+
+/// The first of `positions` (at most `reach` of them) that is `wanted`.
+fn nearest(
+    positions: impl Iterator<Item = usize>,
+    reach: usize,
+    wanted: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    positions.take(reach).find(|&p| wanted(p))
+}
+
 fn is_confident(best: &Option<Candidate>) -> bool {
     best.as_ref().is_some_and(|c| c.similarity >= CONFIDENT)
 }
@@ -459,24 +585,85 @@ fn edit_slack(max_edits: usize) -> usize {
 /// `text` with at most `max_edits` edits, and their edit counts. Ends far worse
 /// than the best found are dropped as the scan goes.
 fn match_ends(text: &str, offset: usize, pat: &Pattern, max_edits: usize) -> Vec<(usize, usize)> {
-    let mut col = Columns::new(pat);
-    let (mut best, mut limit) = (usize::MAX, max_edits);
+    let mut best = usize::MAX;
     let mut ends = Vec::new();
-    for (i, c) in text.char_indices() {
-        let d = pat.step(&mut col, c, 0);
-        if d > limit {
-            continue;
-        }
+    scan(text, pat, max_edits, |end, d| {
         if d < best {
             best = d;
-            limit = limit.min(d + edit_slack(max_edits));
-            ends.retain(|&(_, e)| e <= limit);
+            ends.retain(|&(_, e)| e <= d + edit_slack(max_edits));
         }
         if ends.len() < FUZZY_ENDS_CAP {
-            ends.push((offset + i + c.len_utf8(), d));
+            ends.push((offset + end, d));
+        }
+        max_edits.min(best + edit_slack(max_edits))
+    });
+    ends
+}
+
+/// Myers' search of `pat` over all of `text`, tuned for long texts: for
+/// every end (byte offset just past a char) where the edit distance is at
+/// most `limit`, calls `hit(end, distance)`, which returns the new limit.
+/// The same distances as [`Pattern::step`] with a match starting anywhere,
+/// with ASCII chars' masks in a flat table and one block kept in registers.
+fn scan(text: &str, pat: &Pattern, mut limit: usize, mut hit: impl FnMut(usize, usize) -> usize) {
+    let blocks = pat.blocks;
+    let mut ascii = vec![0u64; 128 * blocks];
+    for (c, masks) in (0u8..128).zip(ascii.chunks_exact_mut(blocks)) {
+        masks.copy_from_slice(pat.eq(char::from(c)));
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut dist = pat.len;
+    if blocks == 1 {
+        let last = pat.last_bit(0);
+        let (mut pv, mut mv) = (!0u64, 0u64);
+        while i < bytes.len() {
+            let eq = if bytes[i] < 0x80 {
+                i += 1;
+                ascii[usize::from(bytes[i - 1])]
+            } else {
+                let c = text[i..].chars().next().unwrap_or_default();
+                i += c.len_utf8();
+                pat.eq(c)[0]
+            };
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let ph = mv | !(xh | pv);
+            let mh = pv & xh;
+            if ph & last != 0 {
+                dist += 1;
+            } else if mh & last != 0 {
+                dist -= 1;
+            }
+            let (ph, mh) = (ph << 1, mh << 1);
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+            if dist <= limit {
+                limit = hit(i, dist);
+            }
+        }
+        return;
+    }
+    let mut col = Columns::new(pat);
+    while i < bytes.len() {
+        let eq = if bytes[i] < 0x80 {
+            i += 1;
+            let at = usize::from(bytes[i - 1]) * blocks;
+            &ascii[at..at + blocks]
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            pat.eq(c)
+        };
+        let mut carry = 0;
+        for (b, &eq) in eq.iter().enumerate() {
+            carry = advance_block(&mut col.pv[b], &mut col.mv[b], eq, carry, pat.last_bit(b));
+        }
+        dist = dist.saturating_add_signed(isize::from(carry));
+        if dist <= limit {
+            limit = hit(i, dist);
         }
     }
-    ends
 }
 
 /// Where `pat` ends a match that may start anywhere, with at most
@@ -597,6 +784,15 @@ impl Pattern {
     /// The bit of block `b` holding the pattern's last row in that block.
     fn last_bit(&self, b: usize) -> u64 {
         if b + 1 < self.blocks { 1 << (WORD - 1) } else { 1 << ((self.len.max(1) - 1) % WORD) }
+    }
+
+    /// Edit distance between the whole pattern and `chars`.
+    fn distance(&self, chars: impl Iterator<Item = char>) -> usize {
+        let mut col = Columns::new(self);
+        for c in chars {
+            self.step(&mut col, c, 1);
+        }
+        col.dist
     }
 
     /// Read one more text char; returns the edit distance at the last row.
@@ -755,6 +951,78 @@ mod tests {
                 assert!(["exact", "moved"].contains(&p.anchor.name()), "{:?}: {p:?}", a.exact);
                 assert_eq!(new.text()[p.bytes.clone().unwrap()], a.exact);
             }
+        }
+    }
+
+    /// Place the annotation over `needle` in `old` on `new`: its anchor and text.
+    fn replaced(old: &str, needle: &str, new: &str) -> (Anchor, Option<String>) {
+        let old = Article::from_text(old);
+        let new = Article::from_text(new);
+        let p = place(&new, &nth(&old, needle, 0), 0);
+        (p.anchor, p.bytes.map(|r| new.text()[r].to_owned()))
+    }
+
+    #[test]
+    fn fuzzy_match_of_a_lengthened_name_takes_the_whole_word() {
+        let old = "Britain's former deputy prime minister Nick Clegg said on Tuesday that Meta would appeal.";
+        for new in [
+            old.replace("Nick", "Nicholas"),
+            format!("An introduction.\n\n{}", old.replace("Nick", "Nicholas")),
+            old.replace("Nick", "Nicholas").replace("said on Tuesday", "told reporters"),
+            old.replace("prime minister Nick", "leader Nicholas"),
+        ] {
+            let (anchor, text) = replaced(old, "Nick Clegg", &new);
+            assert!(matches!(anchor, Anchor::Fuzzy(_)), "{new}: {anchor:?}");
+            assert_eq!(text.as_deref(), Some("Nicholas Clegg"), "{new}");
+        }
+        // No prefix at all: the start of the text is a word boundary, and
+        // without context the span keeps the word rather than drop it.
+        for (old, new) in
+            [("Nick Clegg said", "Nicholas Clegg said"), ("Meet Nick Clegg", "Meet Nicholas Clegg")]
+        {
+            let (anchor, text) = replaced(old, "Nick Clegg", new);
+            assert!(matches!(anchor, Anchor::Fuzzy(_)), "{new}");
+            assert_eq!(text.as_deref(), Some("Nicholas Clegg"), "{new}");
+        }
+        // The end too.
+        let old = "Russia's prime minister Dmitri Medvedev said on Tuesday that talks would go on.";
+        let (anchor, text) =
+            replaced(old, "Dmitri Medvedev", &old.replace("Dmitri Medvedev", "Dmitry Medvedevich"));
+        assert!(matches!(anchor, Anchor::Fuzzy(_)));
+        assert_eq!(text.as_deref(), Some("Dmitry Medvedevich"));
+        // A quote that began inside a word may begin inside one again.
+        let (anchor, text) =
+            replaced(old, "ssia's prime", &old.replace("Russia's prime", "Russia's premier"));
+        assert!(matches!(anchor, Anchor::Fuzzy(_)));
+        assert!(text.as_deref().is_some_and(|t| t.starts_with("ssia's pr")), "{text:?}");
+    }
+
+    #[test]
+    fn word_changed_inside_a_long_quote_keeps_the_whole_quote() {
+        let text = news("en-cnn-thanksgiving-storm.txt");
+        let quote = "travelers and transportation authorities breathed a collective sigh of relief";
+        for (word, with) in
+            [("travelers", "passengers"), ("collective", "communal"), ("relief", "reassurance")]
+        {
+            let edited = quote.replace(word, with);
+            let (anchor, found) = replaced(&text, quote, &text.replace(quote, &edited));
+            assert!(matches!(anchor, Anchor::Fuzzy(s) if s > 0.8), "{word}: {anchor:?}");
+            assert_eq!(found, Some(edited), "{word}");
+        }
+    }
+
+    #[test]
+    fn fuzzy_chinese_quote_is_not_snapped_to_punctuation() {
+        let text = news("zh-hongkong-leung-chun-ying-apology.txt");
+        for (quote, edited) in [
+            ("梁振英强调承诺将在两周内解决", "梁振英再次承诺将在两周内解决"),
+            ("不过泛民主派议员们普遍指责", "然而泛民主派议员们普遍指责"),
+            ("要求他马上辞职下台", "要求他立即辞职下台"),
+            ("香港民众接受", "香港市民接受"),
+        ] {
+            let (anchor, found) = replaced(&text, quote, &text.replacen(quote, edited, 1));
+            assert!(matches!(anchor, Anchor::Fuzzy(_)), "{quote}: {anchor:?}");
+            assert_eq!(found.as_deref(), Some(edited), "{quote}");
         }
     }
 
@@ -1035,6 +1303,24 @@ mod tests {
             let mut col = Columns::new(&p);
             let fast: Vec<usize> = text.iter().map(|&c| p.step(&mut col, c, i8::from(anchored))).collect();
             prop_assert_eq!(fast, naive_last_row(&pat, &text, anchored));
+        }
+
+        #[test]
+        fn whole_text_scan_equals_plain_dynamic_programming(
+            pat in "[ab香c]{1,150}",
+            text in "[ab香cd]{0,200}",
+        ) {
+            let chars: Vec<char> = pat.chars().collect();
+            let p = Pattern::new(&chars);
+            let mut fast = Vec::new();
+            scan(&text, &p, usize::MAX, |end, d| {
+                fast.push((end, d));
+                usize::MAX
+            });
+            let ends = text.char_indices().map(|(i, c)| i + c.len_utf8());
+            let text: Vec<char> = text.chars().collect();
+            let naive: Vec<(usize, usize)> = ends.zip(naive_last_row(&chars, &text, false)).collect();
+            prop_assert_eq!(fast, naive);
         }
     }
 
