@@ -498,3 +498,51 @@ fn search_counts_matches_and_n_and_shift_n_walk_them() {
         format!("/Clegg  match 1 of {}", SAMPLE.matches("Clegg").count())
     );
 }
+
+#[test]
+fn suggestions_are_accepted_turned_down_and_remembered() {
+    let mut h = sample();
+    h.suggest();
+    assert!(!h.m.suggestions.is_empty());
+    // The first suggestion after the cursor: the headline's 8.000.
+    h.keys("x");
+    assert!(matches!(h.m.mode, Mode::Suggestion { .. }), "{:?}", h.m.mode);
+    assert_eq!(h.m.selection().map(|r| &SAMPLE[r]), Some("8.000"));
+    assert!(h.m.message.as_ref().unwrap().0.starts_with("Suggested statistic = 8000 Kejahatan: 8.000"));
+    h.keys("y");
+    let saved = h.saved();
+    assert_eq!(saved.annotations.len(), 1);
+    assert_eq!(saved.annotations[0].exact, "8.000");
+    assert!(matches!(saved.annotations[0].kind, Kind::Statistic { value: Some(v), .. } if v == 8000.0));
+    // Skip to Facebook and accept every Facebook at once.
+    while h.m.selection().map(|r| &SAMPLE[r]) != Some("Facebook") {
+        h.keys("x");
+    }
+    h.keys("Y");
+    let facebooks = h.saved().annotations.iter().filter(|a| a.exact == "Facebook").count();
+    assert_eq!(facebooks, h.m.doc.annotations().iter().filter(|a| a.exact == "Facebook").count());
+    assert!(facebooks >= 4, "{facebooks}");
+    assert!(
+        h.m.suggestions
+            .iter()
+            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(s.kind, Kind::Entity(_)))
+    );
+    // Turn down "AP": it is remembered in the file and not suggested again.
+    while h.m.selection().map(|r| &SAMPLE[r]) != Some("AP") {
+        h.keys("x");
+    }
+    h.keys("n");
+    assert!(h.ron().contains("rejected: ["), "{}", h.ron());
+    assert!(h.saved().rejected.iter().any(|r| r.exact == "AP" && r.kind == "entity"));
+    h.keys("<Esc>");
+    assert!(matches!(h.m.mode, Mode::Normal));
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen(dir, article, (100, 30));
+    h.suggest();
+    assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "AP"));
+    assert!(
+        h.m.suggestions
+            .iter()
+            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(s.kind, Kind::Entity(_)))
+    );
+}

@@ -16,11 +16,14 @@ pub enum Context {
     Sidebar,
     /// The tag menu opened with `t`.
     TagMenu,
+    /// Going through suggestions (after `x`).
+    Suggestion,
 }
 
 impl Context {
     /// All contexts, in help-screen order.
-    pub const ALL: [Context; 4] = [Context::Global, Context::Article, Context::Sidebar, Context::TagMenu];
+    pub const ALL: [Context; 5] =
+        [Context::Global, Context::Article, Context::Sidebar, Context::TagMenu, Context::Suggestion];
 
     /// The name used in the keymap file.
     pub fn name(self) -> &'static str {
@@ -29,6 +32,7 @@ impl Context {
             Context::Article => "article",
             Context::Sidebar => "sidebar",
             Context::TagMenu => "tag_menu",
+            Context::Suggestion => "suggestion",
         }
     }
 
@@ -39,6 +43,7 @@ impl Context {
             Context::Article => "Article",
             Context::Sidebar => "Sidebar (an annotation is selected)",
             Context::TagMenu => "Tag menu (after t)",
+            Context::Suggestion => "Suggestions (after x)",
         }
     }
 }
@@ -130,6 +135,11 @@ actions! {
     TagPlace => "tag_place", "place";
     TagOther => "tag_other", "other entity";
     TagStatistic => "tag_statistic", "statistic";
+    NextSuggestion => "next_suggestion", "go to the next suggestion (quotes, names and numbers found in the text)";
+    AcceptSuggestion => "accept_suggestion", "accept the suggestion as an annotation";
+    AcceptAllSame => "accept_all_same", "accept every suggestion of this text and kind";
+    RejectSuggestion => "reject_suggestion", "turn the suggestion down (it is not suggested again)";
+    SkipSuggestion => "skip_suggestion", "leave it for now and go to the next one";
 }
 
 impl Action {
@@ -159,6 +169,9 @@ impl Action {
                 | TagPlace
                 | TagOther
                 | TagStatistic
+                | AcceptSuggestion
+                | AcceptAllSame
+                | RejectSuggestion
         )
     }
 }

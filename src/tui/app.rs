@@ -352,6 +352,20 @@ fn start_anchoring(m: &mut Model) -> Option<Job> {
     finish_anchoring(m, first).then_some(job)
 }
 
+/// Find suggestions on a thread of their own (a book takes a fraction of a
+/// second); they arrive as [`Input::Suggested`].
+fn start_suggesting(m: &Model) -> std::sync::mpsc::Receiver<Vec<crate::core::suggest::Suggestion>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let article = Arc::clone(&m.doc.article);
+    let file = m.doc.file().clone();
+    std::thread::spawn(move || {
+        let list =
+            crate::core::suggest::suggest(&article, file.article.numbers, &file.annotations, &file.rejected);
+        let _ = tx.send(list);
+    });
+    rx
+}
+
 /// Pass a job's progress or result to the model; true while it runs.
 fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
     match poll {
@@ -429,6 +443,7 @@ fn event_loop(
     screen.terminal.resize(Rect::new(0, 0, size.width, size.height))?;
     update(m, Input::Resize(size.width, size.height));
     let mut job = start_anchoring(m);
+    let mut suggesting = Some(start_suggesting(m));
     // Drawn only when something may have changed: an idle tick that finds
     // nothing new writes nothing to the terminal.
     let mut redraw = true;
@@ -441,9 +456,15 @@ fn event_loop(
         }
         // Redraw often while a job reports progress; otherwise wake only to
         // look for changes on disk.
-        let tick = if job.is_some() { Duration::from_millis(50) } else { Duration::from_millis(250) };
+        let busy = job.is_some() || suggesting.is_some();
+        let tick = if busy { Duration::from_millis(50) } else { Duration::from_millis(250) };
         let ready = event::poll(tick)?;
         redraw = ready || job.is_some();
+        if let Some(list) = suggesting.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            update(m, Input::Suggested(list));
+            suggesting = None;
+            redraw = true;
+        }
         match &job {
             Some(j) if !finish_anchoring(m, j.poll()) => job = None,
             Some(_) => {}

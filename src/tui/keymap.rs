@@ -198,6 +198,14 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (TagMenu, "m", TagOther),
         (TagMenu, "s", TagStatistic),
         (TagMenu, "Esc", Cancel),
+        (Article, "x", NextSuggestion),
+        (Suggestion, "y", AcceptSuggestion),
+        (Suggestion, "Enter", AcceptSuggestion),
+        (Suggestion, "Y", AcceptAllSame),
+        (Suggestion, "n", RejectSuggestion),
+        (Suggestion, "x", SkipSuggestion),
+        (Suggestion, "Space", SkipSuggestion),
+        (Suggestion, "Esc", Cancel),
     ]
 };
 

@@ -11,4 +11,5 @@ pub mod recover;
 pub mod render;
 pub mod review;
 pub mod theme;
+pub mod triage;
 pub mod update;

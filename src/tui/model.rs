@@ -111,6 +111,8 @@ pub enum Mode {
     Review { index: usize },
     /// Offering to restore annotations a previous session could not save.
     Recover,
+    /// Going through suggestions; `index` is the one shown.
+    Suggestion { index: usize },
 }
 
 /// How a status message looks.
@@ -179,6 +181,9 @@ pub struct Model {
     pub recovery_dir: Option<std::path::PathBuf>,
     /// A preview of a large article's start, drawn while it loads.
     pub loading: bool,
+    /// Quotes, names and numbers found in the text, not yet annotated, in
+    /// document order (computed in the background at start).
+    pub suggestions: Vec<crate::core::suggest::Suggestion>,
     /// A recovery file on offer (see [`Mode::Recover`]).
     pub recovered: Option<crate::core::recovery::Recovery>,
 }
@@ -231,6 +236,7 @@ impl Model {
             recovery_dir: None,
             recovered: None,
             loading: false,
+            suggestions: Vec::new(),
         };
         if m.doc.needs_reanchor() {
             m.anchoring = Some((0, m.doc.annotations().len()));

@@ -127,6 +127,8 @@ pub enum Role {
     AnnotationStatistic,
     /// Emphasis of the annotation selected in the sidebar, patched over the kind style.
     AnnotationSelected,
+    /// Text suggested for an annotation (a quote, name or number found).
+    AnnotationSuggested,
     /// Annotation sidebar text.
     SidebarText,
     /// The selected sidebar entry.
@@ -175,7 +177,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in declaration order (`Role::ALL[r as usize] == r`).
-    pub const ALL: [Role; 30] = [
+    pub const ALL: [Role; 31] = [
         Role::ArticleText,
         Role::ArticleControl,
         Role::Selection,
@@ -184,6 +186,7 @@ impl Role {
         Role::AnnotationEntity,
         Role::AnnotationStatistic,
         Role::AnnotationSelected,
+        Role::AnnotationSuggested,
         Role::SidebarText,
         Role::SidebarSelected,
         Role::SidebarMeta,
@@ -219,6 +222,7 @@ impl Role {
             Role::AnnotationEntity => "annotation.entity",
             Role::AnnotationStatistic => "annotation.statistic",
             Role::AnnotationSelected => "annotation.selected",
+            Role::AnnotationSuggested => "annotation.suggested",
             Role::SidebarText => "sidebar.text",
             Role::SidebarSelected => "sidebar.selected",
             Role::SidebarMeta => "sidebar.meta",

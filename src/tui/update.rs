@@ -30,6 +30,8 @@ pub enum Input {
     Anchoring(usize),
     /// Re-anchoring finished: placements parallel to the annotations.
     Anchored(Vec<Placement>),
+    /// Suggestions computed in the background.
+    Suggested(Vec<crate::core::suggest::Suggestion>),
 }
 
 /// What the app loop must do after an update.
@@ -82,6 +84,10 @@ pub fn update(m: &mut Model, input: Input) -> Effect {
             super::review::anchored(m, placements);
             Effect::None
         }
+        Input::Suggested(list) => {
+            super::triage::arrived(m, list);
+            Effect::None
+        }
         Input::Key(ev) if ev.kind == KeyEventKind::Release => Effect::None,
         Input::Key(ev) => key(m, ev),
     }
@@ -125,6 +131,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
         },
         Mode::Review { index } => super::review::key(m, ev, index),
         Mode::Recover => super::recover::key(m, ev),
+        Mode::Suggestion { index } => super::triage::key(m, ev, index),
         Mode::Search { .. } => search_key(m, ev),
         Mode::Prompt { .. } => prompt_key(m, ev),
         Mode::Speaker(_) => speaker_key(m, ev),
@@ -214,6 +221,8 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         EditNote | EditSource | EditValue | EditSpeaker => edit_selected(m, a),
         GrowStart | ShrinkStart | GrowEnd | ShrinkEnd => move_edge(m, a),
         TagQuote | TagPerson | TagOrganization | TagPlace | TagOther | TagStatistic => Effect::None,
+        NextSuggestion => super::triage::next(m),
+        AcceptSuggestion | AcceptAllSame | RejectSuggestion | SkipSuggestion => Effect::None,
         motion_action => {
             motion(m, motion_action);
             Effect::None
@@ -479,7 +488,7 @@ fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
 }
 
 /// Make `r` the selection (anchor at its start, cursor on its last grapheme).
-fn select_range(m: &mut Model, r: Range<usize>) {
+pub(crate) fn select_range(m: &mut Model, r: Range<usize>) {
     let art = &m.doc.article;
     let last = if r.end > r.start { motion::snap(art, r.end - 1) } else { r.start };
     m.anchor = Some(r.start);

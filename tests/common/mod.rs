@@ -53,6 +53,19 @@ impl Harness {
         Harness { m, dir, article }
     }
 
+    /// Deliver the suggestions as the app loop's background thread does.
+    pub fn suggest(&mut self) -> &mut Harness {
+        let file = self.m.doc.file().clone();
+        let list = marginote::core::suggest::suggest(
+            &self.m.doc.article,
+            file.article.numbers,
+            &file.annotations,
+            &file.rejected,
+        );
+        self.input(Input::Suggested(list));
+        self
+    }
+
     pub fn ron_path(&self) -> PathBuf {
         marginote::core::store::annotations_path(&self.article)
     }

@@ -22,6 +22,7 @@ pub fn mode_name(m: &Model) -> &'static str {
         Mode::Help { .. } => "HELP",
         Mode::Review { .. } => "REVIEW",
         Mode::Recover => "RECOVER",
+        Mode::Suggestion { .. } => "SUGGEST",
     }
 }
 
@@ -49,6 +50,15 @@ fn hints(m: &Model) -> String {
         ],
         (Mode::Tag(_), _) => vec![("Esc".into(), "cancel")],
         (Mode::Help { .. }, _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
+        (Mode::Suggestion { .. }, _) => {
+            let s = Context::Suggestion;
+            vec![
+                (k(s, Action::AcceptSuggestion), "accept"),
+                (k(s, Action::RejectSuggestion), "reject"),
+                (k(s, Action::SkipSuggestion), "skip"),
+                (k(s, Action::Cancel), "done"),
+            ]
+        }
         (Mode::Recover, _) => {
             vec![("r".into(), "restore"), ("d".into(), "discard"), ("Esc".into(), "later")]
         }

@@ -1,0 +1,204 @@
+//! Going through suggestions: `x` shows the next one (selected in the
+//! article, described in the status line), then accept it, accept every
+//! suggestion of the same text and kind, turn it down (remembered in the
+//! annotation file, so it does not come back) or skip it.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::core::annotation::{Annotation, Kind};
+use crate::core::store::Rejected;
+use crate::core::suggest::{Suggestion, is_rejected};
+
+use super::action::{Action, Context};
+use super::model::{Level, Mode, Model};
+use super::update::Effect;
+
+/// Take freshly computed suggestions, without those that the annotations
+/// made or the suggestions turned down meanwhile have settled.
+pub fn arrived(m: &mut Model, mut list: Vec<Suggestion>) {
+    list.retain(|s| still_open(m, s));
+    m.suggestions = list;
+}
+
+/// Whether `s` is neither annotated (an annotation of its kind overlaps
+/// it) nor turned down.
+fn still_open(m: &Model, s: &Suggestion) -> bool {
+    let art = &m.doc.article;
+    let (cs, ce) = (art.byte_to_char(s.bytes.start), art.byte_to_char(s.bytes.end));
+    let list = m.doc.annotations();
+    let taken = list[m.doc.around(cs..ce)]
+        .iter()
+        .any(|a| a.kind.name() == s.kind.name() && a.start < ce && cs < a.end);
+    !taken && !is_rejected(art.text(), s, &m.doc.file().rejected)
+}
+
+/// Show the first suggestion after the cursor (wrapping round).
+pub fn next(m: &mut Model) -> Effect {
+    if m.suggestions.is_empty() {
+        m.mode = Mode::Normal;
+        m.message =
+            Some(("No suggestions: every quote, name and number found is annotated".into(), Level::Info));
+        return Effect::None;
+    }
+    let after = m.cursor + 1;
+    let i = m.suggestions.iter().position(|s| s.bytes.start >= after).unwrap_or(0);
+    show(m, i);
+    Effect::None
+}
+
+fn show(m: &mut Model, index: usize) {
+    let Some(s) = m.suggestions.get(index).cloned() else {
+        m.mode = Mode::Normal;
+        return;
+    };
+    m.mode = Mode::Suggestion { index };
+    super::update::select_range(m, s.bytes.clone());
+    let same = m.suggestions.iter().filter(|o| same_as(m, o, &s)).count();
+    let more = if same > 1 { format!("  ({same} of this text: Y takes all)") } else { String::new() };
+    m.message = Some((format!("Suggested {}: {}{more}", describe(&s.kind), exact(m, &s)), Level::Info));
+}
+
+fn describe(kind: &Kind) -> String {
+    match kind {
+        Kind::Entity(t) => format!("entity {t}"),
+        Kind::Quote { speaker: Some(sp) } => {
+            let name = match sp {
+                crate::core::annotation::Speaker::Entity(_) => "a tagged entity".to_owned(),
+                crate::core::annotation::Speaker::Text(t) => t.clone(),
+            };
+            format!("quote by {name}")
+        }
+        Kind::Quote { speaker: None } => "quote".into(),
+        Kind::Statistic { value, unit } => {
+            let v = value.map_or_else(|| "?".into(), super::update::format_value);
+            format!("statistic = {v}{}", unit.as_ref().map_or_else(String::new, |u| format!(" {u}")))
+        }
+    }
+}
+
+fn exact(m: &Model, s: &Suggestion) -> String {
+    super::render::sidebar::fit(&m.doc.article.text()[s.bytes.clone()], 50)
+}
+
+fn same_as(m: &Model, a: &Suggestion, b: &Suggestion) -> bool {
+    let text = m.doc.article.text();
+    a.kind.name() == b.kind.name() && text[a.bytes.clone()] == text[b.bytes.clone()]
+}
+
+/// A key while a suggestion is shown.
+pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
+    let Some(s) = m.suggestions.get(index).cloned() else {
+        m.mode = Mode::Normal;
+        return Effect::None;
+    };
+    let action = m.keymap.lookup(Context::Suggestion, &ev);
+    if m.anchoring.is_some() && action.is_some_and(Action::changes_annotations) {
+        m.message = Some(("Wait: re-anchoring the annotations".into(), Level::Info));
+        return Effect::None;
+    }
+    match action {
+        Some(Action::AcceptSuggestion) => accept(m, &[s], index),
+        Some(Action::AcceptAllSame) => {
+            // Every whole-word occurrence, also those not suggested on their own.
+            if matches!(s.kind, Kind::Entity(_)) {
+                let exact = m.doc.article.text()[s.bytes.clone()].to_owned();
+                propagate(m, &exact, s.kind.clone());
+            }
+            let all: Vec<Suggestion> = m.suggestions.iter().filter(|o| same_as(m, o, &s)).cloned().collect();
+            accept(m, &all, index)
+        }
+        Some(Action::RejectSuggestion) => {
+            let rejected = Rejected {
+                exact: m.doc.article.text()[s.bytes.clone()].to_owned(),
+                kind: s.kind.name().into(),
+            };
+            m.doc.change(|f| f.rejected.push(rejected));
+            let before = m.suggestions.len();
+            m.suggestions.retain(|o| !same_as_rejected(m.doc.article.text(), o, &s));
+            let gone = before - m.suggestions.len();
+            after_change(m, index);
+            m.message =
+                Some((format!("Turned down ({gone} suggestion(s) of this text); u undoes"), Level::Info));
+            Effect::Save
+        }
+        Some(Action::SkipSuggestion) => {
+            show(m, (index + 1) % m.suggestions.len());
+            Effect::None
+        }
+        Some(Action::Cancel) => {
+            m.mode = Mode::Normal;
+            m.anchor = None;
+            m.message = None;
+            Effect::None
+        }
+        Some(a @ (Action::Quit | Action::Help)) => {
+            m.mode = Mode::Normal;
+            super::update::apply(m, a)
+        }
+        _ => Effect::None,
+    }
+}
+
+fn same_as_rejected(text: &str, o: &Suggestion, s: &Suggestion) -> bool {
+    o.kind.name() == s.kind.name() && text[o.bytes.clone()] == text[s.bytes.clone()]
+}
+
+/// Turn `items` into annotations (one undo step), then show what follows.
+fn accept(m: &mut Model, items: &[Suggestion], index: usize) -> Effect {
+    let art = m.doc.article.clone();
+    let stamp = m.stamp();
+    let made: Vec<Annotation> =
+        items.iter().map(|s| Annotation::new(&art, s.bytes.clone(), s.kind.clone(), &stamp)).collect();
+    let first_id = made.first().map(|a| a.id.clone());
+    m.doc.change(|f| f.annotations.extend(made));
+    m.suggestions.retain(|o| !items.contains(o));
+    // A name accepted here is suggested wherever else it occurs.
+    if let Some(Suggestion { kind: kind @ Kind::Entity(_), bytes }) = items.first() {
+        propagate(m, &art.text()[bytes.clone()], kind.clone());
+    }
+    m.selected = first_id;
+    let n = items.len();
+    after_change(m, index);
+    m.message = Some((format!("Accepted {n} (u undoes)"), Level::Info));
+    Effect::Save
+}
+
+/// Suggest `kind` at every other whole-word occurrence of `exact` that is
+/// neither annotated nor suggested already.
+fn propagate(m: &mut Model, exact: &str, kind: Kind) {
+    let text = m.doc.article.text();
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices(exact) {
+        let end = at + exact.len();
+        let glued = text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
+            || text[end..].chars().next().is_some_and(char::is_alphanumeric);
+        let s = Suggestion { bytes: at..end, kind: kind.clone() };
+        if !glued && !m.suggestions.iter().any(|o| o.bytes == s.bytes && o.kind.name() == s.kind.name()) {
+            found.push(s);
+        }
+    }
+    found.retain(|s| still_open(m, s));
+    m.suggestions.extend(found);
+    m.suggestions.sort_by_key(|s| (s.bytes.start, s.bytes.end));
+}
+
+/// After accepting or turning down: the next suggestion from here, or back
+/// to reading when none is left.
+fn after_change(m: &mut Model, index: usize) {
+    super::review::refresh(m);
+    // What the new annotations cover is settled (a longer name around one).
+    let list = std::mem::take(&mut m.suggestions);
+    m.suggestions = list.into_iter().filter(|s| still_open(m, s)).collect();
+    if m.suggestions.is_empty() {
+        m.mode = Mode::Normal;
+        m.anchor = None;
+    } else {
+        let at = m.cursor;
+        let next = m
+            .suggestions
+            .iter()
+            .position(|s| s.bytes.start >= at)
+            .unwrap_or(index.min(m.suggestions.len() - 1));
+        show(m, next);
+    }
+}
