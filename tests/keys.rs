@@ -546,3 +546,29 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
             .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(s.kind, Kind::Entity(_)))
     );
 }
+
+#[test]
+fn annotate_all_occurrences_of_a_tagged_name() {
+    let mut h = sample();
+    let metas = SAMPLE
+        .match_indices("Meta")
+        .filter(|(i, _)| !SAMPLE[i + 4..].starts_with(char::is_alphanumeric))
+        .count();
+    assert!(metas >= 4);
+    h.keys("/Meta<Enter>to*");
+    assert!(matches!(h.m.mode, Mode::Suggestion { .. }), "{:?}", h.m.mode);
+    let msg = h.m.message.as_ref().unwrap().0.clone();
+    assert!(msg.starts_with(&format!("{} other occurrence(s) of “Meta”", metas - 1)), "{msg}");
+    // Take the next one, turn the one after down, then take all the rest.
+    h.keys("yn");
+    assert_eq!(h.saved().annotations.iter().filter(|a| a.exact == "Meta").count(), 2);
+    h.keys("*");
+    h.keys("Y");
+    let tagged = h.saved().annotations.iter().filter(|a| a.exact == "Meta").count();
+    assert_eq!(tagged, metas - 1, "all but the one turned down");
+    assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "Meta"));
+    // N turns a text down everywhere.
+    h.keys("/Facebook<Enter>to*N");
+    assert!(h.saved().rejected.iter().any(|r| r.exact == "Facebook" && r.start.is_none()));
+    assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "Facebook"));
+}

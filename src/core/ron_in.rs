@@ -263,7 +263,8 @@ mod tests {
     #[test]
     fn a_large_file_parses_in_parallel_to_the_same_annotations() {
         let mut file = big_file(PARALLEL_FROM + 11);
-        file.rejected = vec![crate::core::store::Rejected { exact: "Foto".into(), kind: "entity".into() }];
+        file.rejected =
+            vec![crate::core::store::Rejected { exact: "Foto".into(), kind: "entity".into(), start: None }];
         let ron = file.to_ron();
         assert_eq!(parse(&ron), Some(file.clone()));
         assert_eq!(AnnotationFile::from_ron(ron.as_bytes(), Path::new("x")).unwrap(), file);

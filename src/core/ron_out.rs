@@ -27,12 +27,17 @@ pub fn to_ron(file: &AnnotationFile) -> String {
     let _ = write!(out, ",\n        chars: {chars},\n        numbers: {},\n    ),\n", convention(*numbers));
     if !rejected.is_empty() {
         out.push_str("    rejected: [\n");
-        for Rejected { exact, kind } in rejected {
+        for Rejected { exact, kind, start } in rejected {
             out.push_str("        (\n            exact: ");
             string(&mut out, exact);
             out.push_str(",\n            kind: ");
             string(&mut out, kind);
-            out.push_str(",\n        ),\n");
+            match start {
+                Some(s) => {
+                    let _ = write!(out, ",\n            start: Some({s}),\n        ),\n");
+                }
+                None => out.push_str(",\n            start: None,\n        ),\n"),
+            }
         }
         out.push_str("    ],\n");
     }
@@ -223,8 +228,8 @@ mod tests {
         assert_eq!(to_ron(&empty), ron_pretty(&empty));
         let mut with_rejected = file;
         with_rejected.rejected = vec![
-            Rejected { exact: "Foto".into(), kind: "entity".into() },
-            Rejected { exact: "\"quoted\" \\ 'x'".into(), kind: "quote".into() },
+            Rejected { exact: "Foto".into(), kind: "entity".into(), start: None },
+            Rejected { exact: "\"quoted\" \\ 'x'".into(), kind: "quote".into(), start: Some(12) },
         ];
         assert_eq!(to_ron(&with_rejected), ron_pretty(&with_rejected));
     }

@@ -38,6 +38,9 @@ pub struct Rejected {
     pub exact: String,
     /// `"quote"`, `"entity"` or `"statistic"`.
     pub kind: String,
+    /// Where it was turned down (code point offset); `None`: everywhere.
+    #[serde(default)]
+    pub start: Option<usize>,
 }
 
 /// The whole annotation file.

@@ -61,16 +61,21 @@ pub fn suggest(
     out.retain(|s| {
         !taken.iter().any(|(r, k)| *k == s.kind.name() && r.start < s.bytes.end && s.bytes.start < r.end)
     });
-    out.retain(|s| !is_rejected(text, s, rejected));
+    out.retain(|s| !is_rejected(art, s, rejected));
     out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     out.dedup_by(|a, b| a.bytes == b.bytes && a.kind.name() == b.kind.name());
     out
 }
 
-/// Whether the user turned `s` down (its text, as this kind).
-pub fn is_rejected(text: &str, s: &Suggestion, rejected: &[Rejected]) -> bool {
-    let exact = &text[s.bytes.clone()];
-    rejected.iter().any(|r| r.exact == exact && r.kind == s.kind.name())
+/// Whether the user turned `s` down: its text as this kind, there or
+/// everywhere.
+pub fn is_rejected(art: &Article, s: &Suggestion, rejected: &[Rejected]) -> bool {
+    let exact = &art.text()[s.bytes.clone()];
+    rejected.iter().any(|r| {
+        r.exact == exact
+            && r.kind == s.kind.name()
+            && r.start.is_none_or(|at| at == art.byte_to_char(s.bytes.start))
+    })
 }
 
 /// The speaker called `name`: the tagged entity of that name if there is one.

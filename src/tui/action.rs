@@ -138,8 +138,10 @@ actions! {
     NextSuggestion => "next_suggestion", "go to the next suggestion (quotes, names and numbers found in the text)";
     AcceptSuggestion => "accept_suggestion", "accept the suggestion as an annotation";
     AcceptAllSame => "accept_all_same", "accept every suggestion of this text and kind";
-    RejectSuggestion => "reject_suggestion", "turn the suggestion down (it is not suggested again)";
+    RejectSuggestion => "reject_suggestion", "turn this suggestion down (it is not suggested here again)";
+    RejectAllSame => "reject_all_same", "turn this text down as this kind everywhere";
     SkipSuggestion => "skip_suggestion", "leave it for now and go to the next one";
+    AnnotateAll => "annotate_all", "suggest the selected annotation at every other occurrence of its text";
 }
 
 impl Action {
@@ -172,6 +174,7 @@ impl Action {
                 | AcceptSuggestion
                 | AcceptAllSame
                 | RejectSuggestion
+                | RejectAllSame
         )
     }
 }

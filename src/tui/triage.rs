@@ -29,7 +29,49 @@ fn still_open(m: &Model, s: &Suggestion) -> bool {
     let taken = list[m.doc.around(cs..ce)]
         .iter()
         .any(|a| a.kind.name() == s.kind.name() && a.start < ce && cs < a.end);
-    !taken && !is_rejected(art.text(), s, &m.doc.file().rejected)
+    !taken && !is_rejected(art, s, &m.doc.file().rejected)
+}
+
+/// Every other whole-word occurrence of the selected annotation's text
+/// becomes a suggestion of its kind, and the first one after it is shown:
+/// the user answers each (`y`, `n`, `x`) or all at once (`Y`).
+pub fn all_occurrences(m: &mut Model) -> Effect {
+    let Some(a) = m.selected_annotation().cloned() else {
+        m.message =
+            Some(("Tag the text first (t), or select an annotation in the sidebar".into(), Level::Info));
+        return Effect::None;
+    };
+    propagate(m, &a.exact, a.kind.clone());
+    let text = m.doc.article.text();
+    let others: Vec<usize> = (0..m.suggestions.len())
+        .filter(|&i| {
+            let s = &m.suggestions[i];
+            s.kind.name() == a.kind.name() && text[s.bytes.clone()] == a.exact
+        })
+        .collect();
+    let Some(&first) = others
+        .iter()
+        .find(|&&i| m.suggestions[i].bytes.start >= a.bytes(&m.doc.article).end)
+        .or(others.first())
+    else {
+        m.message = Some((format!("No other occurrence of “{}”", exact_short(&a.exact)), Level::Info));
+        return Effect::None;
+    };
+    m.focus = super::model::Focus::Article;
+    show(m, first);
+    m.message = Some((
+        format!(
+            "{} other occurrence(s) of “{}”: y take this one, Y take all, n turn down, x skip",
+            others.len(),
+            exact_short(&a.exact)
+        ),
+        Level::Info,
+    ));
+    Effect::None
+}
+
+fn exact_short(s: &str) -> String {
+    super::render::sidebar::fit(s, 40)
 }
 
 /// Show the first suggestion after the cursor (wrapping round).
@@ -107,18 +149,23 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
             let all: Vec<Suggestion> = m.suggestions.iter().filter(|o| same_as(m, o, &s)).cloned().collect();
             accept(m, &all, index)
         }
-        Some(Action::RejectSuggestion) => {
+        Some(a @ (Action::RejectSuggestion | Action::RejectAllSame)) => {
+            let everywhere = a == Action::RejectAllSame;
+            let art = &m.doc.article;
             let rejected = Rejected {
-                exact: m.doc.article.text()[s.bytes.clone()].to_owned(),
+                exact: art.text()[s.bytes.clone()].to_owned(),
                 kind: s.kind.name().into(),
+                start: (!everywhere).then(|| art.byte_to_char(s.bytes.start)),
             };
             m.doc.change(|f| f.rejected.push(rejected));
             let before = m.suggestions.len();
-            m.suggestions.retain(|o| !same_as_rejected(m.doc.article.text(), o, &s));
+            let list = std::mem::take(&mut m.suggestions);
+            m.suggestions = list.into_iter().filter(|o| o != &s && still_open(m, o)).collect();
             let gone = before - m.suggestions.len();
             after_change(m, index);
-            m.message =
-                Some((format!("Turned down ({gone} suggestion(s) of this text); u undoes"), Level::Info));
+            let what =
+                if everywhere { format!("{gone} suggestion(s) of this text") } else { "this one".into() };
+            m.message = Some((format!("Turned down {what}; u undoes"), Level::Info));
             Effect::Save
         }
         Some(Action::SkipSuggestion) => {
@@ -137,10 +184,6 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
         }
         _ => Effect::None,
     }
-}
-
-fn same_as_rejected(text: &str, o: &Suggestion, s: &Suggestion) -> bool {
-    o.kind.name() == s.kind.name() && text[o.bytes.clone()] == text[s.bytes.clone()]
 }
 
 /// Turn `items` into annotations (one undo step), then show what follows.

@@ -222,7 +222,8 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         GrowStart | ShrinkStart | GrowEnd | ShrinkEnd => move_edge(m, a),
         TagQuote | TagPerson | TagOrganization | TagPlace | TagOther | TagStatistic => Effect::None,
         NextSuggestion => super::triage::next(m),
-        AcceptSuggestion | AcceptAllSame | RejectSuggestion | SkipSuggestion => Effect::None,
+        AnnotateAll => super::triage::all_occurrences(m),
+        AcceptSuggestion | AcceptAllSame | RejectSuggestion | RejectAllSame | SkipSuggestion => Effect::None,
         motion_action => {
             motion(m, motion_action);
             Effect::None
