@@ -226,3 +226,27 @@ fn a_long_message_takes_the_place_of_the_details() {
     let shown = text_of(&screen(&h, "dark"));
     assert!(shown.lines().last().unwrap().contains("sample.txt"), "short messages keep the details");
 }
+
+#[test]
+fn suggestions_are_dimmed_and_listed_with_their_context() {
+    let mut h = Harness::open(SAMPLE, (100, 30));
+    h.suggest();
+    h.keys("x");
+    let buf = screen(&h, "dark");
+    let text = text_of(&buf);
+    assert!(text.contains("┌ Suggestions"), "{text}");
+    let n = h.m.suggestions.len();
+    assert!(text.contains(&format!("{n} left: y accept · Y all of this text · n turn down")), "{text}");
+    assert!(
+        text.contains(" S statistic    …ernet, Facebook Tak Bertindak Melawan 8.000 Kejahatan Seks Anak"),
+        "{text}"
+    );
+    // In the article, a suggestion not selected is dimmed and underlined.
+    let (x, y) = find(&buf, "Sementara Facebook");
+    let cell = &buf[(x + "Sementara ".len() as u16, y)];
+    assert_eq!(cell.symbol(), "F");
+    assert!(
+        cell.modifier.contains(Modifier::DIM) && cell.modifier.contains(Modifier::UNDERLINED),
+        "{cell:?}"
+    );
+}

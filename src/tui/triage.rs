@@ -3,7 +3,11 @@
 //! suggestion of the same text and kind, turn it down (remembered in the
 //! annotation file, so it does not come back) or skip it.
 
+use std::ops::Range;
+
 use ratatui::crossterm::event::KeyEvent;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
 
 use crate::core::annotation::{Annotation, Kind};
 use crate::core::store::Rejected;
@@ -11,6 +15,7 @@ use crate::core::suggest::{Suggestion, is_rejected};
 
 use super::action::{Action, Context};
 use super::model::{Level, Mode, Model};
+use super::theme::{Role, Theme};
 use super::update::Effect;
 
 /// Take freshly computed suggestions, without those that the annotations
@@ -74,6 +79,85 @@ fn exact_short(s: &str) -> String {
     super::render::sidebar::fit(s, 40)
 }
 
+/// The triage list: a header, then the suggestions `shown`, each as its
+/// kind and the line of text around it with the suggested words marked.
+pub fn lines(
+    m: &Model,
+    theme: &Theme,
+    index: usize,
+    shown: Range<usize>,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let k = |a| m.keymap.hint(Context::Suggestion, a).unwrap_or_else(|| "?".into());
+    let header = format!(
+        "{} left: {} accept · {} all of this text · {} turn down · {} everywhere · {} skip · {} done",
+        m.suggestions.len(),
+        k(Action::AcceptSuggestion),
+        k(Action::AcceptAllSame),
+        k(Action::RejectSuggestion),
+        k(Action::RejectAllSame),
+        k(Action::SkipSuggestion),
+        k(Action::Cancel),
+    );
+    let mut out = vec![Line::styled(header, theme.style(Role::SidebarMeta))];
+    let text = m.doc.article.text();
+    let shown = shown.start.min(m.suggestions.len())..shown.end.min(m.suggestions.len());
+    for (i, s) in m.suggestions[shown.clone()].iter().enumerate().map(|(k, s)| (shown.start + k, s)) {
+        let (letter, role) = super::render::sidebar::badge(&s.kind);
+        let row = if i == index { Role::PopupSelected } else { Role::Popup };
+        let label = match &s.kind {
+            Kind::Entity(t) => t.clone(),
+            other => other.name().to_owned(),
+        };
+        let label = format!("{label:<12.12}");
+        let room = width.saturating_sub(label.chars().count() + 4);
+        let (before, word, after) = context(text, s.bytes.clone(), room);
+        out.push(Line::from(vec![
+            Span::styled(format!(" {letter} "), theme.style(role)),
+            Span::styled(format!("{label} "), theme.style(Role::SidebarMeta)),
+            Span::styled(before, theme.style(row)),
+            Span::styled(word, theme.style(row).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+            Span::styled(after, theme.style(row)),
+        ]));
+    }
+    out
+}
+
+/// The line around `bytes`, fitted to `room` columns: (before, the
+/// suggested words, after), white space folded, spaces kept only where the
+/// text has them (Chinese and Japanese have none).
+fn context(text: &str, bytes: Range<usize>, room: usize) -> (String, String, String) {
+    use unicode_width::UnicodeWidthStr;
+    let line_start = text[..bytes.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[bytes.end..].find('\n').map_or(text.len(), |i| bytes.end + i);
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let word = super::render::sidebar::fit(&text[bytes.clone()], room.saturating_sub(8).max(8));
+    let space_before = text[line_start..bytes.start].ends_with(char::is_whitespace);
+    let space_after = text[bytes.end..line_end].starts_with(char::is_whitespace);
+    let left = room.saturating_sub(word.width()) / 2;
+    let mut before = fold(&text[line_start..bytes.start]);
+    if before.width() > left {
+        // Keep the end of it, behind an ellipsis.
+        let mut kept = String::new();
+        for c in before.chars().rev() {
+            if kept.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > left {
+                break;
+            }
+            kept.insert(0, c);
+        }
+        before = format!("…{kept}");
+    }
+    if space_before && !before.is_empty() {
+        before.push(' ');
+    }
+    let right = room.saturating_sub(word.width() + before.width() + usize::from(space_after));
+    let mut after = super::render::sidebar::fit(&fold(&text[bytes.end..line_end]), right);
+    if space_after && !after.is_empty() {
+        after.insert(0, ' ');
+    }
+    (before, word, after)
+}
+
 /// Show the first suggestion after the cursor (wrapping round).
 pub fn next(m: &mut Model) -> Effect {
     if m.suggestions.is_empty() {
@@ -95,6 +179,10 @@ fn show(m: &mut Model, index: usize) {
     };
     m.mode = Mode::Suggestion { index };
     super::update::select_range(m, s.bytes.clone());
+    // Keep it in the upper part of the pane: the list covers the lower part.
+    let (_, h) = m.article_size();
+    let v = m.viewport();
+    m.top = v.offset_rows(s.bytes.start, -((h / 4) as isize));
     let same = m.suggestions.iter().filter(|o| same_as(m, o, &s)).count();
     let more = if same > 1 { format!("  ({same} of this text: Y takes all)") } else { String::new() };
     m.message = Some((format!("Suggested {}: {}{more}", describe(&s.kind), exact(m, &s)), Level::Info));
