@@ -87,7 +87,7 @@ fn entity_spans_against_gold() {
     // Floors a little under today's numbers (the aim on CoNLL:
     // recall 0.8 at precision 0.6). NEREL was not looked at while the rules
     // were tuned.
-    let floors = [(0.75, 0.80), (0.55, 0.70), (0.70, 0.90), (0.55, 0.80)];
+    let floors = [(0.75, 0.80), (0.75, 0.80), (0.70, 0.90), (0.55, 0.80)];
     for (s, (p, r)) in scores.iter().zip(floors) {
         assert!(
             s.precision() >= p && s.recall() >= r,

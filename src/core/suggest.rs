@@ -667,87 +667,17 @@ const CALENDAR: &[&str] = &[
     "Augustus",
 ];
 /// Capitalised words that start sentences and are no names.
-const NOT_NAMES: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "Or",
-    "If",
-    "When",
-    "It",
-    "He",
-    "She",
-    "They",
-    "We",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "His",
-    "Her",
-    "Their",
-    "Its",
-    "Our",
-    "There",
-    "Here",
-    "As",
-    "For",
-    "After",
-    "Before",
-    "While",
-    "Dia",
-    "Ia",
-    "Para",
-    "Ini",
-    "Itu",
-    "Dan",
-    "Yang",
-    "Di",
-    "Ke",
-    "Dari",
-    "Saat",
-    "Namun",
-    "Sementara",
-    "Menurut",
-    "Jika",
-    "Saya",
-    "Kami",
-    "Kita",
-    "Seorang",
-    "Mereka",
-    "El",
-    "La",
-    "Los",
-    "Las",
-    "Un",
-    "Una",
-    "En",
-    "Con",
-    "Por",
-    "Pero",
-    "Según",
-    "De",
-    "Het",
-    "Een",
-    "Die",
-    "Der",
-    "Das",
-    "Ein",
-    "Eine",
-    "Le",
-    "Les",
-    "Des",
-    "Du",
-    "Il",
-    "Lo",
-    "Gli",
-    "I",
-];
+const NOT_NAMES: &str = "The A An In On At But And Or If When It He She They We This That These Those His Her Their Its \
+    Our There Here As For After Before While Dia Ia Para Ini Itu Dan Yang Di Ke Dari Saat Namun \
+    Sementara Menurut Jika Saya Kami Kita Seorang Mereka El La Los Las Un Una En Con Por Pero Según \
+    De Het Een Die Der Das Ein Eine Le Les Des Du Il Lo Gli I Deze Dit Dat Maar Bij Volgens Terwijl \
+    Nochtans Buiten Hij Zij Ook Toch Want Omdat Als Asimismo Aunque Ello Nada Nuestro Nuestra Además \
+    También";
+
+/// Whether `w` is one of [`NOT_NAMES`].
+fn not_name(w: &str) -> bool {
+    NOT_NAMES.split_whitespace().any(|n| n == w)
+}
 
 /// A word of the text: its byte range, whether a sentence starts there, and
 /// whether it sits in a title-case line (a headline).
@@ -830,9 +760,8 @@ pub fn entities(text: &str) -> Vec<(Range<usize>, &'static str)> {
         .map(|w| &text[w.bytes.clone()])
         .filter(|w| capitalised(w))
         .collect();
-    let ordinary = |w: &str| {
-        NOT_NAMES.contains(&w) || CALENDAR.contains(&w) || lower.contains(w.to_lowercase().as_str())
-    };
+    let ordinary =
+        |w: &str| not_name(w) || CALENDAR.contains(&w) || lower.contains(w.to_lowercase().as_str());
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -877,12 +806,21 @@ pub fn entities(text: &str) -> Vec<(Range<usize>, &'static str)> {
             if HONORIFICS.contains(&w) {
                 person = true;
                 first += 1;
-            } else if first == 0 && ordinary(w) && (run[first].sentence_start || NOT_NAMES.contains(&w)) {
+            } else if first + 1 < run.len() && (not_name(w) || (run[first].sentence_start && ordinary(w))) {
+                // A function word before a name (`Bij Hoverspeed`), or an
+                // ordinary word opening the sentence (`Kepala NSPCC`).
                 first += 1;
             } else {
                 break;
             }
         }
+        // Function words after a name (`Geert Sciot Terwijl`) open the next
+        // sentence, its full stop lost.
+        let mut end = run.len();
+        while end > first + 1 && not_name(&text[run[end - 1].bytes.clone()]) {
+            end -= 1;
+        }
+        let run = &run[..end];
         let Some(head) = run.get(first) else { continue };
         let last = run.last().expect("a run has a word");
         let bytes = head.bytes.start..last.bytes.end;
