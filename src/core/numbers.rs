@@ -657,7 +657,12 @@ pub fn find_statistics(text: &str, conv: NumberConvention) -> Vec<(std::ops::Ran
         let (negative, sign_start) = sign_before(text, digits);
         let mut start = if negative || sign_start < digits { sign_start } else { digits };
         let mut end = digits + number.end;
-        if is_date_or_time(&text[end..]) {
+        let mut fraction = None;
+        if let Some((value, fraction_end)) = fraction_at(text, digits, end) {
+            // `3/4`: one number over another, and nothing more (a date has three).
+            fraction = Some(value);
+            end = fraction_end;
+        } else if is_date_or_time(&text[end..]) {
             end = date_end(text, end);
         } else {
             let currency_at = currency_start(&text[..start]);
@@ -675,10 +680,33 @@ pub fn find_statistics(text: &str, conv: NumberConvention) -> Vec<(std::ops::Ran
             continue;
         }
         let following_end = floor_boundary(text, end + 64);
-        out.push((start..end, parse_statistic(&text[start..first_end], &text[end..following_end], conv)));
+        // A fraction's unit follows it; its value is the quotient.
+        let read_end = if fraction.is_some() { digits + number.end } else { first_end };
+        let mut parsed = parse_statistic(&text[start..read_end], &text[end..following_end], conv);
+        if let Some(v) = fraction {
+            parsed.value = Some(if negative { -v } else { v });
+        }
+        out.push((start..end, parsed));
         from = from.max(end);
     }
     out
+}
+
+/// A fraction `a/b` whose numerator is the digits at `digits..end`: its
+/// value and end; `None` for anything else (`17/1/2022` is a date).
+fn fraction_at(text: &str, digits: usize, end: usize) -> Option<(f64, usize)> {
+    let over = text[end..].strip_prefix('/')?;
+    let len = over.find(|c: char| digit_value(c).is_none()).unwrap_or(over.len());
+    if len == 0
+        || over[len..].starts_with(['/', '-', '.', ','])
+            && over[len + 1..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let value = |s: &str| s.chars().try_fold(0u64, |v, c| Some(v * 10 + u64::from(digit_value(c)?)));
+    let (a, b) = (value(&text[digits..end])?, value(&over[..len])?);
+    // Small numbers on both sides; `24/7` and `1/2` are fractions, `2014/15` a span of years.
+    (b > 0 && b <= 100 && a < 1000).then(|| (a as f64 / b as f64, end + 1 + len))
 }
 
 /// A letter of a script that separates words with spaces: digits glued to
@@ -1197,6 +1225,14 @@ mod tests {
             ]
         );
         assert!(found("Flight MH17, COVID-19 and 5G networks; G20.", comma).is_empty(), "names, not numbers");
+        assert_eq!(
+            found("3/4 voters, and 1/2 cup on 17/1/2022", comma),
+            [
+                ("3/4".into(), Some(0.75), s("voters")),
+                ("1/2".into(), Some(0.5), s("cup")),
+                ("17/1/2022".into(), None, None)
+            ]
+        );
         assert_eq!(
             found("عدد ٣٠٠ شخص. １２３人", comma).iter().map(|f| f.1).collect::<Vec<_>>(),
             [Some(300.0), Some(123.0)]
