@@ -566,6 +566,12 @@ fn annotate_all_occurrences_of_a_tagged_name() {
     h.keys("Y");
     let tagged = h.saved().annotations.iter().filter(|a| a.exact == "Meta").count();
     assert_eq!(tagged, metas - 1, "all but the one turned down");
+    let kinds: Vec<Kind> =
+        h.saved().annotations.into_iter().filter(|a| a.exact == "Meta").map(|a| a.kind).collect();
+    assert!(
+        kinds.iter().all(|k| *k == Kind::Entity("Organization".into())),
+        "the type tagged, not the one guessed: {kinds:?}"
+    );
     assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "Meta"));
     // N turns a text down everywhere.
     h.keys("/Facebook<Enter>to*N");

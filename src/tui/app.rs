@@ -233,7 +233,6 @@ pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
         restore_terminal();
         return Err(terminal_error(e));
     }
-    // One write per frame: stdout alone flushes every kilobyte or newline.
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     // A fixed viewport, resized on resize events: ratatui would otherwise ask
     // the terminal for its size at every frame (crossterm opens /dev/tty).
@@ -460,16 +459,22 @@ fn event_loop(
         let tick = if busy { Duration::from_millis(50) } else { Duration::from_millis(250) };
         let ready = event::poll(tick)?;
         redraw = ready || job.is_some();
-        if let Some(list) = suggesting.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            update(m, Input::Suggested(list));
-            suggesting = None;
-            redraw = true;
+        if let Some(rx) = &suggesting {
+            match rx.try_recv() {
+                Ok(list) => {
+                    update(m, Input::Suggested(list));
+                    suggesting = None;
+                    redraw = true;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => suggesting = None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
         }
         match &job {
             Some(j) if !finish_anchoring(m, j.poll()) => job = None,
             Some(_) => {}
             // Not while re-anchoring: its result pairs with the list as it was.
-            None if !ready => redraw = sync(m),
+            None if !ready => redraw |= sync(m),
             None => {}
         }
         if !ready {

@@ -297,7 +297,14 @@ fn accept(m: &mut Model, items: &[Suggestion], index: usize) -> Effect {
 /// Suggest `kind` at every other whole-word occurrence of `exact` that is
 /// neither annotated nor suggested already.
 fn propagate(m: &mut Model, exact: &str, kind: Kind) {
+    // Suggestions of the same text and kind take the type the user chose
+    // (a name suggested as Other, tagged as an organisation).
     let text = m.doc.article.text();
+    for s in &mut m.suggestions {
+        if s.kind.name() == kind.name() && text[s.bytes.clone()] == *exact {
+            s.kind = kind.clone();
+        }
+    }
     let mut found = Vec::new();
     for (at, _) in text.match_indices(exact) {
         let end = at + exact.len();
