@@ -174,12 +174,15 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        if existing.is_some() {
-            options.mode(0o600);
+        // Always a new file: a temp left with our pid by a crashed process (or
+        // a link planted at its name) is removed, never reused or written
+        // through, and the mode applies only to a file being created.
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
-        let mut f = options.open(&tmp)?;
+        let mode = if existing.is_some() { 0o600 } else { 0o666 };
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
         f.write_all(contents)?;
         if let Some(meta) = &existing {
             match std::os::unix::fs::fchown(&f, Some(meta.uid()), Some(meta.gid())) {
@@ -320,6 +323,26 @@ mod tests {
         let meta = std::fs::metadata(&p).unwrap();
         assert_eq!((meta.uid(), meta.gid()), (1234, 5678));
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_stale_temp_with_our_name_is_replaced_not_reused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.ron");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // A temp of ours (same pid) left behind, world-readable, and a link
+        // planted at that name: neither is written through.
+        let tmp = dir.path().join(format!(".a.ron.tmp-{}", std::process::id()));
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, "untouched").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &tmp).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "untouched");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!tmp.exists());
     }
 
     #[test]
