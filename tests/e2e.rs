@@ -725,3 +725,34 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
     assert_eq!(file.annotations.len(), 1, "{file:#?}");
     assert_eq!(file.article.chars, text.chars().count());
 }
+
+#[test]
+fn suggestions_arrive_from_their_thread_and_are_accepted() {
+    let Some(t) = TestDir::new("suggestions_arrive_from_their_thread_and_are_accepted") else { return };
+    let article = t.copy_sample("a.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan Internet");
+    // The list opens once the background thread has delivered; before, x
+    // says there is nothing yet. Each x is answered before the next.
+    let screen = poll(|| {
+        s.type_text("x");
+        let sc = s.wait_screen("an answer to x", |sc| {
+            let status = status_line(sc);
+            (sc.contains("┌ Suggestions") && status.starts_with(" SUGGEST ") && status.contains("Suggested"))
+                || status.contains("No suggestions")
+        });
+        sc.contains("┌ Suggestions").then_some(sc)
+    })
+    .expect("the suggestions list");
+    assert!(status_line(&screen).starts_with(" SUGGEST "), "{screen}");
+    assert!(status_line(&screen).contains("Suggested statistic = 8000 Kejahatan: 8.000"), "{screen}");
+    s.type_text("y");
+    s.wait_screen("the accepted statistic in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    s.keys(&["Escape"]);
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    assert_eq!(file.annotations[0].exact, "8.000");
+}
