@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -216,23 +217,45 @@ pub(crate) fn write_target(path: &Path) -> PathBuf {
     })
 }
 
-/// Move a file that could not be read aside (`X` → `X.bad-<unix seconds>`,
-/// or `X.bad-<seconds>-2`, `-3`… when that name is taken), so that starting
-/// fresh loses nothing: an earlier bad file is never replaced. Returns the
+/// Move a file that could not be read aside (`X` → `X.bad-<unix seconds>`),
+/// so that starting fresh loses nothing. An earlier bad file is never
+/// overwritten: when that name is taken, `-1`, `-2` … is added. Returns the
 /// new path.
 pub fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    for n in 1..1000 {
-        let mut aside = name.clone();
-        aside.push(if n == 1 { format!(".bad-{secs}") } else { format!(".bad-{secs}-{n}") });
-        let aside = path.with_file_name(aside);
-        if std::fs::symlink_metadata(&aside).is_err() {
-            std::fs::rename(path, &aside)?;
-            return Ok(aside);
+    let aside = reserve_aside(path, secs)?;
+    // Replaces only the empty file we have just created.
+    if let Err(e) = std::fs::rename(path, &aside) {
+        let _ = std::fs::remove_file(&aside);
+        return Err(e);
+    }
+    Ok(aside)
+}
+
+/// How many names [`reserve_aside`] tries before it gives up.
+const ASIDE_TRIES: u32 = 1000;
+
+/// Claim the first free name among `X.bad-<secs>`, `X.bad-<secs>-1` … by
+/// creating it empty and exclusively (`O_EXCL`), so that no other process,
+/// nor a second move in the same second, can claim it too.
+fn reserve_aside(path: &Path, secs: u64) -> std::io::Result<PathBuf> {
+    for n in 0..ASIDE_TRIES {
+        let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(format!(".bad-{secs}"));
+        if n > 0 {
+            name.push(format!("-{n}"));
+        }
+        let aside = path.with_file_name(name);
+        match std::fs::File::options().write(true).create_new(true).mode(0o600).open(&aside) {
+            Ok(_) => return Ok(aside),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
         }
     }
-    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free name to move the file aside to"))
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("{ASIDE_TRIES} files named {}.bad-{secs}…: not moved aside", path.display()),
+    ))
 }
 
 #[cfg(test)]
@@ -346,20 +369,6 @@ mod tests {
     }
 
     #[test]
-    fn moving_aside_twice_in_a_second_keeps_both_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.txt.annotations.ron");
-        std::fs::write(&p, "first bad").unwrap();
-        let one = move_aside(&p).unwrap();
-        std::fs::write(&p, "second bad").unwrap();
-        let two = move_aside(&p).unwrap();
-        assert_ne!(one, two);
-        assert_eq!(std::fs::read_to_string(&one).unwrap(), "first bad");
-        assert_eq!(std::fs::read_to_string(&two).unwrap(), "second bad");
-        assert!(!p.exists());
-    }
-
-    #[test]
     fn atomic_write_replaces_and_keeps_permissions() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
@@ -396,6 +405,44 @@ mod tests {
         write_atomic(&link, b"new").unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    #[test]
+    fn the_write_target_resolves_links_even_dangling_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir(d.join("real")).unwrap();
+        std::fs::write(d.join("real/a.ron"), "data").unwrap();
+        std::os::unix::fs::symlink("real/a.ron", d.join("a.ron")).unwrap();
+        assert_eq!(write_target(&d.join("a.ron")), d.join("real/a.ron"), "a link");
+        std::os::unix::fs::symlink("real/b.ron", d.join("b.ron")).unwrap();
+        assert_eq!(write_target(&d.join("b.ron")), d.join("real/b.ron"), "dangling, relative");
+        std::os::unix::fs::symlink(d.join("real/c.ron"), d.join("c.ron")).unwrap();
+        assert_eq!(write_target(&d.join("c.ron")), d.join("real/c.ron"), "dangling, absolute");
+        assert_eq!(write_target(&d.join("new.ron")), d.join("new.ron"), "no file yet");
+    }
+
+    #[test]
+    fn moving_aside_never_overwrites_an_earlier_bad_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.ron");
+        let bad = |secs: u64| dir.path().join(format!("a.ron.bad-{secs}"));
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        // Taken, whichever second the moves below fall in.
+        for secs in now..now + 3 {
+            std::fs::write(bad(secs), format!("older {secs}")).unwrap();
+        }
+        std::fs::write(&p, "first").unwrap();
+        let first = move_aside(&p).unwrap();
+        std::fs::write(&p, "second").unwrap();
+        let second = move_aside(&p).unwrap();
+        assert!(!p.exists());
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "first");
+        assert_eq!(std::fs::read_to_string(&second).unwrap(), "second");
+        for secs in now..now + 3 {
+            assert_eq!(std::fs::read_to_string(bad(secs)).unwrap(), format!("older {secs}"));
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
     }
 
     #[test]
