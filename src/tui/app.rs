@@ -473,8 +473,13 @@ fn event_loop(
         match &job {
             Some(j) if !finish_anchoring(m, j.poll()) => job = None,
             Some(_) => {}
-            // Not while re-anchoring: its result pairs with the list as it was.
-            None if !ready => redraw |= sync(m),
+            // Changes on disk are merged when idle, not while re-anchoring (its
+            // result pairs with the list as it was); what another program
+            // added or removed changes what is left to suggest.
+            None if !ready && sync(m) => {
+                redraw = true;
+                suggesting = Some(start_suggesting(m));
+            }
             None => {}
         }
         if !ready {
