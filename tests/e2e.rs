@@ -733,13 +733,13 @@ fn suggestions_arrive_from_their_thread_and_are_accepted() {
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
     // The list opens once the background thread has delivered; before, x
-    // says there is nothing yet. Each x is answered before the next.
+    // says to wait. Each x is answered before the next.
     let screen = poll(|| {
         s.type_text("x");
         let sc = s.wait_screen("an answer to x", |sc| {
             let status = status_line(sc);
             (sc.contains("┌ Suggestions") && status.starts_with(" SUGGEST ") && status.contains("Suggested"))
-                || status.contains("No suggestions")
+                || status.contains("Still looking for suggestions")
         });
         sc.contains("┌ Suggestions").then_some(sc)
     })

@@ -502,6 +502,9 @@ fn search_counts_matches_and_n_and_shift_n_walk_them() {
 #[test]
 fn suggestions_are_accepted_turned_down_and_remembered() {
     let mut h = sample();
+    h.keys("x");
+    assert_eq!(h.m.message.as_ref().unwrap().0, "Still looking for suggestions: try again in a moment");
+    assert!(matches!(h.m.mode, Mode::Normal));
     h.suggest();
     assert!(!h.m.suggestions.is_empty());
     // The first suggestion after the cursor: the headline's 8.000.

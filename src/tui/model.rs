@@ -184,6 +184,8 @@ pub struct Model {
     /// Quotes, names and numbers found in the text, not yet annotated, in
     /// document order (computed in the background at start).
     pub suggestions: Vec<crate::core::suggest::Suggestion>,
+    /// Whether `suggestions` has arrived (until then, `x` says to wait).
+    pub suggestions_found: bool,
     /// A recovery file on offer (see [`Mode::Recover`]).
     pub recovered: Option<crate::core::recovery::Recovery>,
 }
@@ -237,6 +239,7 @@ impl Model {
             recovered: None,
             loading: false,
             suggestions: Vec::new(),
+            suggestions_found: false,
         };
         if m.doc.needs_reanchor() {
             m.anchoring = Some((0, m.doc.annotations().len()));

@@ -23,6 +23,7 @@ use super::update::Effect;
 pub fn arrived(m: &mut Model, mut list: Vec<Suggestion>) {
     list.retain(|s| still_open(m, s));
     m.suggestions = list;
+    m.suggestions_found = true;
 }
 
 /// Whether `s` is neither annotated (an annotation of its kind overlaps
@@ -160,6 +161,10 @@ fn context(text: &str, bytes: Range<usize>, room: usize) -> (String, String, Str
 
 /// Show the first suggestion after the cursor (wrapping round).
 pub fn next(m: &mut Model) -> Effect {
+    if !m.suggestions_found {
+        m.message = Some(("Still looking for suggestions: try again in a moment".into(), Level::Info));
+        return Effect::None;
+    }
     if m.suggestions.is_empty() {
         m.mode = Mode::Normal;
         m.message =
