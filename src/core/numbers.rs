@@ -47,6 +47,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::text::floor_char_boundary;
+
 /// How an article writes digit groups and the decimal mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum NumberConvention {
@@ -679,7 +681,7 @@ pub fn find_statistics(text: &str, conv: NumberConvention) -> Vec<(std::ops::Ran
             from = from.max(end);
             continue;
         }
-        let following_end = floor_boundary(text, end + 64);
+        let following_end = floor_char_boundary(text, end + 64);
         // A fraction's unit follows it; its value is the quotient.
         let read_end = if fraction.is_some() { digits + number.end } else { first_end };
         let mut parsed = parse_statistic(&text[start..read_end], &text[end..following_end], conv);
@@ -717,15 +719,6 @@ fn spaced_letter(c: char) -> bool {
         && !matches!(c,
             '\u{1100}'..='\u{11FF}' | '\u{3040}'..='\u{30FF}' | '\u{3130}'..='\u{318F}' | '\u{3400}'..='\u{4DBF}'
             | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
-}
-
-/// Largest char boundary of `text` at or before `b`.
-fn floor_boundary(text: &str, b: usize) -> usize {
-    let mut b = b.min(text.len());
-    while !text.is_char_boundary(b) {
-        b -= 1;
-    }
-    b
 }
 
 /// Where a currency that `before` ends with starts (`US$ ` in `… US$ 4.5`).
@@ -1255,7 +1248,11 @@ mod tests {
                 let word_start = text[..i].rfind(|c: char| c.is_whitespace()).map_or(0, |w| w + 1);
                 let in_name = text[word_start..i].chars().any(spaced_letter);
                 let covered = spans.iter().any(|(r, _)| r.contains(&i));
-                assert!(covered || in_name, "{:?} at {i}", &text[word_start..floor_boundary(&text, i + 20)]);
+                assert!(
+                    covered || in_name,
+                    "{:?} at {i}",
+                    &text[word_start..floor_char_boundary(&text, i + 20)]
+                );
             }
         }
     }

@@ -24,7 +24,7 @@ use std::ops::Range;
 use super::annotation::{Annotation, Kind, Speaker};
 use super::numbers::{NumberConvention, find_statistics};
 use super::store::Rejected;
-use super::text::Article;
+use super::text::{Article, ceil_char_boundary, floor_char_boundary};
 
 /// One suggested annotation.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,8 +128,8 @@ pub fn quotes(text: &str) -> Vec<Quote> {
                 let inner = trim(text, after_open..close_at);
                 if text[inner.clone()].chars().any(char::is_alphanumeric) {
                     // The speaker is named within a few words of the quote.
-                    let after = &text[close_at..floor(text, close_at + 200)];
-                    let before = &text[ceil(text, open_at.saturating_sub(200))..open_at];
+                    let after = &text[close_at..floor_char_boundary(text, close_at + 200)];
+                    let before = &text[ceil_char_boundary(text, open_at.saturating_sub(200))..open_at];
                     let speaker = speaker_after(after).or_else(|| speaker_before(before));
                     out.push(Quote { inner, speaker });
                 }
@@ -139,16 +139,6 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         }
     }
     out
-}
-
-/// The char boundary at or before `b`.
-fn floor(text: &str, b: usize) -> usize {
-    (0..=b.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
-}
-
-/// The char boundary at or after `b`.
-fn ceil(text: &str, b: usize) -> usize {
-    (b..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len())
 }
 
 fn closers(open: char) -> &'static [char] {

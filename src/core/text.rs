@@ -205,12 +205,26 @@ impl Article {
 
     /// Largest char boundary ≤ `b` (clamped to the length).
     pub fn floor_char_boundary(&self, b: usize) -> usize {
-        let mut b = b.min(self.text.len());
-        while !self.text.is_char_boundary(b) {
-            b -= 1;
-        }
-        b
+        floor_char_boundary(&self.text, b)
     }
+}
+
+/// Largest char boundary of `s` at or before `b` (clamped to its length).
+pub fn floor_char_boundary(s: &str, b: usize) -> usize {
+    let mut b = b.min(s.len());
+    while !s.is_char_boundary(b) {
+        b -= 1;
+    }
+    b
+}
+
+/// Smallest char boundary of `s` at or after `b` (clamped to its length).
+pub fn ceil_char_boundary(s: &str, b: usize) -> usize {
+    let mut b = b.min(s.len());
+    while !s.is_char_boundary(b) {
+        b += 1;
+    }
+    b
 }
 
 /// Code points starting in `bytes`: bytes that are not UTF-8 continuation
