@@ -847,16 +847,19 @@ fn propagate(art: &Article, existing: &[Annotation]) -> Vec<Suggestion> {
         if a.exact.trim().is_empty() || !seen.insert((a.exact.as_str(), t.as_str())) {
             continue;
         }
-        for (at, _) in text.match_indices(a.exact.as_str()) {
-            let end = at + a.exact.len();
-            let before = text[..at].chars().next_back().is_some_and(char::is_alphanumeric);
-            let after = text[end..].chars().next().is_some_and(char::is_alphanumeric);
-            if !before && !after {
-                out.push(Suggestion { bytes: at..end, kind: a.kind.clone() });
-            }
-        }
+        out.extend(occurrences(text, &a.exact).map(|bytes| Suggestion { bytes, kind: a.kind.clone() }));
     }
     out
+}
+
+/// Byte ranges of `exact` in `text` where it stands as whole words (no
+/// letter or digit glued on either side).
+pub fn occurrences<'a>(text: &'a str, exact: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+    text.match_indices(exact).map(|(at, _)| at..at + exact.len()).filter(|r| {
+        let before = text[..r.start].chars().next_back().is_some_and(char::is_alphanumeric);
+        let after = text[r.end..].chars().next().is_some_and(char::is_alphanumeric);
+        !before && !after
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 
 use crate::core::annotation::{Annotation, Kind};
 use crate::core::store::Rejected;
-use crate::core::suggest::{Suggestion, is_rejected};
+use crate::core::suggest::{Suggestion, is_rejected, occurrences};
 
 use super::action::{Action, Context};
 use super::model::{Level, Mode, Model};
@@ -310,16 +310,10 @@ fn propagate(m: &mut Model, exact: &str, kind: Kind) {
             s.kind = kind.clone();
         }
     }
-    let mut found = Vec::new();
-    for (at, _) in text.match_indices(exact) {
-        let end = at + exact.len();
-        let glued = text[..at].chars().next_back().is_some_and(char::is_alphanumeric)
-            || text[end..].chars().next().is_some_and(char::is_alphanumeric);
-        let s = Suggestion { bytes: at..end, kind: kind.clone() };
-        if !glued && !m.suggestions.iter().any(|o| o.bytes == s.bytes && o.kind.name() == s.kind.name()) {
-            found.push(s);
-        }
-    }
+    let mut found: Vec<Suggestion> = occurrences(text, exact)
+        .filter(|r| !m.suggestions.iter().any(|o| o.bytes == *r && o.kind.name() == kind.name()))
+        .map(|bytes| Suggestion { bytes, kind: kind.clone() })
+        .collect();
     found.retain(|s| still_open(m, s));
     m.suggestions.extend(found);
     m.suggestions.sort_by_key(|s| (s.bytes.start, s.bytes.end));
