@@ -723,13 +723,7 @@ fn spaced_letter(c: char) -> bool {
 
 /// Where a currency that `before` ends with starts (`US$ ` in `… US$ 4.5`).
 fn currency_start(before: &str) -> Option<usize> {
-    let trimmed = before.trim_end();
-    CURRENCIES.iter().find_map(|&(written, _)| {
-        let split = trimmed.len().checked_sub(written.len())?;
-        let tail = trimmed.get(split..)?;
-        let ends_word = !trimmed[..split].chars().next_back().is_some_and(char::is_alphabetic);
-        (tail.eq_ignore_ascii_case(written) && ends_word).then_some(split)
-    })
+    currency_at_end(before).map(|(start, _)| start)
 }
 
 /// The end of a date or time whose first number ends at `end`: digits and
@@ -1010,13 +1004,18 @@ const CURRENCY_WORDS: &[(&str, &str)] =
 
 /// The currency that `before` (the selection before the number) ends with.
 fn currency_before(before: &str) -> Option<&'static str> {
+    currency_at_end(before).map(|(_, unit)| unit)
+}
+
+/// A currency written at the end of `before` (spaces after it allowed, not a
+/// letter before it): where it starts, and its unit.
+fn currency_at_end(before: &str) -> Option<(usize, &'static str)> {
     let trimmed = before.trim_end();
     CURRENCIES.iter().find_map(|&(written, unit)| {
         let split = trimmed.len().checked_sub(written.len())?;
         let tail = trimmed.get(split..)?;
-        let head = &trimmed[..split];
-        let ends_word = !head.chars().next_back().is_some_and(char::is_alphabetic);
-        (tail.eq_ignore_ascii_case(written) && ends_word).then_some(unit)
+        let ends_word = !trimmed[..split].chars().next_back().is_some_and(char::is_alphabetic);
+        (tail.eq_ignore_ascii_case(written) && ends_word).then_some((split, unit))
     })
 }
 
