@@ -67,7 +67,7 @@ pub fn remove_stale_temps(ann_path: &Path) -> std::io::Result<Vec<PathBuf>> {
         let path = entry?.path();
         let Some(pid) = temp_pid(&path, &prefix) else { continue };
         if !process_alive(pid) {
-            remove_if_there(&path)?;
+            store::remove_if_there(&path)?;
             removed.push(path);
         }
     }
@@ -87,14 +87,6 @@ fn temp_pid(path: &Path, prefix: &str) -> Option<u32> {
 
 fn process_alive(pid: u32) -> bool {
     pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
-}
-
-/// Remove a file; one already gone (another instance cleaning up) is fine.
-fn remove_if_there(path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

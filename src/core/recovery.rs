@@ -11,9 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::store::{AnnotationFile, LoadError, write_atomic};
+use super::text::sha256_hex;
 
 /// What a recovery file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,8 +29,8 @@ pub struct Recovery {
 /// The recovery file for `ann_path` in the folder `dir`.
 pub fn path_for(dir: &Path, ann_path: &Path) -> PathBuf {
     let absolute = std::path::absolute(ann_path).unwrap_or_else(|_| ann_path.to_owned());
-    let hash = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
-    let short: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let hash = sha256_hex(absolute.as_os_str().as_encoded_bytes());
+    let short = &hash[..16];
     let name = ann_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     dir.join(format!("{name}-{short}.ron"))
 }

@@ -178,10 +178,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         // Always a new file: a temp left with our pid by a crashed process (or
         // a link planted at its name) is removed, never reused or written
         // through, and the mode applies only to a file being created.
-        match std::fs::remove_file(&tmp) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        remove_if_there(&tmp)?;
         let mode = if existing.is_some() { 0o600 } else { 0o666 };
         let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
         f.write_all(contents)?;
@@ -204,6 +201,14 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Remove a file; one already gone (another instance cleaning up) is fine.
+pub(crate) fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// The file [`write_atomic`] replaces when asked to write `path`: symlinks
