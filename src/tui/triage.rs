@@ -227,8 +227,7 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
         return Effect::None;
     };
     let action = m.keymap.lookup(Context::Suggestion, &ev);
-    if m.anchoring.is_some() && action.is_some_and(Action::changes_annotations) {
-        m.message = Some(("Wait: re-anchoring the annotations".into(), Level::Info));
+    if action.is_some_and(|a| super::update::must_wait(m, a)) {
         return Effect::None;
     }
     match action {

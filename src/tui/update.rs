@@ -143,13 +143,18 @@ fn is_quit(m: &Model, ev: &KeyEvent) -> bool {
     m.keymap.lookup(ctx, ev) == Some(Action::Quit)
 }
 
+/// Whether `a` must wait because re-anchoring runs (it changes the
+/// annotations); says so when it must.
+pub(crate) fn must_wait(m: &mut Model, a: Action) -> bool {
+    let Some((done, total)) = m.anchoring.filter(|_| a.changes_annotations()) else { return false };
+    say(m, format!("{} the annotations ({done} of {total})", super::review::WAIT), Level::Info);
+    true
+}
+
 /// Apply one action (in normal mode).
 pub fn apply(m: &mut Model, a: Action) -> Effect {
     use Action::*;
-    if let Some((done, total)) = m.anchoring
-        && a.changes_annotations()
-    {
-        say(m, format!("{} the annotations ({done} of {total})", super::review::WAIT), Level::Info);
+    if must_wait(m, a) {
         return Effect::None;
     }
     let effect = match a {
