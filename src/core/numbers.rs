@@ -671,7 +671,7 @@ pub fn find_statistics(text: &str, conv: NumberConvention) -> Vec<(std::ops::Ran
             let after = &text[end..];
             let suffix = read_suffix(after, currency_at.is_some());
             end += after.len() - suffix.rest.len();
-            end = end - text[..end].len() + text[..end].trim_end().len();
+            end = text[..end].trim_end().len();
             start = currency_at.unwrap_or(start);
         }
         // A range is read as its first quantity; the unit follows the range.
@@ -756,7 +756,7 @@ fn range_end(text: &str, end: usize, conv: NumberConvention) -> usize {
             let second = end + len + n.end;
             let suffix = read_suffix(&text[second..], false);
             let full = second + (text.len() - second - suffix.rest.len());
-            full - text[..full].len() + text[..full].trim_end().len()
+            text[..full].trim_end().len()
         }
         _ => end,
     }
