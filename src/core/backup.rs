@@ -5,8 +5,8 @@
 //! keeps the bytes it read at open and has [`write_backup`] write them at its
 //! first save, once.
 
-use std::fs::{File, Permissions};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs::Permissions;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::store;
@@ -29,24 +29,12 @@ pub fn write_backup(ann_path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let mode = std::fs::metadata(ann_path).map_or(0o600, |m| m.permissions().mode());
     // Writable by its owner while written (write_atomic refuses read-only
     // files), never readable by more people than the file itself.
-    prepare(&bak, mode | 0o200)?;
+    store::prepare_mode(&bak, mode | 0o200)?;
     store::write_atomic(&bak, bytes)?;
     if mode & 0o200 == 0 {
         std::fs::set_permissions(&bak, Permissions::from_mode(mode))?;
     }
     Ok(bak)
-}
-
-/// Make `path` exist with `mode` before [`store::write_atomic`] replaces it
-/// (which keeps the permissions of the file it replaces), so that a private
-/// annotation file never gets a world-readable backup.
-fn prepare(path: &Path, mode: u32) -> std::io::Result<()> {
-    match File::options().write(true).create_new(true).mode(0o600).open(path) {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(e),
-    }
-    std::fs::set_permissions(path, Permissions::from_mode(mode))
 }
 
 /// Remove temp files of ours left by a crash: [`store::write_atomic`] writes

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{AnnotationFile, LoadError, write_atomic};
+use super::store::{AnnotationFile, LoadError, prepare_mode, write_atomic};
 use super::text::sha256_hex;
 
 /// What a recovery file holds.
@@ -48,17 +48,9 @@ pub fn write(dir: &Path, ann_path: &Path, file: &AnnotationFile) -> std::io::Res
     };
     let config = ron::ser::PrettyConfig::new().indentor("    ").new_line("\n");
     let ron = ron::ser::to_string_pretty(&recovery, config).map_err(std::io::Error::other)?;
-    if !path.exists() {
-        // A new file starts private; write_atomic keeps an existing file's mode.
-        create_private(&path)?;
-    }
+    prepare_mode(&path, 0o600)?;
     write_atomic(&path, ron.as_bytes())?;
     Ok(path)
-}
-
-fn create_private(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(path).map(drop)
 }
 
 /// The recovery for `ann_path` in `dir`, if there is one: `Err` when it

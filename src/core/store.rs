@@ -203,6 +203,18 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Make `path` exist with `mode` before [`write_atomic`] replaces it (which
+/// keeps the mode of the file it replaces): a file that must never be more
+/// readable than `mode` is created private, empty, and given `mode`.
+pub(crate) fn prepare_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::File::options().write(true).create_new(true).mode(0o600).open(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+        _ => {}
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
 /// Remove a file; one already gone (another instance cleaning up) is fine.
 pub(crate) fn remove_if_there(path: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(path) {
