@@ -109,7 +109,8 @@ pub fn lines(m: &Model, theme: &Theme) -> Vec<Line<'static>> {
         if list.is_empty() {
             continue;
         }
-        let shown: Vec<String> = list.iter().take(3).map(|q| format!("“{}”", short(q))).collect();
+        let shown: Vec<String> =
+            list.iter().take(3).map(|q| format!("“{}”", super::update::shorten(q, 30))).collect();
         let more = if list.len() > 3 { format!(" and {} more", list.len() - 3) } else { String::new() };
         out.push(Line::styled(format!("  {} {what}: {}{more}", list.len(), shown.join(", ")), text));
     }
@@ -126,13 +127,4 @@ pub fn lines(m: &Model, theme: &Theme) -> Vec<Line<'static>> {
         Span::styled(" decide next time", text),
     ]));
     out
-}
-
-fn short(s: &str) -> String {
-    let one_line = s.replace(['\n', '\r'], " ");
-    if one_line.chars().count() <= 30 {
-        return one_line;
-    }
-    let head: String = one_line.chars().take(29).collect();
-    format!("{head}…")
 }

@@ -600,7 +600,8 @@ fn add_annotation(m: &mut Model, r: Range<usize>, kind: Kind) -> Effect {
     changed(m, &format!("Tagged {label}: {exact}"))
 }
 
-fn shorten(s: &str, max: usize) -> String {
+/// `s` on one line (white space folded), cut to `max` characters with `…`.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         return one_line;
