@@ -18,7 +18,7 @@
 //!
 //! Nothing that overlaps an annotation of the same kind is suggested.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::annotation::{Annotation, Kind, Speaker};
@@ -45,8 +45,13 @@ pub fn suggest(
     let text = art.text();
     let entities = entities(text);
     let mut out: Vec<Suggestion> = Vec::new();
+    // The first tagged entity of each name, for linking speakers.
+    let mut entities_by_name: HashMap<&str, &str> = HashMap::new();
+    for a in existing.iter().filter(|a| matches!(a.kind, Kind::Entity(_))) {
+        entities_by_name.entry(a.exact.as_str()).or_insert(a.id.as_str());
+    }
     out.extend(quotes(text).into_iter().map(|q| {
-        let speaker = q.speaker.map(|name| speaker_for(&name, existing));
+        let speaker = q.speaker.map(|name| speaker_for(&name, &entities_by_name));
         Suggestion { bytes: q.inner, kind: Kind::Quote { speaker } }
     }));
     out.extend(
@@ -56,10 +61,16 @@ pub fn suggest(
     );
     out.extend(entities.into_iter().map(|(bytes, t)| Suggestion { bytes, kind: Kind::Entity(t.to_owned()) }));
     out.extend(propagate(art, existing));
-    let taken: Vec<(Range<usize>, &'static str)> =
+    // What is annotated already, by start, found by binary search: a book
+    // has thousands of annotations and hundreds of thousands of suggestions.
+    let mut taken: Vec<(Range<usize>, &'static str)> =
         existing.iter().map(|a| (a.bytes(art), a.kind.name())).collect();
+    taken.sort_by_key(|(r, _)| r.start);
+    let longest = taken.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
     out.retain(|s| {
-        !taken.iter().any(|(r, k)| *k == s.kind.name() && r.start < s.bytes.end && s.bytes.start < r.end)
+        let lo = taken.partition_point(|(r, _)| r.start + longest < s.bytes.start);
+        let hi = taken.partition_point(|(r, _)| r.start < s.bytes.end);
+        !taken[lo..hi.max(lo)].iter().any(|(r, k)| *k == s.kind.name() && s.bytes.start < r.end)
     });
     out.retain(|s| !is_rejected(art, s, rejected));
     out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
@@ -78,12 +89,11 @@ pub fn is_rejected(art: &Article, s: &Suggestion, rejected: &[Rejected]) -> bool
     })
 }
 
-/// The speaker called `name`: the tagged entity of that name if there is one.
-fn speaker_for(name: &str, existing: &[Annotation]) -> Speaker {
-    existing
-        .iter()
-        .find(|a| matches!(a.kind, Kind::Entity(_)) && a.exact == name)
-        .map_or_else(|| Speaker::Text(name.to_owned()), |a| Speaker::Entity(a.id.clone()))
+/// The speaker called `name`: the (first) tagged entity of that name if there is one.
+fn speaker_for(name: &str, entities_by_name: &HashMap<&str, &str>) -> Speaker {
+    entities_by_name
+        .get(name)
+        .map_or_else(|| Speaker::Text(name.to_owned()), |id| Speaker::Entity((*id).to_owned()))
 }
 
 // ------------------------------------------------------------------ quotes
@@ -841,25 +851,44 @@ pub fn entities(text: &str) -> Vec<(Range<usize>, &'static str)> {
 fn propagate(art: &Article, existing: &[Annotation]) -> Vec<Suggestion> {
     let text = art.text();
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for a in existing {
-        let Kind::Entity(t) = &a.kind else { continue };
-        if a.exact.trim().is_empty() || !seen.insert((a.exact.as_str(), t.as_str())) {
-            continue;
-        }
-        out.extend(occurrences(text, &a.exact).map(|bytes| Suggestion { bytes, kind: a.kind.clone() }));
+    let tagged: Vec<&Annotation> = existing
+        .iter()
+        .filter(|a| matches!(a.kind, Kind::Entity(_)) && !a.exact.trim().is_empty())
+        .filter(|a| seen.insert((a.exact.as_str(), a.kind.name(), entity_type(&a.kind))))
+        .collect();
+    if tagged.is_empty() {
+        return Vec::new();
     }
-    out
+    // One pass over the text for all the tagged strings (a book has
+    // thousands), overlapping matches included (`Meta` inside `Meta Platforms`).
+    let Ok(finder) = aho_corasick::AhoCorasick::new(tagged.iter().map(|a| a.exact.as_str())) else {
+        return Vec::new();
+    };
+    finder
+        .find_overlapping_iter(text)
+        .filter(|m| whole_words(text, m.range()))
+        .map(|m| Suggestion { bytes: m.range(), kind: tagged[m.pattern().as_usize()].kind.clone() })
+        .collect()
+}
+
+fn entity_type(kind: &Kind) -> &str {
+    match kind {
+        Kind::Entity(t) => t,
+        _ => "",
+    }
+}
+
+/// Whether no letter or digit is glued to either side of `r`.
+fn whole_words(text: &str, r: Range<usize>) -> bool {
+    let before = text[..r.start].chars().next_back().is_some_and(char::is_alphanumeric);
+    let after = text[r.end..].chars().next().is_some_and(char::is_alphanumeric);
+    !before && !after
 }
 
 /// Byte ranges of `exact` in `text` where it stands as whole words (no
 /// letter or digit glued on either side).
 pub fn occurrences<'a>(text: &'a str, exact: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-    text.match_indices(exact).map(|(at, _)| at..at + exact.len()).filter(|r| {
-        let before = text[..r.start].chars().next_back().is_some_and(char::is_alphanumeric);
-        let after = text[r.end..].chars().next().is_some_and(char::is_alphanumeric);
-        !before && !after
-    })
+    text.match_indices(exact).map(|(at, _)| at..at + exact.len()).filter(|r| whole_words(text, r.clone()))
 }
 
 #[cfg(test)]
