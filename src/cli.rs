@@ -84,12 +84,14 @@ fn suggest(article: &Path, json: bool) -> Result<(), String> {
         .into_iter()
         .map(|s| crate::core::annotation::Annotation::new(art, s.bytes, s.kind, &stamp))
         .collect();
+    // A speaker links to an annotation of the file, not to another suggestion.
+    let records: Vec<export::Record> =
+        as_annotations.iter().map(|a| export::record(a, doc.annotations(), None)).collect();
     if json {
-        println!("{}", export::to_json(&as_annotations, None));
+        println!("{}", serde_json::to_string_pretty(&records).map_err(|e| e.to_string())?);
         return Ok(());
     }
-    for a in &as_annotations {
-        let r = export::record(a, &as_annotations, None);
+    for r in records {
         let detail = r.entity_type.or(r.speaker.map(|s| format!("speaker: {s}"))).unwrap_or_default();
         println!("{:>6}-{:<6} {:<9} {:?} {detail}", r.start, r.end, r.kind, r.exact);
     }
