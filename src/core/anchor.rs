@@ -1333,6 +1333,7 @@ mod tests {
                 kind: Kind::Entity("Person".into()),
                 start,
                 end,
+                fragments: Vec::new(),
                 exact,
                 prefix,
                 suffix,

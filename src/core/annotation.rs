@@ -92,6 +92,11 @@ pub struct Annotation {
     pub kind: Kind,
     pub start: usize,
     pub end: usize,
+    /// The pieces of a discontinuous span (brat's `0 6;19 26`): code point
+    /// ranges in the order the source listed them, inside `start..end`;
+    /// empty for a continuous span, which is what marginote itself makes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<(usize, usize)>,
     pub exact: String,
     pub prefix: String,
     pub suffix: String,
@@ -141,6 +146,7 @@ impl Annotation {
             kind,
             start: 0,
             end: 0,
+            fragments: Vec::new(),
             exact: String::new(),
             prefix: String::new(),
             suffix: String::new(),
@@ -155,11 +161,21 @@ impl Annotation {
         a
     }
 
-    /// Move the annotation to the byte range `bytes`, refreshing offsets and context.
+    /// Move the annotation to the byte range `bytes`, refreshing offsets and
+    /// context. The fragments of a discontinuous span move with it when its
+    /// length is unchanged; otherwise the span becomes continuous.
     pub fn set_span(&mut self, art: &Article, bytes: std::ops::Range<usize>) {
         let text = art.text();
-        self.start = art.byte_to_char(bytes.start);
-        self.end = art.byte_to_char(bytes.end);
+        let (start, end) = (art.byte_to_char(bytes.start), art.byte_to_char(bytes.end));
+        if end - start == self.end.saturating_sub(self.start) {
+            for f in &mut self.fragments {
+                *f = (f.0.saturating_sub(self.start) + start, f.1.saturating_sub(self.start) + start);
+            }
+        } else {
+            self.fragments.clear();
+        }
+        self.start = start;
+        self.end = end;
         self.exact = text[bytes.clone()].to_owned();
         let pre_start = art.char_to_byte(self.start.saturating_sub(CONTEXT_CHARS));
         self.prefix = text[pre_start..bytes.start].to_owned();
@@ -170,6 +186,11 @@ impl Annotation {
     /// Byte range in `art` (clamped to the text).
     pub fn bytes(&self, art: &Article) -> std::ops::Range<usize> {
         art.char_range_to_bytes(self.start, self.end)
+    }
+
+    /// The code point ranges the annotation marks: its fragments, or its one span.
+    pub fn spans(&self) -> Vec<(usize, usize)> {
+        if self.fragments.is_empty() { vec![(self.start, self.end)] } else { self.fragments.clone() }
     }
 
     /// Whether the text at the stored offsets still equals `exact`.

@@ -200,10 +200,14 @@ fn merge_meta(
     // Suggestions turned down on either side stay turned down.
     let mut rejected = ours.rejected.clone();
     rejected.extend(theirs.rejected.iter().filter(|r| !ours.rejected.contains(r)).cloned());
+    // Kept brat lines: those of this session, then any only on disk.
+    let mut standoff = ours.standoff.clone();
+    standoff.extend(theirs.standoff.iter().filter(|l| !ours.standoff.contains(l)).cloned());
     let file = AnnotationFile {
         version: if version_from_theirs { theirs.version } else { ours.version },
         article: if article_from_theirs { theirs.article.clone() } else { ours.article.clone() },
         rejected,
+        standoff,
         annotations,
     };
     (file, conflict)

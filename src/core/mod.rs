@@ -4,6 +4,7 @@
 pub mod anchor;
 pub mod annotation;
 pub mod backup;
+pub mod brat;
 pub mod document;
 pub mod export;
 pub mod history;

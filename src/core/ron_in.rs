@@ -129,6 +129,7 @@ fn block(text: &str) -> Option<Annotation> {
         kind,
         start,
         end,
+        fragments: Vec::new(),
         exact,
         prefix,
         suffix,

@@ -10,13 +10,14 @@
 use std::fmt::Write;
 
 use super::annotation::{Annotation, Kind, Speaker, Status};
+use super::brat::{Field, Standoff};
 use super::numbers::NumberConvention;
 use super::store::{AnnotationFile, ArticleMeta, Rejected};
 
 /// The RON text of `file`, exactly as `ron::ser::to_string_pretty` with
 /// four-space indents and `\n` line ends writes it, plus a final line break.
 pub fn to_ron(file: &AnnotationFile) -> String {
-    let AnnotationFile { version, article, rejected, annotations } = file;
+    let AnnotationFile { version, article, rejected, standoff, annotations } = file;
     let mut out = String::with_capacity(512 + annotations.len() * 640);
     let _ = writeln!(out, "(\n    version: {version},");
     let ArticleMeta { file, sha256, chars, numbers } = article;
@@ -38,6 +39,13 @@ pub fn to_ron(file: &AnnotationFile) -> String {
                 }
                 None => out.push_str(",\n            start: None,\n        ),\n"),
             }
+        }
+        out.push_str("    ],\n");
+    }
+    if !standoff.is_empty() {
+        out.push_str("    standoff: [\n");
+        for line in standoff {
+            standoff_line(&mut out, line);
         }
         out.push_str("    ],\n");
     }
@@ -66,6 +74,7 @@ fn annotation(out: &mut String, a: &Annotation) {
         kind,
         start,
         end,
+        fragments,
         exact,
         prefix,
         suffix,
@@ -115,7 +124,15 @@ fn annotation(out: &mut String, a: &Annotation) {
             out.push_str(",\n            )");
         }
     }
-    let _ = write!(out, ",\n            start: {start},\n            end: {end},\n            exact: ");
+    let _ = write!(out, ",\n            start: {start},\n            end: {end},\n");
+    if !fragments.is_empty() {
+        out.push_str("            fragments: [\n");
+        for (s, e) in fragments {
+            let _ = writeln!(out, "                ({s}, {e}),");
+        }
+        out.push_str("            ],\n");
+    }
+    out.push_str("            exact: ");
     string(out, exact);
     out.push_str(",\n            prefix: ");
     string(out, prefix);
@@ -143,6 +160,32 @@ fn annotation(out: &mut String, a: &Annotation) {
     string(out, created);
     out.push_str(",\n            modified: ");
     string(out, modified);
+    out.push_str(",\n        ),\n");
+}
+
+fn standoff_line(out: &mut String, line: &Standoff) {
+    let Standoff { id, fields, text } = line;
+    out.push_str("        (\n            id: ");
+    string(out, id);
+    out.push_str(if fields.is_empty() { ",\n            fields: [" } else { ",\n            fields: [\n" });
+    for f in fields {
+        out.push_str("                ");
+        let (variant, role, value) = match f {
+            Field::Word(w) => ("Word", None, w),
+            Field::Annotation(role, id) => ("Annotation", Some(role), id),
+            Field::Line(role, id) => ("Line", Some(role), id),
+        };
+        out.push_str(variant);
+        out.push('(');
+        if let Some(role) = role {
+            optional(out, role.as_deref());
+            out.push_str(", ");
+        }
+        string(out, value);
+        out.push_str("),\n");
+    }
+    out.push_str(if fields.is_empty() { "],\n            text: " } else { "            ],\n            text: " });
+    optional(out, text.as_deref());
     out.push_str(",\n        ),\n");
 }
 
@@ -215,6 +258,9 @@ mod tests {
             a.status = statuses[i % statuses.len()].clone();
             a.note = (i % 2 == 0).then(|| "line one\nline two\\ with ) and \" and '".into());
             a.source = (i % 3 == 0).then(|| "https://example.org/a?b=c#d".into());
+            if i == 4 {
+                a.fragments = vec![(20, 24), (13, 16)];
+            }
             file.annotations.push(a);
         }
         file
@@ -232,6 +278,27 @@ mod tests {
             Rejected { exact: "\"quoted\" \\ 'x'".into(), kind: "quote".into(), start: Some(12) },
         ];
         assert_eq!(to_ron(&with_rejected), ron_pretty(&with_rejected));
+        let mut with_standoff = with_rejected;
+        with_standoff.standoff = vec![
+            Standoff {
+                id: "E1".into(),
+                fields: vec![
+                    Field::Annotation(Some("Attack".into()), "01A".into()),
+                    Field::Line(Some("Target".into()), "E2".into()),
+                    Field::Annotation(None, "01B".into()),
+                ],
+                text: None,
+            },
+            Standoff {
+                id: "N1".into(),
+                fields: vec![Field::Word("Reference".into()), Field::Word("Wikidata:Q30".into())],
+                text: Some("США \"x\"".into()),
+            },
+            Standoff { id: "*".into(), fields: Vec::new(), text: Some(String::new()) },
+        ];
+        assert_eq!(to_ron(&with_standoff), ron_pretty(&with_standoff));
+        let back: AnnotationFile = ron::from_str(&to_ron(&with_standoff)).unwrap();
+        assert_eq!(back, with_standoff);
     }
 
     proptest! {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::annotation::Annotation;
+use super::brat::Standoff;
 use super::numbers::NumberConvention;
 use super::text::{Article, line_col};
 
@@ -52,6 +53,10 @@ pub struct AnnotationFile {
     /// Suggestions turned down (written only when there are any).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejected>,
+    /// Lines of an imported brat file that are not annotations (events,
+    /// relations, …), kept for export (written only when there are any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standoff: Vec<Standoff>,
     pub annotations: Vec<Annotation>,
 }
 
@@ -67,6 +72,7 @@ impl AnnotationFile {
                 numbers,
             },
             rejected: Vec::new(),
+            standoff: Vec::new(),
             annotations: Vec::new(),
         }
     }

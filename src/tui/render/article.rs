@@ -48,15 +48,22 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     let selected = m.selected.as_deref();
     // Annotations waiting for review are drawn where they landed (orphans
     // nowhere), never on whatever text now sits at their old offsets.
-    let mut marks: Vec<Mark> = list[m.doc.around(cs..ce)]
-        .iter()
-        .filter(|a| a.end >= cs && a.end > a.start && m.review.of(&a.id).is_none())
-        .map(|a| Mark {
-            bytes: a.bytes(art),
-            style: kind_style(theme, &a.kind),
-            selected: Some(a.id.as_str()) == selected,
-        })
-        .collect();
+    // A discontinuous span (imported from brat) marks only its fragments.
+    let mut marks: Vec<Mark> = Vec::new();
+    for a in &list[m.doc.around(cs..ce)] {
+        if a.end < cs || a.end <= a.start || m.review.of(&a.id).is_some() {
+            continue;
+        }
+        let style = kind_style(theme, &a.kind);
+        let selected = Some(a.id.as_str()) == selected;
+        if a.fragments.is_empty() {
+            marks.push(Mark { bytes: a.bytes(art), style, selected });
+        } else {
+            for &(s, e) in &a.fragments {
+                marks.push(Mark { bytes: art.char_range_to_bytes(s, e), style, selected });
+            }
+        }
+    }
     // Suggestions, dimmed, under the annotations (which patch over them).
     let suggested = theme.style(Role::AnnotationSuggested);
     let from = region.start.saturating_sub(SUGGESTION_REACH);
