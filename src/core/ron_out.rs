@@ -184,7 +184,11 @@ fn standoff_line(out: &mut String, line: &Standoff) {
         string(out, value);
         out.push_str("),\n");
     }
-    out.push_str(if fields.is_empty() { "],\n            text: " } else { "            ],\n            text: " });
+    out.push_str(if fields.is_empty() {
+        "],\n            text: "
+    } else {
+        "            ],\n            text: "
+    });
     optional(out, text.as_deref());
     out.push_str(",\n        ),\n");
 }
