@@ -1,10 +1,12 @@
-//! The command line: open an article (or the bundled sample) in the TUI, or
-//! print its annotations with `list`. Read-only subcommands never write.
+//! The command line: open an article (or the bundled sample) in the TUI;
+//! print its annotations (`list`, `suggest`), export and import them,
+//! print shell completions. Only `import` writes the annotation file, and
+//! only through the same locked, merged, atomic save the TUI uses.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::core::document::Document;
 use crate::core::export;
@@ -52,6 +54,88 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write an article's annotations in another format (to standard output,
+    /// or to a file with -o). Annotations are exported where they are in the
+    /// article now; orphaned ones are left out, with a warning.
+    Export {
+        /// The article whose annotations to export.
+        article: PathBuf,
+        /// The format; without it, taken from the -o file's extension
+        /// (.ann, .jsonld, .csv, .md, .json).
+        #[arg(long, short)]
+        format: Option<ExportFormat>,
+        /// Write here instead of standard output (atomically).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Read annotations made by another tool into the article's annotation
+    /// file. Refuses when the file already has annotations, unless --merge.
+    Import {
+        /// The article the annotations belong to (brat offsets count its code points).
+        article: PathBuf,
+        /// The file to import: a brat .ann, or W3C Web Annotation JSON(-LD).
+        file: PathBuf,
+        /// The format; without it, taken from the extension (.ann: brat; .json, .jsonld: w3c).
+        #[arg(long, short)]
+        format: Option<ImportFormat>,
+        /// Add to the annotations already there (duplicates are skipped;
+        /// fields they lack are filled in).
+        #[arg(long)]
+        merge: bool,
+    },
+    /// Print a completion script for a shell, e.g.
+    /// `marginote completions bash > ~/.local/share/bash-completion/completions/marginote`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// brat standoff (.ann) for the article as the .txt.
+    Brat,
+    /// W3C Web Annotation, one AnnotationCollection (JSON-LD).
+    W3c,
+    /// One row per annotation, with the sentence around it.
+    Csv,
+    /// A report: quotes by speaker, entity index, statistics, notes.
+    Markdown,
+    /// The records of `list --json`.
+    Json,
+}
+
+/// What `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// brat standoff (.ann).
+    Brat,
+    /// W3C Web Annotation JSON-LD (an annotation, an array, a page or a collection).
+    W3c,
+}
+
+impl ExportFormat {
+    fn from_extension(path: &Path) -> Option<ExportFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "ann" => Some(ExportFormat::Brat),
+            "jsonld" => Some(ExportFormat::W3c),
+            "csv" => Some(ExportFormat::Csv),
+            "md" | "markdown" => Some(ExportFormat::Markdown),
+            "json" => Some(ExportFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+impl ImportFormat {
+    fn from_extension(path: &Path) -> Option<ImportFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "ann" => Some(ImportFormat::Brat),
+            "json" | "jsonld" => Some(ImportFormat::W3c),
+            _ => None,
+        }
+    }
 }
 
 /// Run the command line; the exit code says whether it worked.
@@ -60,6 +144,12 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::List { article, json }) => list(article, *json),
         Some(Command::Suggest { article, json }) => suggest(article, *json),
+        Some(Command::Export { article, format, output }) => export_to(article, *format, output.as_deref()),
+        Some(Command::Import { article, file, format, merge }) => import_from(article, file, *format, *merge),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(*shell, &mut Cli::command(), "marginote", &mut std::io::stdout());
+            Ok(())
+        }
         None => open(&cli),
     };
     match result {
@@ -95,6 +185,115 @@ fn suggest(article: &Path, json: bool) -> Result<(), String> {
         let detail = r.entity_type.or(r.speaker.map(|s| format!("speaker: {s}"))).unwrap_or_default();
         println!("{:>6}-{:<6} {:<9} {:?} {detail}", r.start, r.end, r.kind, r.exact);
     }
+    Ok(())
+}
+
+/// An article's document, or the error that makes its annotation file unreadable.
+fn readable(article: &Path) -> Result<Document, String> {
+    let doc = Document::open(article)?;
+    match &doc.load_error {
+        Some(e) => Err(e.to_string()),
+        None => Ok(doc),
+    }
+}
+
+fn export_to(article: &Path, format: Option<ExportFormat>, output: Option<&Path>) -> Result<(), String> {
+    let format = format.or_else(|| output.and_then(ExportFormat::from_extension)).ok_or_else(|| {
+        "say which format with --format brat|w3c|csv|markdown|json (or give -o a file ending in .ann, .jsonld, .csv, .md or .json)"
+            .to_owned()
+    })?;
+    let doc = readable(article)?;
+    if let Some(out) = output {
+        let same = |p: &Path| {
+            std::fs::canonicalize(p).ok().is_some_and(|p| std::fs::canonicalize(out).ok() == Some(p))
+        };
+        if same(article) || same(&doc.ann_path) {
+            return Err(format!("{}: will not overwrite the article or its annotation file", out.display()));
+        }
+    }
+    let (file, orphans) = export::placed(&doc);
+    for a in &orphans {
+        eprintln!("marginote: left out (orphaned: the article changed and its text is gone): {:?}", a.exact);
+    }
+    let art = &doc.article;
+    let text = match format {
+        ExportFormat::Brat => {
+            let out = crate::core::brat::export(art, &file);
+            for w in &out.warnings {
+                eprintln!("marginote: {w}");
+            }
+            out.text
+        }
+        ExportFormat::Json => {
+            let (all, placements) = (doc.annotations(), doc.reanchor());
+            export::to_json(all, placements.as_deref()) + "\n"
+        }
+        other => return Err(format!("{other:?} export is not built yet")),
+    };
+    match output {
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes()).map_err(|e| format!("standard output: {e}"))
+        }
+        Some(out) => store::write_atomic(out, text.as_bytes()).map_err(|e| format!("{}: {e}", out.display())),
+    }
+}
+
+fn import_from(article: &Path, from: &Path, format: Option<ImportFormat>, merge: bool) -> Result<(), String> {
+    let format = format.or_else(|| ImportFormat::from_extension(from)).ok_or_else(|| {
+        format!("{}: say which format with --format brat|w3c (the extension does not tell)", from.display())
+    })?;
+    let mut doc = readable(article)?;
+    let existing = doc.annotations().len();
+    if existing > 0 && !merge {
+        return Err(format!(
+            "{} already has {existing} annotations; nothing was written. Pass --merge to add the imported ones to them",
+            doc.ann_path.display()
+        ));
+    }
+    let input = std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    let input = String::from_utf8(input).map_err(|e| {
+        let (line, column) = crate::core::text::line_col(e.as_bytes(), e.utf8_error().valid_up_to());
+        format!("{}:{line}:{column}: not valid UTF-8", from.display())
+    })?;
+    let stamp = crate::core::annotation::Stamp::now(None);
+    let conv = doc.file().article.numbers;
+    let (annotations, standoff, warnings) = match format {
+        ImportFormat::Brat => {
+            let got = crate::core::brat::import(&doc.article, &input, conv, &stamp);
+            let warnings: Vec<String> = got
+                .warnings
+                .iter()
+                .map(|w| match w.line {
+                    0 => format!("{}: {}", from.display(), w.message),
+                    n => format!("{}:{n}: {}", from.display(), w.message),
+                })
+                .collect();
+            (got.annotations, got.standoff, warnings)
+        }
+        ImportFormat::W3c => return Err("W3C import is not built yet".into()),
+    };
+    for w in &warnings {
+        eprintln!("marginote: {w}");
+    }
+    let mut added = None;
+    doc.change(|f| added = Some(crate::core::import::add(f, annotations, standoff)));
+    let added = added.expect("change runs its closure");
+    for c in doc.save()? {
+        eprintln!("marginote: {}", c.note);
+    }
+    let mut said = format!("imported {} annotations into {}", added.added, doc.ann_path.display());
+    if added.duplicates > 0 {
+        said +=
+            &format!("; {} were already there ({} given fields they lacked)", added.duplicates, added.filled);
+    }
+    if added.lines > 0 {
+        said += &format!("; {} other brat lines kept for export", added.lines);
+    }
+    if !warnings.is_empty() {
+        said += &format!("; {} warnings above", warnings.len());
+    }
+    eprintln!("marginote: {said}");
     Ok(())
 }
 

@@ -118,3 +118,122 @@ fn suggest_json_has_the_list_fields_and_writes_nothing() {
     let (s, e) = (stat["start"].as_u64().unwrap() as usize, stat["end"].as_u64().unwrap() as usize);
     assert_eq!(chars[s..e].iter().collect::<String>(), "8.000");
 }
+
+fn corpus(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(path)
+}
+
+/// A brat pair copied into `dir`: the article's path and the .ann's.
+fn brat_pair(dir: &Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (txt, ann) = (dir.join(format!("{name}.txt")), dir.join(format!("{name}.ann")));
+    std::fs::copy(corpus(&format!("brat/{name}.txt")), &txt).unwrap();
+    std::fs::copy(corpus(&format!("brat/{name}.ann")), &ann).unwrap();
+    (txt, ann)
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn import_refuses_to_clobber_then_merges_and_export_gives_the_file_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (txt, ann) = brat_pair(dir.path(), "brat-tutorial-news-000-introduction");
+    let (txt_s, ann_s) = (txt.to_str().unwrap(), ann.to_str().unwrap());
+    let out = marginote(&["import", txt_s, ann_s]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("imported 7 annotations"), "{}", stderr(&out));
+    let ron_path = dir.path().join("brat-tutorial-news-000-introduction.txt.annotations.ron");
+    let saved = std::fs::read(&ron_path).unwrap();
+
+    let again = marginote(&["import", txt_s, ann_s]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already has 7 annotations; nothing was written"), "{}", stderr(&again));
+    assert_eq!(std::fs::read(&ron_path).unwrap(), saved, "the refused import wrote nothing");
+
+    let merged = marginote(&["import", txt_s, ann_s, "--merge"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert!(
+        stderr(&merged).contains("imported 0 annotations")
+            && stderr(&merged).contains("7 were already there")
+    );
+
+    let exported = dir.path().join("out.ann");
+    let out = marginote(&["export", txt_s, "-o", exported.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&exported).unwrap();
+    let art = marginote::core::text::Article::open(&txt).unwrap();
+    assert_eq!(marginote::core::brat::problems(&art, &text), vec![]);
+    let count = |s: &str, p: char| s.lines().filter(|l| l.starts_with(p)).count();
+    let original = std::fs::read_to_string(&ann).unwrap();
+    for p in ['T', 'E', 'R', 'A', 'N', '#'] {
+        assert_eq!(count(&text, p), count(&original, p), "{p} lines after import, merge and export:\n{text}");
+    }
+}
+
+#[test]
+fn import_reports_bad_lines_with_file_and_line_and_imports_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("ell.txt");
+    std::fs::copy(corpus("brat-edge/ell.txt"), &txt).unwrap();
+    let ann = dir.path().join("ell.ann");
+    let edge = std::fs::read_to_string(corpus("brat-edge/ell.ann")).unwrap();
+    std::fs::write(&ann, format!("{edge}garbage without a tab\n")).unwrap();
+    let out = marginote(&["import", txt.to_str().unwrap(), ann.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let ann_s = ann.display().to_string();
+    assert!(
+        err.contains(&format!("{ann_s}:1: T1: the text column \"Breast [...] Cancers\" does not match")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{ann_s}:3: no tab after the id")), "{err}");
+    assert!(err.contains("imported 2 annotations") && err.contains("2 warnings above"), "{err}");
+}
+
+#[test]
+fn export_and_import_say_what_is_wrong_and_touch_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (txt, ann) = brat_pair(dir.path(), "conll2002-esp.train-doc-46");
+    let txt_s = txt.to_str().unwrap();
+    let before = listing(dir.path());
+    let no_format = marginote(&["export", txt_s]);
+    assert_eq!(no_format.status.code(), Some(1));
+    assert!(stderr(&no_format).contains("--format brat|w3c|csv|markdown|json"), "{}", stderr(&no_format));
+    let onto_article = marginote(&["export", txt_s, "--format", "brat", "-o", txt_s]);
+    assert!(stderr(&onto_article).contains("will not overwrite the article"), "{}", stderr(&onto_article));
+    let unknown = dir.path().join("x.xml");
+    std::fs::write(&unknown, "<x/>").unwrap();
+    let what = marginote(&["import", txt_s, unknown.to_str().unwrap()]);
+    assert!(stderr(&what).contains("say which format with --format brat|w3c"), "{}", stderr(&what));
+    std::fs::remove_file(&unknown).unwrap();
+    let missing = marginote(&["import", txt_s, dir.path().join("nope.ann").to_str().unwrap()]);
+    assert!(stderr(&missing).contains("nope.ann: No such file"), "{}", stderr(&missing));
+    let bad_flag = marginote(&["export", txt_s, "--format", "docx"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(stderr(&bad_flag).contains("invalid value 'docx'"), "{}", stderr(&bad_flag));
+    assert_eq!(listing(dir.path()), before);
+    // An annotation file that does not parse is never written over.
+    let ron_path = dir.path().join("conll2002-esp.train-doc-46.txt.annotations.ron");
+    std::fs::write(&ron_path, "(version: 1, oops").unwrap();
+    let out = marginote(&["import", txt_s, ann.to_str().unwrap(), "--merge"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("annotations.ron:1:"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&ron_path).unwrap(), b"(version: 1, oops");
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, marker) in
+        [("bash", "complete -F"), ("zsh", "#compdef marginote"), ("fish", "complete -c marginote")]
+    {
+        let out = marginote(&["completions", shell]);
+        assert!(out.status.success());
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}");
+        assert!(
+            script.contains("export") && script.contains("import"),
+            "{shell}: the subcommands are completed"
+        );
+    }
+}

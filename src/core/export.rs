@@ -92,3 +92,25 @@ pub fn to_json(all: &[Annotation], placements: Option<&[Placement]>) -> String {
         all.iter().enumerate().map(|(i, a)| record(a, all, placements.and_then(|p| p.get(i)))).collect();
     serde_json::to_string_pretty(&records).expect("records always serialize")
 }
+
+/// The annotation file with every annotation where it lands in the article
+/// now (moved and fuzzy ones at their new place), for exports; orphaned
+/// annotations are left out and returned.
+pub fn placed(doc: &super::document::Document) -> (super::store::AnnotationFile, Vec<Annotation>) {
+    let mut file = doc.file().clone();
+    let Some(placements) = doc.reanchor() else { return (file, Vec::new()) };
+    let mut orphans = Vec::new();
+    let mut kept = Vec::with_capacity(file.annotations.len());
+    for (mut a, p) in file.annotations.into_iter().zip(placements) {
+        match p.bytes {
+            Some(bytes) => {
+                a.set_span(&doc.article, bytes);
+                kept.push(a);
+            }
+            None => orphans.push(a),
+        }
+    }
+    super::annotation::sort(&mut kept);
+    file.annotations = kept;
+    (file, orphans)
+}

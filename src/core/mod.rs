@@ -8,6 +8,7 @@ pub mod brat;
 pub mod document;
 pub mod export;
 pub mod history;
+pub mod import;
 pub mod lock;
 pub mod merge;
 pub mod motion;

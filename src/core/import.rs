@@ -1,0 +1,218 @@
+//! Adding imported annotations to an annotation file: duplicates of what
+//! is there are dropped (links to them follow the one kept), and kept brat
+//! lines whose ids are taken get fresh ones.
+
+use std::collections::{HashMap, HashSet};
+
+use super::annotation::{Annotation, Kind, Speaker, sort};
+use super::brat::{Field, Standoff};
+use super::store::AnnotationFile;
+
+/// What [`add`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    /// Annotations added.
+    pub added: usize,
+    /// Imported annotations already in the file (same kind, type and span).
+    pub duplicates: usize,
+    /// Of those, how many gave the one in the file a field it did not have
+    /// (a status, note, source or speaker; what the file has is never replaced).
+    pub filled: usize,
+    /// brat lines kept for export.
+    pub lines: usize,
+}
+
+/// What makes two annotations the same mark: kind, entity type and span.
+#[derive(PartialEq, Eq, Hash)]
+struct Identity<'a> {
+    kind: &'static str,
+    entity_type: Option<&'a str>,
+    span: (usize, usize),
+    fragments: &'a [(usize, usize)],
+}
+
+fn identity(a: &Annotation) -> Identity<'_> {
+    Identity {
+        kind: a.kind.name(),
+        entity_type: a.kind.entity_type(),
+        span: (a.start, a.end),
+        fragments: &a.fragments,
+    }
+}
+
+/// Add `annotations` and `standoff` (from one import) to `file`.
+pub fn add(file: &mut AnnotationFile, annotations: Vec<Annotation>, mut standoff: Vec<Standoff>) -> Added {
+    let existing: HashMap<_, usize> =
+        file.annotations.iter().enumerate().map(|(i, a)| (identity(a), i)).collect();
+    // Imported ids that duplicate an annotation already there: links follow that one.
+    let mut same_as: HashMap<String, String> = HashMap::new();
+    let mut fresh = Vec::new();
+    let mut twins = Vec::new();
+    for a in annotations {
+        match existing.get(&identity(&a)) {
+            Some(&i) => {
+                same_as.insert(a.id.clone(), file.annotations[i].id.clone());
+                twins.push((i, a));
+            }
+            None => fresh.push(a),
+        }
+    }
+    let duplicates = twins.len();
+    for a in fresh.iter_mut().chain(twins.iter_mut().map(|(_, a)| a)) {
+        if let Kind::Quote { speaker: Some(Speaker::Entity(id)) } = &mut a.kind
+            && let Some(kept) = same_as.get(id)
+        {
+            *id = kept.clone();
+        }
+    }
+    let filled = twins.into_iter().filter(|(i, a)| fill(&mut file.annotations[*i], a)).count();
+    for line in &mut standoff {
+        for f in &mut line.fields {
+            if let Field::Annotation(_, id) = f
+                && let Some(kept) = same_as.get(id)
+            {
+                *id = kept.clone();
+            }
+        }
+    }
+    let mut standoff = drop_known(&file.standoff, standoff);
+    renumber(&file.standoff, &mut standoff);
+    let added = Added { added: fresh.len(), duplicates, filled, lines: standoff.len() };
+    file.annotations.extend(fresh);
+    sort(&mut file.annotations);
+    file.standoff.extend(standoff);
+    added
+}
+
+/// Give `to` the fields it lacks that `from` has; whether any was given.
+fn fill(to: &mut Annotation, from: &Annotation) -> bool {
+    let mut changed = false;
+    if to.status == Default::default() && from.status != Default::default() {
+        to.status = from.status.clone();
+        changed = true;
+    }
+    for (mine, theirs) in [(&mut to.note, &from.note), (&mut to.source, &from.source)] {
+        if mine.is_none() && theirs.is_some() {
+            mine.clone_from(theirs);
+            changed = true;
+        }
+    }
+    if let (Kind::Quote { speaker: mine @ None }, Kind::Quote { speaker: Some(s) }) =
+        (&mut to.kind, &from.kind)
+    {
+        *mine = Some(s.clone());
+        changed = true;
+    }
+    changed
+}
+
+/// `incoming` without the lines `existing` already has (the same words,
+/// references and text under another id, as when the same file is imported
+/// twice); references to a dropped line follow the one kept.
+fn drop_known(existing: &[Standoff], mut incoming: Vec<Standoff>) -> Vec<Standoff> {
+    let mut same: HashMap<String, String> = HashMap::new();
+    let follow = |line: &Standoff, same: &HashMap<String, String>| -> Standoff {
+        let mut l = line.clone();
+        for f in &mut l.fields {
+            if let Field::Line(_, id) = f
+                && let Some(kept) = same.get(id)
+            {
+                *id = kept.clone();
+            }
+        }
+        l
+    };
+    loop {
+        let before = incoming.len();
+        incoming.retain(|line| {
+            let l = follow(line, &same);
+            let twin =
+                existing.iter().find(|e| e.id[..1] == l.id[..1] && e.fields == l.fields && e.text == l.text);
+            if let Some(twin) = twin {
+                same.insert(line.id.clone(), twin.id.clone());
+            }
+            twin.is_none()
+        });
+        if incoming.len() == before {
+            return incoming.iter().map(|l| follow(l, &same)).collect();
+        }
+    }
+}
+
+/// Give `incoming` lines whose ids `existing` uses the next free number of
+/// their letter, and follow the change in their references.
+fn renumber(existing: &[Standoff], incoming: &mut [Standoff]) {
+    let taken: HashSet<&str> = existing.iter().map(|l| l.id.as_str()).collect();
+    let mut all: HashSet<String> = existing.iter().chain(incoming.iter()).map(|l| l.id.clone()).collect();
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for line in incoming.iter_mut() {
+        if line.id == "*" || !taken.contains(line.id.as_str()) {
+            continue;
+        }
+        let prefix = &line.id[..1];
+        let new = (1..).map(|n| format!("{prefix}{n}")).find(|id| !all.contains(id)).expect("a free id");
+        all.insert(new.clone());
+        renamed.insert(std::mem::replace(&mut line.id, new.clone()), new);
+    }
+    for line in incoming.iter_mut() {
+        for f in &mut line.fields {
+            if let Field::Line(_, id) = f
+                && let Some(new) = renamed.get(id)
+            {
+                *id = new.clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::annotation::Stamp;
+    use crate::core::numbers::NumberConvention;
+    use crate::core::text::Article;
+    use std::path::Path;
+
+    fn brat(art: &Article, ann: &str) -> crate::core::brat::Imported {
+        let stamp = Stamp { author: "t".into(), now: "n".into() };
+        crate::core::brat::import(art, ann, NumberConvention::CommaThousands, &stamp)
+    }
+
+    #[test]
+    fn a_second_import_adds_only_what_is_new_and_keeps_ids_unique() {
+        let art = Article::from_text("John said \"yes\" at home");
+        let first = brat(&art, "T1\tPerson 0 4\tJohn\nT2\tQuote 10 15\t\"yes\"\nE1\tSay:T2 Agent:T1\n");
+        let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::CommaThousands);
+        let one = add(&mut file, first.annotations, first.standoff);
+        assert_eq!(one, Added { added: 2, duplicates: 0, filled: 0, lines: 1 });
+        let john = file.annotations[0].id.clone();
+        let second = brat(
+            &art,
+            "T1\tPerson 0 4\tJohn\nT2\tQuote 10 15\t\"yes\"\nT3\tPlace 19 23\thome\nR1\tSpeaker Arg1:T2 Arg2:T1\nE1\tAt:T3 Agent:T1\nA1\tSure E1\n",
+        );
+        let two = add(&mut file, second.annotations, second.standoff);
+        assert_eq!(two, Added { added: 1, duplicates: 2, filled: 1, lines: 2 });
+        assert_eq!(file.annotations.len(), 3);
+        assert_eq!(
+            file.annotations[1].kind,
+            Kind::Quote { speaker: Some(Speaker::Entity(john.clone())) },
+            "the quote already there takes the speaker the import gives it"
+        );
+        let ids: Vec<&str> = file.standoff.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["E1", "E2", "A1"]);
+        assert_eq!(file.standoff[1].fields[1], Field::Annotation(Some("Agent".into()), john));
+        assert_eq!(file.standoff[2].fields[1], Field::Line(None, "E2".into()), "A1 follows E1's new id");
+        let before = file.clone();
+        let again = brat(
+            &art,
+            "T1\tPerson 0 4\tJohn\nT2\tQuote 10 15\t\"yes\"\nT3\tPlace 19 23\thome\nE1\tAt:T3 Agent:T1\nA1\tSure E1\nA2\tSure E1\n",
+        );
+        let three = add(&mut file, again.annotations, again.standoff);
+        assert_eq!(
+            three,
+            Added { added: 0, duplicates: 3, filled: 0, lines: 0 },
+            "the same lines again add nothing"
+        );
+        assert_eq!(file, before);
+    }
+}
