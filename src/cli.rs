@@ -147,8 +147,9 @@ pub fn main() -> ExitCode {
         Some(Command::Export { article, format, output }) => export_to(article, *format, output.as_deref()),
         Some(Command::Import { article, file, format, merge }) => import_from(article, file, *format, *merge),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "marginote", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "marginote", &mut script);
+            print_out(&String::from_utf8_lossy(&script))
         }
         None => open(&cli),
     };
@@ -178,14 +179,25 @@ fn suggest(article: &Path, json: bool) -> Result<(), String> {
     let records: Vec<export::Record> =
         as_annotations.iter().map(|a| export::record(a, doc.annotations(), None)).collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&records).map_err(|e| e.to_string())?);
-        return Ok(());
+        return print_out(&(serde_json::to_string_pretty(&records).map_err(|e| e.to_string())? + "\n"));
     }
+    let mut out = String::new();
     for r in records {
         let detail = r.entity_type.or(r.speaker.map(|s| format!("speaker: {s}"))).unwrap_or_default();
-        println!("{:>6}-{:<6} {:<9} {:?} {detail}", r.start, r.end, r.kind, r.exact);
+        out += &format!("{:>6}-{:<6} {:<9} {:?} {detail}\n", r.start, r.end, r.kind, r.exact);
     }
-    Ok(())
+    print_out(&out)
+}
+
+/// Write `text` to standard output. A reader that went away (`| head`) is
+/// not an error: the output was wanted only that far.
+fn print_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("standard output: {e}")),
+        _ => Ok(()),
+    }
 }
 
 /// An article's document, or the error that makes its annotation file unreadable.
@@ -231,10 +243,7 @@ fn export_to(article: &Path, format: Option<ExportFormat>, output: Option<&Path>
         other => return Err(format!("{other:?} export is not built yet")),
     };
     match output {
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(text.as_bytes()).map_err(|e| format!("standard output: {e}"))
-        }
+        None => print_out(&text),
         Some(out) => store::write_atomic(out, text.as_bytes()).map_err(|e| format!("{}: {e}", out.display())),
     }
 }
@@ -306,16 +315,19 @@ fn list(article: &Path, json: bool) -> Result<(), String> {
     let placements = doc.reanchor();
     let placements = placements.as_deref();
     if json {
-        println!("{}", export::to_json(annotations, placements));
-        return Ok(());
+        return print_out(&(export::to_json(annotations, placements) + "\n"));
     }
+    let mut out = String::new();
     for (i, a) in annotations.iter().enumerate() {
         let r = export::record(a, annotations, placements.and_then(|p| p.get(i)));
         let detail = r.entity_type.or(r.speaker.map(|s| format!("speaker: {s}"))).unwrap_or_default();
         let anchor = if r.anchor == "exact" { String::new() } else { format!("  [{}]", r.anchor) };
-        println!("{:>6}-{:<6} {:<9} {:<11} {:?} {detail}{anchor}", r.start, r.end, r.kind, r.status, r.exact);
+        out += &format!(
+            "{:>6}-{:<6} {:<9} {:<11} {:?} {detail}{anchor}\n",
+            r.start, r.end, r.kind, r.status, r.exact
+        );
     }
-    Ok(())
+    print_out(&out)
 }
 
 /// Files larger than this open with a preview of their start drawn at once,

@@ -674,6 +674,9 @@ struct Word {
     bytes: Range<usize>,
     sentence_start: bool,
     in_title: bool,
+    /// On a line of two words or more with no lower-case letter (`CHAPTER
+    /// II`, `BOOK ONE: 1805`): a heading, where every word looks like an acronym.
+    in_caps: bool,
 }
 
 fn words(text: &str) -> Vec<Word> {
@@ -696,7 +699,7 @@ fn words(text: &str) -> Vec<Word> {
             } else {
                 i
             };
-            out.push(Word { bytes: s..end, sentence_start, in_title: false });
+            out.push(Word { bytes: s..end, sentence_start, in_title: false, in_caps: false });
             sentence_start = false;
             last_end = end;
         }
@@ -709,7 +712,8 @@ fn words(text: &str) -> Vec<Word> {
 }
 
 /// Mark the words of lines written in title case (four words or more, three
-/// quarters of them capitalised): headlines say nothing about what is a name.
+/// quarters of them capitalised) or in capitals (two words or more):
+/// headlines say nothing about what is a name.
 fn mark_titles(text: &str, words: &mut [Word]) {
     let mut i = 0;
     while i < words.len() {
@@ -720,12 +724,65 @@ fn mark_titles(text: &str, words: &mut [Word]) {
         if j - i >= 4 && caps * 4 >= (j - i) * 3 {
             words[i..j].iter_mut().for_each(|w| w.in_title = true);
         }
+        let shouted = |w: &Word| !text[w.bytes.clone()].chars().any(char::is_lowercase);
+        let has_letters = words[i..j].iter().any(|w| text[w.bytes.clone()].chars().any(char::is_uppercase));
+        if j - i >= 2 && has_letters && words[i..j].iter().all(shouted) {
+            words[i..j].iter_mut().for_each(|w| (w.in_title, w.in_caps) = (true, true));
+        }
         i = j.max(i + 1);
     }
 }
 
 fn capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether `w` is a Roman numeral (`II`, `XIV`, `MMXXII`): a chapter or a
+/// regnal number, never a name by itself.
+fn roman(w: &str) -> bool {
+    let value = |c| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let Some(digits) = w.chars().map(value).collect::<Option<Vec<u32>>>() else { return false };
+    // Written back the standard way, the number must give `w` again.
+    let mut n: u32 = 0;
+    for (k, d) in digits.iter().enumerate() {
+        if digits.get(k + 1).is_some_and(|next| next > d) {
+            n = n.wrapping_sub(*d)
+        } else {
+            n = n.wrapping_add(*d)
+        }
+    }
+    let mut back = String::new();
+    let mut rest = n;
+    for (v, s) in [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ] {
+        while rest >= v && rest < 4000 {
+            back.push_str(s);
+            rest -= v;
+        }
+    }
+    !w.is_empty() && back == w
 }
 
 fn acronym(w: &str) -> bool {
@@ -815,12 +872,24 @@ pub fn entities(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let bytes = head.bytes.start..last.bytes.end;
         let name = &text[bytes.clone()];
         let single = first + 1 == run.len();
-        if single && ordinary(name) && !acronym(name) {
+        if (single && ordinary(name) && !acronym(name)) || (single && roman(name)) {
             continue;
         }
         // Without evidence from elsewhere in the text, a headline word or a
-        // lone word opening a sentence is not taken for a name.
-        let evidence = |w: &&Word| named.contains(&text[w.bytes.clone()]) || acronym(&text[w.bytes.clone()]);
+        // lone word opening a sentence is not taken for a name. In a line of
+        // capitals every word looks like an acronym: there only the same
+        // word written as a name elsewhere counts (`LEO TOLSTOY`, `Leo Tolstoy`).
+        let evidence = |w: &&Word| {
+            let t = &text[w.bytes.clone()];
+            if w.in_caps {
+                let mut chars = t.chars();
+                let title: String =
+                    chars.next().into_iter().chain(chars.flat_map(char::to_lowercase)).collect();
+                named.contains(t) || named.contains(title.as_str())
+            } else {
+                named.contains(t) || acronym(t)
+            }
+        };
         let in_title = run[first..].iter().any(|w| w.in_title);
         if (in_title && !run[first..].iter().all(evidence))
             || (single && head.sentence_start && !evidence(head) && !PLACES.contains(&name))
@@ -976,6 +1045,17 @@ mod tests {
                 ("UN", "Organization")
             ]
         );
+    }
+
+    #[test]
+    fn headings_in_capitals_and_roman_numerals_are_no_names() {
+        let text = "WAR AND PEACE\n\nBy Leo Tolstoy\n\nBOOK ONE: 1805\n\nCHAPTER II\n\nLEO TOLSTOY wrote it by hand. \
+                    Louis XIV was king, and the NSPCC said so. Part II follows, a part of the book.";
+        let found: Vec<&str> = entities(text).into_iter().map(|(r, _)| &text[r]).collect();
+        assert_eq!(found, ["Leo Tolstoy", "LEO TOLSTOY", "Louis XIV", "NSPCC"]);
+        for (w, is) in [("II", true), ("XIV", true), ("MMXXII", true), ("IIII", false), ("VX", false), ("MIX", true)] {
+            assert_eq!(roman(w), is, "{w}");
+        }
     }
 
     #[test]
