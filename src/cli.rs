@@ -200,6 +200,19 @@ fn print_out(text: &str) -> Result<(), String> {
     }
 }
 
+/// The article as a `file://` IRI (what a W3C target's `source` names).
+fn source_iri(article: &Path) -> String {
+    let path = std::fs::canonicalize(article).unwrap_or_else(|_| article.to_owned());
+    let mut iri = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => iri.push(b as char),
+            _ => iri += &format!("%{b:02X}"),
+        }
+    }
+    iri
+}
+
 /// An article's document, or the error that makes its annotation file unreadable.
 fn readable(article: &Path) -> Result<Document, String> {
     let doc = Document::open(article)?;
@@ -240,6 +253,7 @@ fn export_to(article: &Path, format: Option<ExportFormat>, output: Option<&Path>
             let (all, placements) = (doc.annotations(), doc.reanchor());
             export::to_json(all, placements.as_deref()) + "\n"
         }
+        ExportFormat::W3c => crate::core::w3c::export(art, &file, &source_iri(article)) + "\n",
         other => return Err(format!("{other:?} export is not built yet")),
     };
     match output {
@@ -280,7 +294,10 @@ fn import_from(article: &Path, from: &Path, format: Option<ImportFormat>, merge:
                 .collect();
             (got.annotations, got.standoff, warnings)
         }
-        ImportFormat::W3c => return Err("W3C import is not built yet".into()),
+        ImportFormat::W3c => {
+            let got = crate::core::w3c::import(&doc.article, &input, from, conv, &stamp)?;
+            (got.annotations, Vec::new(), got.warnings)
+        }
     };
     for w in &warnings {
         eprintln!("marginote: {w}");
