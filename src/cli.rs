@@ -254,7 +254,8 @@ fn export_to(article: &Path, format: Option<ExportFormat>, output: Option<&Path>
             export::to_json(all, placements.as_deref()) + "\n"
         }
         ExportFormat::W3c => crate::core::w3c::export(art, &file, &source_iri(article)) + "\n",
-        other => return Err(format!("{other:?} export is not built yet")),
+        ExportFormat::Csv => crate::core::report::csv(art, &file),
+        ExportFormat::Markdown => crate::core::report::markdown(art, &file),
     };
     match output {
         None => print_out(&text),

@@ -14,14 +14,18 @@
 //!   the article changed, in the background), [`core::recovery`] (unsaved
 //!   annotations kept after a crash), [`core::suggest`] (quotes, names and
 //!   numbers found by rules), [`core::search`] (normalisation-
-//!   insensitive, smart-case search), [`core::export`] (`list --json`),
-//!   [`core::paths`] (data and config dirs).
+//!   insensitive, smart-case search), [`core::export`] (`list --json`,
+//!   annotations placed for export), [`core::brat`] (brat standoff in and
+//!   out), [`core::w3c`] (W3C Web Annotation in and out), [`core::report`]
+//!   (CSV and the Markdown report), [`core::import`] (adding imported
+//!   annotations to a file), [`core::paths`] (data and config dirs).
 //! - [`tui`] — the terminal UI on top: [`tui::action`] (the vocabulary),
 //!   [`tui::keymap`], [`tui::model`], [`tui::update`] (pure), [`tui::render`]
 //!   (pure), [`tui::review`] (after the article changed), [`tui::recover`]
 //!   (the recovery offer), [`tui::theme`], [`tui::config`], [`tui::app`] (the
 //!   loop and the effects).
-//! - [`cli`] — the command line (`marginote [ARTICLE]`, `list`, `suggest`).
+//! - [`cli`] — the command line (`marginote [ARTICLE]`, `list`, `suggest`,
+//!   `export`, `import`, `completions`).
 
 pub mod cli;
 pub mod core;

@@ -237,3 +237,41 @@ fn completions_are_printed_for_each_shell() {
         );
     }
 }
+
+#[test]
+fn every_export_format_and_a_w3c_round_trip_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (txt, ann) = brat_pair(dir.path(), "conll2002-esp.train-doc-46");
+    let txt_s = txt.to_str().unwrap();
+    assert!(marginote(&["import", txt_s, ann.to_str().unwrap()]).status.success());
+    let t_lines = std::fs::read_to_string(&ann).unwrap().lines().filter(|l| l.starts_with('T')).count();
+    let export = |format: &str| {
+        let out = marginote(&["export", txt_s, "--format", format]);
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = export("csv");
+    assert!(csv.starts_with("kind,type,exact,start,end,status,note,speaker,sentence"), "{csv}");
+    assert_eq!(csv.matches("\r\n").count(), t_lines + 1, "a header and one row per annotation");
+    let md = export("markdown");
+    assert!(md.starts_with("# Annotations of conll2002-esp.train-doc-46.txt\n"), "{md}");
+    assert!(md.contains(&format!("{t_lines} annotations")), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&export("json")).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), t_lines);
+    let w3c = export("w3c");
+    let value: serde_json::Value = serde_json::from_str(&w3c).unwrap();
+    assert_eq!(value["type"], "AnnotationCollection");
+    assert_eq!(value["total"], t_lines);
+    // Into a copy of the article, through a file named .jsonld.
+    let copy = dir.path().join("copy.txt");
+    std::fs::copy(&txt, &copy).unwrap();
+    let jsonld = dir.path().join("out.jsonld");
+    assert!(marginote(&["export", txt_s, "-o", jsonld.to_str().unwrap()]).status.success());
+    let out = marginote(&["import", copy.to_str().unwrap(), jsonld.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again =
+        String::from_utf8(marginote(&["export", copy.to_str().unwrap(), "--format", "csv"]).stdout).unwrap();
+    assert_eq!(again.lines().count(), csv.lines().count());
+    let cols = |s: &str| s.lines().map(|l| l.rsplit_once(',').unwrap().0.to_owned()).collect::<Vec<_>>();
+    assert_eq!(cols(&again), cols(&csv), "the same rows but for the id column");
+}

@@ -1053,7 +1053,9 @@ mod tests {
                     Louis XIV was king, and the NSPCC said so. Part II follows, a part of the book.";
         let found: Vec<&str> = entities(text).into_iter().map(|(r, _)| &text[r]).collect();
         assert_eq!(found, ["Leo Tolstoy", "LEO TOLSTOY", "Louis XIV", "NSPCC"]);
-        for (w, is) in [("II", true), ("XIV", true), ("MMXXII", true), ("IIII", false), ("VX", false), ("MIX", true)] {
+        for (w, is) in
+            [("II", true), ("XIV", true), ("MMXXII", true), ("IIII", false), ("VX", false), ("MIX", true)]
+        {
             assert_eq!(roman(w), is, "{w}");
         }
     }
