@@ -250,3 +250,24 @@ fn suggestions_are_dimmed_and_listed_with_their_context() {
         "{cell:?}"
     );
 }
+
+#[test]
+fn latin_rows_of_a_right_to_left_paragraph_are_still_laid_out_right_to_left() {
+    // A paragraph that opens in Arabic is right-to-left, and its rows are
+    // aligned to the right even when a row holds only Latin text.
+    let text =
+        "قال المتحدث باسم الشركة إن hello world this row is latin only and long enough to wrap twice over";
+    let h = Harness::open(text, (60, 10));
+    let buf = screen(&h, "dark");
+    let shown = text_of(&buf);
+    let rows: Vec<&str> = shown.lines().take(3).collect();
+    let arabic = |c: char| ('\u{600}'..='\u{6ff}').contains(&c);
+    let latin_row =
+        rows.iter().find(|r| !r.contains(arabic)).unwrap_or_else(|| panic!("no Latin row in {rows:?}"));
+    let latin_row = latin_row.split('│').next().unwrap();
+    let frame = article_frame(&h.m, &Theme::builtin("dark").unwrap());
+    let article_width = frame.lines.iter().map(|l| l.width()).max().unwrap();
+    let latin_line = frame.lines.iter().find(|l| l.to_string().trim() == latin_row.trim()).unwrap();
+    assert_eq!(latin_line.width(), article_width, "right-aligned: {rows:?}");
+    assert!(latin_line.to_string().starts_with(' '), "{rows:?}");
+}

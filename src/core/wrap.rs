@@ -38,6 +38,16 @@ fn control_picture(c: char) -> char {
     }
 }
 
+/// Whether `c` is a grapheme and one cell on its own wherever it stands:
+/// printable ASCII, the Latin-1 and Latin Extended letters and signs, and
+/// general punctuation (curly quotes, dashes, the ellipsis). A row of such
+/// characters needs no grapheme or width work: one character, one cell.
+/// (Soft hyphen, combining marks, spacing modifiers and the zero-width and
+/// bidi marks of U+200B–U+200F are outside.)
+pub fn simple_char(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{a1}'..='\u{ac}' | '\u{ae}'..='\u{2af}' | '\u{2010}'..='\u{2027}')
+}
+
 /// The display form of grapheme `g` when it starts at column `col`.
 pub fn display_cell(g: &str, col: usize) -> Cell<'_> {
     if let [b' '..=b'~'] = g.as_bytes() {
@@ -170,9 +180,13 @@ fn mirror(g: &str) -> Option<&'static str> {
     })
 }
 
-fn has_rtl(s: &str) -> bool {
+/// Whether `s` holds right-to-left script (Hebrew, Arabic, …): its line is
+/// then laid out with the bidirectional algorithm.
+pub fn has_rtl(s: &str) -> bool {
     use unicode_bidi::{BidiClass, bidi_class};
-    s.chars().any(|c| c >= '\u{590}' && matches!(bidi_class(c), BidiClass::R | BidiClass::AL))
+    // Every character from U+0590 on starts with a byte of 0xD6 or more.
+    s.bytes().any(|b| b >= 0xD6)
+        && s.chars().any(|c| c >= '\u{590}' && matches!(bidi_class(c), BidiClass::R | BidiClass::AL))
 }
 
 /// Lay out one row of a line: every grapheme with its column, in visual order.
@@ -255,6 +269,23 @@ pub fn row_of(rows: &[Row], b: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_characters_are_one_grapheme_and_one_cell_wherever_they_stand() {
+        let simple: Vec<char> =
+            (0..0x3000u32).filter_map(char::from_u32).filter(|&c| simple_char(c)).collect();
+        assert_eq!(simple.len(), 95 + 12 + 514 + 24);
+        for &c in &simple {
+            let s = c.to_string();
+            let cell = display_cell(&s, 3);
+            assert_eq!((cell.symbol.as_ref(), cell.width, cell.control), (s.as_str(), 1, false), "{c:?}");
+            for other in ['a', 'é', '“', ' ', c] {
+                let pair = format!("{other}{c}");
+                let split: Vec<&str> = pair.graphemes(true).collect();
+                assert_eq!(split.len(), 2, "{c:?} joins {other:?} into one grapheme");
+            }
+        }
+    }
 
     #[test]
     fn fast_graphemes_agree_with_unicode_segmentation() {

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ratatui::backend::CrosstermBackend;
+use super::backend::FrameBackend;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
 };
@@ -238,7 +238,7 @@ pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
     // the terminal for its size at every frame (crossterm opens /dev/tty).
     let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)) };
     let out = FrameWriter::new();
-    let terminal = match Terminal::with_options(CrosstermBackend::new(out.clone()), options) {
+    let terminal = match Terminal::with_options(FrameBackend::new(out.clone()), options) {
         Ok(t) => t,
         Err(e) => {
             restore_terminal();
@@ -379,7 +379,7 @@ fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
     }
 }
 
-type Term = Terminal<CrosstermBackend<FrameWriter>>;
+type Term = Terminal<FrameBackend<FrameWriter>>;
 
 /// Stdout for frames: buffered, and written out only by [`FrameWriter::send`]
 /// (on a clone), so a frame, the cursor's position and its visibility leave

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod config;
 pub mod keymap;
 pub mod model;

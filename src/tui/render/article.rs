@@ -6,6 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::core::annotation::Kind;
+use crate::core::viewport::Viewport;
+use crate::core::wrap::{Row, has_rtl, simple_char};
 
 use super::super::model::{Focus, Model};
 use super::super::theme::{Role, Theme};
@@ -86,67 +88,193 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     marks
 }
 
+/// What decides how one byte of the screen looks: the marks, search
+/// matches and selection on screen.
+struct Styler<'a> {
+    theme: &'a Theme,
+    base: Style,
+    marks: Vec<Mark>,
+    matches: &'a [Range<usize>],
+    selection: Option<Range<usize>>,
+}
+
+impl Styler<'_> {
+    /// The style of the grapheme starting at byte `i`.
+    fn at(&self, i: usize, control: bool) -> Style {
+        let theme = self.theme;
+        let mut style = self.base;
+        for mk in self.marks.iter().filter(|k| k.bytes.start <= i && i < k.bytes.end) {
+            style = style.patch(mk.style);
+            if mk.selected {
+                style = style.patch(theme.style(Role::AnnotationSelected));
+            }
+        }
+        if self.matches.iter().any(|r| r.start <= i && i < r.end) {
+            style = style.patch(theme.style(Role::SearchMatch));
+        }
+        if self.selection.as_ref().is_some_and(|r| r.start <= i && i < r.end) {
+            style = style.patch(theme.style(Role::Selection));
+        }
+        if control {
+            style = style.patch(theme.style(Role::ArticleControl));
+        }
+        style
+    }
+
+    /// Where the style may change inside `row` (sorted, deduplicated, row
+    /// start first): every start and end of a mark, match or selection in it.
+    fn changes(&self, row: Range<usize>) -> Vec<usize> {
+        let mut at = vec![row.start];
+        let ranges = self.marks.iter().map(|k| &k.bytes).chain(self.matches).chain(self.selection.as_ref());
+        for r in ranges {
+            at.extend([r.start, r.end].into_iter().filter(|b| row.start < *b && *b < row.end));
+        }
+        at.sort_unstable();
+        at.dedup();
+        at
+    }
+}
+
+/// A row of [`simple_char`]s in a left-to-right line: one cell per
+/// character, so its spans are slices of the text cut where the style
+/// changes, with no grapheme, width or bidi work.
+fn simple_row(text: &str, row: Range<usize>, styler: &Styler) -> Line<'static> {
+    if row.is_empty() {
+        return Line::default();
+    }
+    let cuts = styler.changes(row.clone());
+    let mut spans: Vec<Span<'static>> = Vec::with_capacity(cuts.len());
+    for (k, &from) in cuts.iter().enumerate() {
+        let to = cuts.get(k + 1).copied().unwrap_or(row.end);
+        let style = styler.at(from, false);
+        match spans.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push_str(&text[from..to]),
+            _ => spans.push(Span::styled(text[from..to].to_owned(), style)),
+        }
+    }
+    Line::from(spans)
+}
+
+/// Any row, grapheme by grapheme as laid out (wide characters, tabs,
+/// control pictures, right-to-left runs), and the column of the grapheme at
+/// byte `cursor` if it is in the row.
+fn laid_out_row(
+    view: &Viewport,
+    row: Row,
+    styler: &Styler,
+    cursor: Option<usize>,
+) -> (Line<'static>, Option<u16>) {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut col = 0;
+    let mut cursor_col = None;
+    let mut run = String::new();
+    let mut run_style = styler.base;
+    for placed in view.layout(row) {
+        let i = placed.byte;
+        if placed.col > col {
+            run.push_str(&" ".repeat(placed.col - col));
+            col = placed.col;
+        }
+        if Some(i) == cursor {
+            cursor_col = Some(col as u16);
+        }
+        let style = styler.at(i, placed.cell.control);
+        if style != run_style && !run.is_empty() {
+            spans.push(Span::styled(std::mem::take(&mut run), run_style));
+        }
+        run_style = style;
+        run.push_str(&placed.cell.symbol);
+        col += placed.cell.width;
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, run_style));
+    }
+    (Line::from(spans), cursor_col)
+}
+
 /// Build the visible lines of the article.
 pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     let rows = m.visible_rows();
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return ArticleFrame { lines: Vec::new(), cursor: None };
     };
-    let marks = marks_in(m, theme, first.start..last.end);
-    let selection = m.selection();
     // Matches are in text order and do not overlap: the visible ones by binary search.
     let lo = m.matches.partition_point(|r| r.end <= first.start);
     let hi = m.matches.partition_point(|r| r.start < last.end);
-    let matches = &m.matches[lo..hi.max(lo)];
-    let base = theme.style(Role::ArticleText);
+    let styler = Styler {
+        theme,
+        base: theme.style(Role::ArticleText),
+        marks: marks_in(m, theme, first.start..last.end),
+        matches: &m.matches[lo..hi.max(lo)],
+        selection: m.selection(),
+    };
     let show_cursor = m.focus == Focus::Article;
     let mut cursor = None;
     let mut lines = Vec::with_capacity(rows.len());
     let view = m.viewport();
+    let text = m.doc.article.text();
+    // Whether the line of the row before is right-to-left, by line index.
+    let mut rtl_line = (usize::MAX, false);
     for (y, row) in rows.iter().enumerate() {
-        let mut spans: Vec<Span<'static>> = Vec::new();
-        let mut col = 0;
-        let mut run = String::new();
-        let mut run_style = base;
+        let cursor_here = show_cursor.then_some(m.cursor);
         if row.start == m.cursor && show_cursor {
             cursor = Some((0, y as u16));
         }
-        for placed in view.layout(*row) {
-            let i = placed.byte;
-            if placed.col > col {
-                run.push_str(&" ".repeat(placed.col - col));
-                col = placed.col;
-            }
-            if i == m.cursor && show_cursor {
-                cursor = Some((col as u16, y as u16));
-            }
-            let mut style = base;
-            for mk in marks.iter().filter(|k| k.bytes.start <= i && i < k.bytes.end) {
-                style = style.patch(mk.style);
-                if mk.selected {
-                    style = style.patch(theme.style(Role::AnnotationSelected));
-                }
-            }
-            if matches.iter().any(|r| r.start <= i && i < r.end) {
-                style = style.patch(theme.style(Role::SearchMatch));
-            }
-            if selection.as_ref().is_some_and(|r| r.start <= i && i < r.end) {
-                style = style.patch(theme.style(Role::Selection));
-            }
-            if placed.cell.control {
-                style = style.patch(theme.style(Role::ArticleControl));
-            }
-            if style != run_style && !run.is_empty() {
-                spans.push(Span::styled(std::mem::take(&mut run), run_style));
-            }
-            run_style = style;
-            run.push_str(&placed.cell.symbol);
-            col += placed.cell.width;
+        let li = m.doc.article.line_of(row.start);
+        if rtl_line.0 != li {
+            rtl_line = (li, has_rtl(&text[m.doc.article.line_content(li)]));
         }
-        if !run.is_empty() {
-            spans.push(Span::styled(run, run_style));
+        let (line, col) = if !rtl_line.1 && text[row.start..row.end].chars().all(simple_char) {
+            let col = cursor_here
+                .filter(|c| (row.start..row.end).contains(c))
+                .map(|c| text[row.start..c].chars().count() as u16);
+            (simple_row(text, row.start..row.end, &styler), col)
+        } else {
+            laid_out_row(&view, *row, &styler, cursor_here)
+        };
+        if let Some(col) = col {
+            cursor = Some((col, y as u16));
         }
-        lines.push(Line::from(spans));
+        lines.push(line);
     }
     ArticleFrame { lines, cursor }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::text::Article;
+
+    #[test]
+    fn simple_rows_come_out_as_the_grapheme_path_lays_them_out() {
+        let theme = Theme::builtin("dark").unwrap();
+        let text = "“Well, Prince, so Genoa and Lucca are now just family estates of the Buonapartes. \
+                    But I warn you—if you don’t tell me that this means war…” Anna Pávlovna Schérer.\n\nx  y   z";
+        let art = Article::from_text(text);
+        let view = Viewport::new(&art, 30);
+        let at = |needle: &str| text.find(needle).unwrap();
+        let mark = |r: Range<usize>, style: Style, selected: bool| Mark { bytes: r, style, selected };
+        let styler = Styler {
+            theme: &theme,
+            base: theme.style(Role::ArticleText),
+            marks: vec![
+                mark(at("Genoa")..at(" are"), theme.style(Role::AnnotationEntity), false),
+                mark(at("Lucca")..at("Lucca") + 5, theme.style(Role::AnnotationStatistic), true),
+                mark(at("Prince")..at("But") + 3, theme.style(Role::AnnotationQuote), false),
+            ],
+            matches: &[at("war")..at("war") + 3, at("y")..at("y") + 1],
+            selection: Some(at("family")..at("Buonapartes") + 4),
+        };
+        let rows = view.rows_from(0, 100);
+        assert!(rows.len() > 6);
+        for row in rows {
+            let (slow, _) = laid_out_row(&view, row, &styler, None);
+            assert_eq!(
+                simple_row(text, row.start..row.end, &styler),
+                slow,
+                "{:?}",
+                &text[row.start..row.end]
+            );
+        }
+    }
 }

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
-use crate::core::wrap::graphemes;
+use crate::core::wrap::{graphemes, simple_char};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -72,35 +72,52 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
 /// a frame's cost). A grapheme that does not fit is left out; the cells
 /// under the second half of a wide one are reset, as ratatui does.
 pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
-    let right = area.right();
+    let area = area.intersection(buf.area);
+    let width = usize::from(area.width);
     for (row, y) in (area.y..area.bottom()).enumerate() {
-        let mut x = area.x;
+        let first = buf.index_of(area.x, y);
+        let cells = &mut buf.content[first..first + width];
+        let mut x = 0;
         if let Some(line) = lines.get(row) {
             'spans: for span in &line.spans {
                 let style = base.patch(line.style).patch(span.style);
-                for (_, g) in graphemes(&span.content) {
+                let text: &str = &span.content;
+                if text.chars().all(simple_char) {
+                    // One cell per character.
+                    for (i, c) in text.char_indices() {
+                        if x == width {
+                            break 'spans;
+                        }
+                        cells[x].set_symbol(&text[i..i + c.len_utf8()]).set_style(style);
+                        x += 1;
+                    }
+                    continue;
+                }
+                for (_, g) in graphemes(text) {
                     let w = match g.as_bytes() {
                         [b' '..=b'~'] => 1,
                         _ if g.contains(char::is_control) => 0,
-                        _ => u16::try_from(g.width()).unwrap_or(u16::MAX),
+                        _ => g.width(),
                     };
                     if w == 0 {
                         continue;
                     }
-                    if x.saturating_add(w) > right {
+                    if x + w > width {
                         break 'spans;
                     }
-                    buf[(x, y)].set_symbol(g).set_style(style);
-                    for k in 1..w {
-                        buf[(x + k, y)].reset();
+                    cells[x].set_symbol(g).set_style(style);
+                    for cell in &mut cells[x + 1..x + w] {
+                        cell.reset();
                     }
                     x += w;
                 }
             }
         }
-        while x < right {
-            buf[(x, y)].set_symbol(" ").set_style(base);
-            x += 1;
+        for cell in &mut cells[x..] {
+            if cell.symbol() != " " {
+                cell.set_symbol(" ");
+            }
+            cell.set_style(base);
         }
     }
 }
