@@ -9,6 +9,7 @@ pub mod document;
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod index;
 pub mod lock;
 pub mod merge;
 pub mod motion;

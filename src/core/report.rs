@@ -10,12 +10,12 @@
 //! - [`sentence_around`]: the sentence (or sentences) holding a span, in any
 //!   script, bounded in length.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::annotation::{Annotation, ENTITY_TYPES, Kind, Status};
 use super::export::speaker_name;
+use super::index::{collapse, entity_groups, marked_text, speaker_groups};
 use super::store::AnnotationFile;
 use super::text::{Article, floor_char_boundary};
 
@@ -242,23 +242,6 @@ fn in_order(all: &[Annotation]) -> Vec<&Annotation> {
     list
 }
 
-/// The marked text: the fragments of a discontinuous span joined by one
-/// space (cut from `exact`, which holds the whole span), else `exact`.
-pub fn marked_text(a: &Annotation) -> String {
-    if a.fragments.is_empty() || a.exact.chars().count() != a.end.saturating_sub(a.start) {
-        return a.exact.clone();
-    }
-    let pieces: Vec<String> = a
-        .fragments
-        .iter()
-        .map(|&(s, e)| {
-            let skip = s.saturating_sub(a.start);
-            a.exact.chars().skip(skip).take(e.saturating_sub(s.max(a.start))).collect()
-        })
-        .collect();
-    pieces.join(" ")
-}
-
 /// The sentence around `a` (with `…` where cut), or nothing when the
 /// article no longer holds the annotation's text at its offsets.
 fn sentence_of(art: &Article, a: &Annotation) -> String {
@@ -360,7 +343,8 @@ const NOTE_CONTEXT: usize = 80;
 /// Text from the article and from the annotations is escaped so that it
 /// shows as written (`*`, `_`, `` ` ``, `[`, `<`, a leading `#`, `>`, `-`, …).
 pub fn markdown(art: &Article, file: &AnnotationFile) -> String {
-    let all = in_order(&file.annotations);
+    let ordered: Vec<Annotation> = in_order(&file.annotations).into_iter().cloned().collect();
+    let all: Vec<&Annotation> = ordered.iter().collect();
     let mut out = String::new();
     match file.article.file.as_str() {
         "" => out.push_str("# Annotations\n\n"),
@@ -369,8 +353,8 @@ pub fn markdown(art: &Article, file: &AnnotationFile) -> String {
         }
     }
     let _ = writeln!(out, "{}\n", summary(&all));
-    quotes_section(&mut out, &all, &file.annotations);
-    entities_section(&mut out, &all);
+    quotes_section(&mut out, &ordered);
+    entities_section(&mut out, &ordered);
     statistics_section(&mut out, art, &all);
     notes_section(&mut out, &all);
     out
@@ -439,40 +423,19 @@ fn status_label(s: &Status) -> String {
     }
 }
 
-/// Case-folded, white space collapsed: the key two spellings of a name share.
-fn normalise(s: &str) -> String {
-    collapse(s).to_lowercase()
-}
-
-/// White space runs folded into one space, ends trimmed.
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `## Quotes`: the quotes grouped by speaker.
-fn quotes_section(out: &mut String, all: &[&Annotation], file: &[Annotation]) {
+fn quotes_section(out: &mut String, all: &[Annotation]) {
     out.push_str("## Quotes\n\n");
-    let mut groups: Vec<(Option<String>, Vec<&Annotation>)> = Vec::new();
-    let mut index: HashMap<Option<String>, usize> = HashMap::new();
-    for a in all.iter().filter(|a| matches!(a.kind, Kind::Quote { .. })) {
-        let name = speaker_of(a, file);
-        let key = name.as_deref().map(normalise);
-        let i = *index.entry(key).or_insert_with(|| {
-            groups.push((name, Vec::new()));
-            groups.len() - 1
-        });
-        groups[i].1.push(a);
-    }
+    let groups = speaker_groups(all);
     if groups.is_empty() {
         out.push_str("None.\n\n");
         return;
     }
-    groups.sort_by_key(|(name, _)| name.is_none());
-    for (name, quotes) in groups {
-        let heading = name.map_or_else(|| "Unattributed".to_owned(), |n| escape(&collapse(&n)));
+    for g in groups {
+        let heading = g.name.map_or_else(|| "Unattributed".to_owned(), |n| escape(&n));
         let _ = writeln!(out, "### {heading}\n");
-        for q in quotes {
-            push_quote(out, q);
+        for &q in &g.members {
+            push_quote(out, &all[q]);
         }
     }
 }
@@ -499,9 +462,10 @@ fn push_quote(out: &mut String, q: &Annotation) {
 }
 
 /// `## Entities`: each type, then each name with its number of mentions.
-fn entities_section(out: &mut String, all: &[&Annotation]) {
+fn entities_section(out: &mut String, all: &[Annotation]) {
     out.push_str("## Entities\n\n");
-    let mut types: Vec<&str> = all.iter().filter_map(|a| a.kind.entity_type()).collect();
+    let groups = entity_groups(all);
+    let mut types: Vec<&str> = groups.iter().map(|g| g.entity_type.as_str()).collect();
     types.sort_by_key(|t| (type_rank(t), *t));
     types.dedup();
     if types.is_empty() {
@@ -510,8 +474,8 @@ fn entities_section(out: &mut String, all: &[&Annotation]) {
     }
     for t in types {
         let _ = writeln!(out, "### {}\n", escape(t));
-        for name in entity_names(all.iter().filter(|a| a.kind.entity_type() == Some(t)).copied()) {
-            let _ = write!(out, "- {} ({}", escape(&name.spelling), name.mentions);
+        for name in groups.iter().filter(|g| g.entity_type == t) {
+            let _ = write!(out, "- {} ({}", escape(&name.spelling), name.members.len());
             if !name.others.is_empty() {
                 let others: Vec<String> = name.others.iter().map(|o| escape(o)).collect();
                 let _ = write!(out, "; also written {}", others.join(", "));
@@ -529,53 +493,6 @@ fn type_rank(t: &str) -> usize {
         Some(_) => usize::MAX,
         None => ENTITY_TYPES.len(),
     }
-}
-
-/// One name in the index of entities.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct EntityName {
-    /// The most frequent spelling (the first one on a tie), white space collapsed.
-    spelling: String,
-    /// Annotations with this name.
-    mentions: usize,
-    /// The other spellings, in order of first mention.
-    others: Vec<String>,
-}
-
-/// The names of some entities (in document order), most mentioned first,
-/// then by spelling (case-insensitive).
-fn entity_names<'a>(entities: impl Iterator<Item = &'a Annotation>) -> Vec<EntityName> {
-    // Per name key: its spellings with their counts, in order of first mention.
-    let mut by_key: Vec<(String, Vec<(String, usize)>)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for a in entities {
-        let spelling = collapse(&marked_text(a));
-        let i = *index.entry(normalise(&spelling)).or_insert_with(|| {
-            by_key.push((normalise(&spelling), Vec::new()));
-            by_key.len() - 1
-        });
-        let spellings = &mut by_key[i].1;
-        match spellings.iter_mut().find(|(s, _)| *s == spelling) {
-            Some((_, n)) => *n += 1,
-            None => spellings.push((spelling, 1)),
-        }
-    }
-    let mut names: Vec<(String, EntityName)> = by_key
-        .into_iter()
-        .map(|(key, spellings)| {
-            let mentions = spellings.iter().map(|(_, n)| n).sum();
-            let top = spellings
-                .iter()
-                .enumerate()
-                .max_by_key(|(i, (_, n))| (*n, usize::MAX - i))
-                .map_or(0, |p| p.0);
-            let spelling = spellings[top].0.clone();
-            let others = spellings.into_iter().map(|(s, _)| s).filter(|s| *s != spelling).collect();
-            (key, EntityName { spelling, mentions, others })
-        })
-        .collect();
-    names.sort_by(|(ka, a), (kb, b)| b.mentions.cmp(&a.mentions).then_with(|| ka.cmp(kb)));
-    names.into_iter().map(|(_, n)| n).collect()
 }
 
 /// `## Statistics`: a table of text, value, unit, status and sentence.
@@ -854,9 +771,9 @@ mod tests {
             annotation("The  Sun", kind(), vec![]),
             annotation("the sun", kind(), vec![]),
         ];
-        let names = entity_names(list.iter());
+        let names = entity_groups(&list);
         let shown: Vec<(&str, usize, usize)> =
-            names.iter().map(|n| (n.spelling.as_str(), n.mentions, n.others.len())).collect();
+            names.iter().map(|n| (n.spelling.as_str(), n.members.len(), n.others.len())).collect();
         assert_eq!(shown, [("Meta", 3, 1), ("The Sun", 2, 1), ("NSPCC", 1, 0)]);
     }
 }
