@@ -417,8 +417,10 @@ fn read_annotations(article: &Path) -> AnnotationFile {
 }
 
 /// Whether a sidebar line shows the badge `badge` for `text` with `meta` after it.
+/// Whether the sidebar lists `text` with its kind `badge` (and any review
+/// mark after it) and `meta` further right.
 fn sidebar_has(screen: &str, badge: &str, text: &str, meta: &str) -> bool {
-    let entry = format!("│ {badge} {text} ");
+    let entry = format!("│ {badge}  {text} ");
     screen.lines().any(|l| l.find(&entry).is_some_and(|i| l[i + entry.len()..].contains(meta)))
 }
 

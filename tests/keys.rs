@@ -581,3 +581,144 @@ fn annotate_all_occurrences_of_a_tagged_name() {
     assert!(h.saved().rejected.iter().any(|r| r.exact == "Facebook" && r.start.is_none()));
     assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "Facebook"));
 }
+
+/// The sample with two mentions of Facebook (one spelt in capitals in a
+/// note-free way), Clegg, a quote by him and a statistic, sidebar focused.
+fn workflow_sample() -> Harness {
+    let mut h = sample();
+    h.keys("/Nick Clegg<Enter>tp");
+    h.keys("g/Facebook<Enter>to/Facebook<Enter>to");
+    h.keys("g/8.000<Enter>ts");
+    h.keys("/dalam penyangkalan<Enter>tqNick Clegg<Enter>");
+    h.keys("<Tab>g");
+    h
+}
+
+fn listed_texts(h: &Harness) -> Vec<String> {
+    let all = h.m.doc.annotations();
+    match h.m.listed() {
+        None => all.iter().map(|a| a.exact.clone()).collect(),
+        Some(l) => l.into_iter().map(|i| all[i].exact.clone()).collect(),
+    }
+}
+
+#[test]
+fn c_cycles_the_review_status_and_the_status_line_counts_the_verified() {
+    let mut h = workflow_sample();
+    let n = h.m.doc.annotations().len();
+    assert_eq!(n, 5);
+    let first = h.m.selected.clone().unwrap();
+    h.keys("c");
+    let saved = h.saved();
+    let a = saved.annotations.iter().find(|a| a.id == first).unwrap();
+    assert_eq!((a.status.clone(), a.modified.as_str()), (Status::Verified, "2026-11-28T10:15:00Z"));
+    let (status, _) = marginote::tui::render::status::status_line(
+        &h.m,
+        &marginote::tui::theme::Theme::builtin("dark").unwrap(),
+        120,
+    );
+    assert!(status.to_string().contains(&format!("1 of {n} verified")), "{status}");
+    h.keys("c");
+    assert_eq!(h.m.selected_annotation().unwrap().status, Status::Disputed);
+    h.keys("c");
+    assert_eq!(h.m.selected_annotation().unwrap().status, Status::NeedsSource);
+    h.keys("c");
+    assert_eq!(h.saved().annotations.iter().find(|a| a.id == first).unwrap().status, Status::Unreviewed);
+    h.keys("u");
+    assert_eq!(h.m.selected_annotation().unwrap().status, Status::NeedsSource, "one undo step per press");
+}
+
+#[test]
+fn filters_by_kind_type_status_and_text_narrow_the_list_and_the_article() {
+    let mut h = workflow_sample();
+    h.keys("f");
+    assert_eq!(listed_texts(&h), ["dalam penyangkalan"], "quotes");
+    assert_eq!(h.m.selected_annotation().unwrap().exact, "dalam penyangkalan", "the selection follows");
+    h.keys("ff");
+    assert_eq!(listed_texts(&h), ["Facebook", "Facebook"], "entities of the first type, Organization");
+    h.keys("f");
+    assert_eq!(listed_texts(&h), ["Nick Clegg"], "then Person");
+    // The article highlights only what is listed.
+    let theme = marginote::tui::theme::Theme::builtin("dark").unwrap();
+    let frame = marginote::tui::render::article::article_frame(&h.m, &theme);
+    let entity = theme.style(marginote::tui::theme::Role::AnnotationEntity);
+    let styled: Vec<String> = frame
+        .lines
+        .iter()
+        .flat_map(|l| l.spans.iter())
+        .filter(|s| s.style.fg == entity.fg && s.style.fg.is_some())
+        .map(|s| s.content.to_string())
+        .collect();
+    assert!(styled.iter().all(|s| !s.contains("Facebook")), "{styled:?}");
+    h.keys("X");
+    assert_eq!(h.m.listed(), None);
+    h.keys("/clg<Enter>");
+    assert_eq!(listed_texts(&h), ["Nick Clegg", "dalam penyangkalan"], "fuzzy, and the quote by its speaker");
+    h.keys("X<Down>c");
+    h.keys("F");
+    assert_eq!(h.m.filter.status, Some(Status::Unreviewed));
+    assert_eq!(listed_texts(&h).len(), 4);
+    h.keys("F");
+    assert_eq!(listed_texts(&h).len(), 1, "verified");
+    h.keys("/zzz<Esc>");
+    assert_eq!(h.m.filter.text, "", "Esc drops the text filter");
+    h.keys("ff/qq<Enter>");
+    assert_eq!(h.m.listed(), Some(vec![]));
+    assert_eq!(h.m.selected, None, "nothing listed, nothing selected");
+    h.keys("jGc");
+    assert_eq!(h.m.selected, None, "moving and cycling in an empty list do nothing");
+}
+
+#[test]
+fn the_index_groups_mentions_and_enter_walks_through_them() {
+    let mut h = workflow_sample();
+    h.keys("i");
+    let Mode::Index { index: 0 } = h.m.mode else { panic!("{:?}", h.m.mode) };
+    let entries = marginote::tui::index::entries(&h.m);
+    let first = match &entries[0] {
+        marginote::tui::index::Entry::Entity(g) => (g.spelling.clone(), g.members.len()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(first, ("Facebook".to_owned(), 2), "most mentioned first");
+    assert!(
+        matches!(&entries.last().unwrap(), marginote::tui::index::Entry::Speaker(g) if g.name.as_deref() == Some("Nick Clegg"))
+    );
+    h.keys("<Enter>");
+    assert_eq!(h.m.mode, Mode::Normal);
+    assert_eq!(h.m.focus, Focus::Sidebar);
+    assert_eq!(listed_texts(&h), ["Facebook", "Facebook"]);
+    let first_at = h.m.cursor;
+    h.keys("j");
+    assert!(h.m.cursor > first_at, "the next mention");
+    assert_eq!(&SAMPLE[h.m.cursor..h.m.cursor + 8], "Facebook");
+    h.keys("iG<Enter>");
+    assert_eq!(listed_texts(&h), ["dalam penyangkalan"], "the quotes of Nick Clegg");
+    h.keys("X");
+    assert_eq!(listed_texts(&h).len(), 5);
+}
+
+#[test]
+fn the_reviewed_mark_is_set_shown_and_jumped_to() {
+    let mut h = sample();
+    h.keys("/Nick Clegg<Enter><Esc>M");
+    // A search leaves the cursor on the last grapheme of the match.
+    let at = SAMPLE.find("Nick Clegg").unwrap() + "Nick Cleg".len();
+    assert_eq!(h.m.reviewed_upto, Some(at));
+    h.keys("gG'");
+    assert_eq!(h.m.cursor, at);
+    let theme = marginote::tui::theme::Theme::builtin("dark").unwrap();
+    let (status, _) = marginote::tui::render::status::status_line(&h.m, &theme, 120);
+    assert!(status.to_string().contains(&format!("reviewed {}%", at * 100 / SAMPLE.len())), "{status}");
+    let frame = marginote::tui::render::article::article_frame(&h.m, &theme);
+    let mark = theme.style(marginote::tui::theme::Role::ArticleReviewed);
+    let marked: Vec<String> = frame
+        .lines
+        .iter()
+        .flat_map(|l| l.spans.iter())
+        .filter(|s| s.style.bg == mark.bg)
+        .map(|s| s.content.to_string())
+        .collect();
+    assert_eq!(marked, ["g"], "the mark is on the grapheme at the cursor");
+    h.keys("M");
+    assert_eq!(h.m.reviewed_upto, None, "M on the mark removes it");
+}

@@ -271,3 +271,18 @@ fn latin_rows_of_a_right_to_left_paragraph_are_still_laid_out_right_to_left() {
     assert_eq!(latin_line.width(), article_width, "right-aligned: {rows:?}");
     assert!(latin_line.to_string().starts_with(' '), "{rows:?}");
 }
+
+#[test]
+fn index_and_filtered_sidebar_at_80x24() {
+    let mut h = annotated_sample((80, 24));
+    h.keys("<Tab>gcjc<Tab>i");
+    insta::assert_snapshot!("index_view", text_of(&screen(&h, "dark")));
+    h.keys("<Esc><Tab>ff");
+    insta::assert_snapshot!("sidebar_filtered_to_entities", text_of(&screen(&h, "dark")));
+    // The review marks take the theme's roles.
+    let buf = screen(&h, "dark");
+    let theme = Theme::builtin("dark").unwrap();
+    let verified = theme.style(marginote::tui::theme::Role::ReviewVerified);
+    let (x, y) = find(&buf, "✓");
+    assert_eq!(buf[(x, y)].fg, verified.fg.unwrap());
+}

@@ -80,6 +80,8 @@ enum Backup {
 struct Index {
     by_id: HashMap<String, usize>,
     longest: usize,
+    /// How many are `Verified`.
+    verified: usize,
 }
 
 impl Index {
@@ -87,6 +89,7 @@ impl Index {
         Index {
             by_id: list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
             longest: list.iter().map(|a| a.end.saturating_sub(a.start)).max().unwrap_or(0),
+            verified: list.iter().filter(|a| a.status == super::annotation::Status::Verified).count(),
         }
     }
 }
@@ -232,6 +235,11 @@ impl Document {
     fn reindex(&mut self) {
         sort(&mut self.file.annotations);
         self.index = Index::of(&self.file.annotations);
+    }
+
+    /// How many annotations are `Verified` (counted when they change).
+    pub fn verified(&self) -> usize {
+        self.index.verified
     }
 
     /// Index of the annotation with `id`.

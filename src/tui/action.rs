@@ -142,6 +142,14 @@ actions! {
     RejectAllSame => "reject_all_same", "turn this text down as this kind everywhere";
     SkipSuggestion => "skip_suggestion", "leave it for now and go to the next one";
     AnnotateAll => "annotate_all", "suggest the selected annotation at every other occurrence of its text";
+    CycleStatus => "cycle_status", "review status: unreviewed, verified, disputed, needs source (and the schema's)";
+    FilterKind => "filter_kind", "list only quotes, entities, one entity type or statistics (again: the next)";
+    FilterStatus => "filter_status", "list only one review status (again: the next)";
+    FilterText => "filter_text", "list only annotations whose text, note or speaker match (fuzzy)";
+    ClearFilter => "clear_filter", "list every annotation again";
+    EntityIndex => "entity_index", "the index: each entity with its mentions, the quotes of each speaker";
+    MarkReviewed => "mark_reviewed", "mark the article reviewed up to the cursor (again at the mark: remove it)";
+    GotoReviewed => "goto_reviewed", "go to the reviewed-up-to-here mark";
 }
 
 impl Action {
@@ -175,6 +183,7 @@ impl Action {
                 | AcceptAllSame
                 | RejectSuggestion
                 | RejectAllSame
+                | CycleStatus
         )
     }
 }

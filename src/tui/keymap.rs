@@ -209,6 +209,14 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (Suggestion, "x", SkipSuggestion),
         (Suggestion, "Space", SkipSuggestion),
         (Suggestion, "Esc", Cancel),
+        (Sidebar, "c", CycleStatus),
+        (Sidebar, "f", FilterKind),
+        (Sidebar, "F", FilterStatus),
+        (Sidebar, "/", FilterText),
+        (Sidebar, "X", ClearFilter),
+        (Global, "i", EntityIndex),
+        (Article, "M", MarkReviewed),
+        (Article, "'", GotoReviewed),
     ]
 };
 

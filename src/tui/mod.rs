@@ -6,6 +6,8 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod config;
+pub mod filter;
+pub mod index;
 pub mod keymap;
 pub mod model;
 pub mod recover;

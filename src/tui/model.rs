@@ -76,6 +76,8 @@ pub enum PromptField {
     EntityType,
     /// Where to write the annotations instead (after a failed save).
     SaveAs,
+    /// The sidebar's text filter (applied as it is typed).
+    Filter,
 }
 
 impl PromptField {
@@ -88,6 +90,7 @@ impl PromptField {
             PromptField::Unit => "Unit",
             PromptField::EntityType => "Entity type",
             PromptField::SaveAs => "Save annotations as",
+            PromptField::Filter => "Filter",
         }
     }
 }
@@ -113,6 +116,8 @@ pub enum Mode {
     Recover,
     /// Going through suggestions; `index` is the one shown.
     Suggestion { index: usize },
+    /// The index of entities and speakers; `index` is the highlighted row.
+    Index { index: usize },
 }
 
 /// How a status message looks.
@@ -149,8 +154,14 @@ pub struct Model {
     pub focus: Focus,
     /// Id of the annotation selected in the sidebar.
     pub selected: Option<String>,
-    /// First sidebar item shown.
+    /// First sidebar item shown (a position in [`Model::listed`]).
     pub sidebar_top: usize,
+    /// What the sidebar lists and the article highlights.
+    pub filter: super::filter::Filter,
+    /// Review statuses beyond the built-in four (from the schema), in order.
+    pub extra_statuses: Vec<String>,
+    /// "Reviewed up to here": a byte offset in the article, remembered per article.
+    pub reviewed_upto: Option<usize>,
     pub mode: Mode,
     /// The last search query, as typed.
     pub last_search: Option<String>,
@@ -221,6 +232,9 @@ impl Model {
             focus: Focus::Article,
             selected: None,
             sidebar_top: 0,
+            filter: Default::default(),
+            extra_statuses: Vec::new(),
+            reviewed_upto: None,
             mode: Mode::Normal,
             last_search: None,
             matches: Vec::new(),
@@ -314,6 +328,21 @@ impl Model {
     /// Index of the selected annotation in the document's list.
     pub fn selected_index(&self) -> Option<usize> {
         self.selected.as_deref().and_then(|id| self.doc.index_of(id))
+    }
+
+    /// Indexes (in the document's list) of the annotations the sidebar
+    /// lists, those passing the filter; `None` when there is no filter (all).
+    pub fn listed(&self) -> Option<Vec<usize>> {
+        if !self.filter.is_active() {
+            return None;
+        }
+        let all = self.doc.annotations();
+        Some((0..all.len()).filter(|&i| self.filter.passes(&all[i], all)).collect())
+    }
+
+    /// Whether annotation `a` passes the filter (is listed and highlighted).
+    pub fn shows(&self, a: &Annotation) -> bool {
+        !self.filter.is_active() || self.filter.passes(a, self.doc.annotations())
     }
 
     /// The selected annotation.

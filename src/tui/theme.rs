@@ -83,6 +83,8 @@
 //! | `sidebar.selected` | the selected sidebar entry |
 //! | `sidebar.meta` | entity type, speaker, note marker |
 //! | `badge.quote`, `badge.entity`, `badge.statistic` | kind badges in the sidebar |
+//! | `review.verified`, `review.disputed`, `review.needs_source` | review status marks in the sidebar (`✓`, `✗`, `?`) |
+//! | `article.reviewed` | the "reviewed up to here" mark in the article |
 //! | `border`, `border.focused` | pane borders, unfocused and focused |
 //! | `title` | pane titles |
 //! | `status.bar` | the status line |
@@ -141,6 +143,14 @@ pub enum Role {
     BadgeEntity,
     /// Statistic badge in the sidebar.
     BadgeStatistic,
+    /// The `✓` of a verified annotation in the sidebar.
+    ReviewVerified,
+    /// The `✗` of a disputed annotation in the sidebar.
+    ReviewDisputed,
+    /// The `?` of an annotation that needs a source, in the sidebar.
+    ReviewNeedsSource,
+    /// The "reviewed up to here" mark in the article.
+    ArticleReviewed,
     /// Border of an unfocused pane.
     Border,
     /// Border of the focused pane.
@@ -177,7 +187,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in declaration order (`Role::ALL[r as usize] == r`).
-    pub const ALL: [Role; 31] = [
+    pub const ALL: [Role; 35] = [
         Role::ArticleText,
         Role::ArticleControl,
         Role::Selection,
@@ -193,6 +203,10 @@ impl Role {
         Role::BadgeQuote,
         Role::BadgeEntity,
         Role::BadgeStatistic,
+        Role::ReviewVerified,
+        Role::ReviewDisputed,
+        Role::ReviewNeedsSource,
+        Role::ArticleReviewed,
         Role::Border,
         Role::BorderFocused,
         Role::Title,
@@ -229,6 +243,10 @@ impl Role {
             Role::BadgeQuote => "badge.quote",
             Role::BadgeEntity => "badge.entity",
             Role::BadgeStatistic => "badge.statistic",
+            Role::ReviewVerified => "review.verified",
+            Role::ReviewDisputed => "review.disputed",
+            Role::ReviewNeedsSource => "review.needs_source",
+            Role::ArticleReviewed => "article.reviewed",
             Role::Border => "border",
             Role::BorderFocused => "border.focused",
             Role::Title => "title",
@@ -560,7 +578,7 @@ fn resolve_file(
     let own = convert_styles(&file.styles, origin)?;
     stack.push(origin.to_owned());
     let base = match &file.extends {
-        None => Ok(Styles::default()),
+        None => Ok([Style::default(); Role::ALL.len()]),
         Some(parent) => resolve_parent(parent, origin, lookup, stack),
     };
     stack.pop();

@@ -132,6 +132,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
         Mode::Review { index } => super::review::key(m, ev, index),
         Mode::Recover => super::recover::key(m, ev),
         Mode::Suggestion { index } => super::triage::key(m, ev, index),
+        Mode::Index { index } => super::index::key(m, ev, index),
         Mode::Search { .. } => search_key(m, ev),
         Mode::Prompt { .. } => prompt_key(m, ev),
         Mode::Speaker(_) => speaker_key(m, ev),
@@ -181,8 +182,11 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         Redo => undo_redo(m, false),
         FocusNext => {
             m.focus = if m.focus == Focus::Article { Focus::Sidebar } else { Focus::Article };
-            if m.focus == Focus::Sidebar && m.selected_index().is_none() {
-                m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+            let listed = m.listed();
+            if m.focus == Focus::Sidebar
+                && m.selected_index().and_then(|i| position(listed.as_deref(), i)).is_none()
+            {
+                m.selected = listed_id(m, listed.as_deref(), 0);
             }
             clamp_sidebar(m);
             Effect::None
@@ -226,6 +230,17 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         EditNote | EditSource | EditValue | EditSpeaker => edit_selected(m, a),
         GrowStart | ShrinkStart | GrowEnd | ShrinkEnd => move_edge(m, a),
         TagQuote | TagPerson | TagOrganization | TagPlace | TagOther | TagStatistic => Effect::None,
+        CycleStatus => cycle_status(m),
+        FilterKind | FilterStatus | FilterText | ClearFilter => filter_action(m, a),
+        EntityIndex => super::index::open(m),
+        MarkReviewed => mark_reviewed(m),
+        GotoReviewed => {
+            match m.reviewed_upto {
+                Some(b) => go_to(m, motion::snap(&m.doc.article, b.min(m.doc.article.len()))),
+                None => say(m, "No reviewed mark yet (M sets it at the cursor)", Level::Info),
+            }
+            Effect::None
+        }
         NextSuggestion => super::triage::next(m),
         AnnotateAll => super::triage::all_occurrences(m),
         AcceptSuggestion | AcceptAllSame | RejectSuggestion | RejectAllSame | SkipSuggestion => Effect::None,
@@ -396,8 +411,11 @@ fn annotation_hop(m: &mut Model, forward: bool) {
     let art = &m.doc.article;
     let c = art.byte_to_char(m.cursor);
     let list = m.doc.annotations();
-    let hit =
-        if forward { list.iter().find(|a| a.start > c) } else { list.iter().rev().find(|a| a.start < c) };
+    let hit = if forward {
+        list.iter().find(|a| a.start > c && m.shows(a))
+    } else {
+        list.iter().rev().find(|a| a.start < c && m.shows(a))
+    };
     match hit {
         Some(a) => {
             let (b, id) = (a.bytes(art).start, a.id.clone());
@@ -687,11 +705,21 @@ fn set_speaker(m: &mut Model, target: SpeakerTarget, speaker: Option<Speaker>) -
 
 // ---------------------------------------------------------------- sidebar
 
+/// Where the annotation at `index` (in the document's list) is among the
+/// `listed` ones (`None` listed: all are).
+fn position(listed: Option<&[usize]>, index: usize) -> Option<usize> {
+    match listed {
+        None => Some(index),
+        Some(l) => l.binary_search(&index).ok(),
+    }
+}
+
 /// Keep the selected item inside the visible part of the list.
 pub fn clamp_sidebar(m: &mut Model) {
     let rows = m.sidebar_rows();
-    let n = m.doc.annotations().len();
-    let sel = m.selected_index().unwrap_or(0);
+    let listed = m.listed();
+    let n = listed.as_ref().map_or(m.doc.annotations().len(), Vec::len);
+    let sel = m.selected_index().and_then(|i| position(listed.as_deref(), i)).unwrap_or(0);
     if sel < m.sidebar_top {
         m.sidebar_top = sel;
     } else if sel >= m.sidebar_top + rows {
@@ -700,25 +728,104 @@ pub fn clamp_sidebar(m: &mut Model) {
     m.sidebar_top = m.sidebar_top.min(n.saturating_sub(rows));
 }
 
+/// The annotation at position `pos` of the list (filtered or not).
+fn listed_id(m: &Model, listed: Option<&[usize]>, pos: usize) -> Option<String> {
+    let i = match listed {
+        None => pos,
+        Some(l) => *l.get(pos)?,
+    };
+    m.doc.annotations().get(i).map(|a| a.id.clone())
+}
+
 fn sidebar_move(m: &mut Model, a: Action) {
-    let n = m.doc.annotations().len();
+    let listed = m.listed();
+    let n = listed.as_ref().map_or(m.doc.annotations().len(), Vec::len);
     if n == 0 {
         return;
     }
-    let cur = m.selected_index().unwrap_or(0);
+    let cur = m.selected_index().and_then(|i| position(listed.as_deref(), i));
     let page = m.sidebar_rows().saturating_sub(1).max(1);
-    let i = match a {
-        Action::SidebarDown => (cur + 1).min(n - 1),
-        Action::SidebarUp => cur.saturating_sub(1),
-        Action::SidebarFirst => 0,
-        Action::SidebarLast => n - 1,
-        Action::PageDown => (cur + page).min(n - 1),
-        Action::PageUp => cur.saturating_sub(page),
-        _ => cur,
+    let pos = match (a, cur) {
+        (Action::SidebarFirst, _) | (_, None) => 0,
+        (Action::SidebarLast, _) => n - 1,
+        (Action::SidebarDown, Some(c)) => (c + 1).min(n - 1),
+        (Action::SidebarUp, Some(c)) => c.saturating_sub(1),
+        (Action::PageDown, Some(c)) => (c + page).min(n - 1),
+        (Action::PageUp, Some(c)) => c.saturating_sub(page),
+        (_, Some(c)) => c,
     };
-    m.selected = Some(m.doc.annotations()[i].id.clone());
+    m.selected = listed_id(m, listed.as_deref(), pos);
     clamp_sidebar(m);
     reveal_selected(m);
+}
+
+/// After the filter changed: keep the selection if it is still listed,
+/// else select the first listed annotation; say how many are listed.
+pub(crate) fn refiltered(m: &mut Model) {
+    let listed = m.listed();
+    let still = m.selected_index().and_then(|i| position(listed.as_deref(), i)).is_some();
+    if !still {
+        m.selected = listed_id(m, listed.as_deref(), 0);
+    }
+    m.sidebar_top = 0;
+    clamp_sidebar(m);
+    let total = m.doc.annotations().len();
+    let text = match listed {
+        None => format!("All {total} annotations listed"),
+        Some(l) => format!("{} of {total} listed: {}", l.len(), m.filter.label()),
+    };
+    say(m, text, Level::Info);
+}
+
+fn filter_action(m: &mut Model, a: Action) -> Effect {
+    match a {
+        Action::FilterKind => {
+            m.filter.scope = super::filter::next_scope(&m.filter.scope, m.doc.annotations());
+        }
+        Action::FilterStatus => {
+            m.filter.status = super::filter::next_status_filter(&m.filter.status, &m.extra_statuses);
+        }
+        Action::FilterText => {
+            m.mode = Mode::Prompt {
+                field: PromptField::Filter,
+                id: String::new(),
+                input: TextInput::with(&m.filter.text),
+            };
+            return Effect::None;
+        }
+        _ => m.filter = Default::default(),
+    }
+    refiltered(m);
+    Effect::None
+}
+
+fn cycle_status(m: &mut Model) -> Effect {
+    let Some(i) = m.selected_index() else {
+        say(m, "No annotation selected", Level::Info);
+        return Effect::None;
+    };
+    let next = super::filter::next_status(&m.doc.annotations()[i].status, &m.extra_statuses);
+    let stamp = m.stamp();
+    let name = next.name().to_owned();
+    m.doc.change(|f| {
+        f.annotations[i].status = next;
+        f.annotations[i].touch(&stamp);
+    });
+    changed(m, &format!("Status: {name}"))
+}
+
+/// Set the "reviewed up to here" mark at the cursor, or remove it when the
+/// cursor is on it.
+fn mark_reviewed(m: &mut Model) -> Effect {
+    if m.reviewed_upto == Some(m.cursor) {
+        m.reviewed_upto = None;
+        say(m, "Reviewed mark removed", Level::Info);
+    } else {
+        m.reviewed_upto = Some(m.cursor);
+        let pct = m.cursor * 100 / m.doc.article.len().max(1);
+        say(m, format!("Reviewed up to here ({pct}%)"), Level::Info);
+    }
+    Effect::None
 }
 
 /// Move the article's cursor to the selected annotation, so it is in view.
@@ -812,8 +919,19 @@ pub fn format_value(v: f64) -> String {
 fn prompt_key(m: &mut Model, ev: KeyEvent) -> Effect {
     let Mode::Prompt { field, id, mut input } = m.mode.clone() else { return Effect::None };
     match ev.code {
+        KeyCode::Esc if field == PromptField::Filter => {
+            m.mode = Mode::Normal;
+            m.filter.text.clear();
+            refiltered(m);
+            Effect::None
+        }
         KeyCode::Esc => {
             m.mode = Mode::Normal;
+            Effect::None
+        }
+        KeyCode::Enter if field == PromptField::Filter => {
+            m.mode = Mode::Normal;
+            refiltered(m);
             Effect::None
         }
         KeyCode::Enter if field == PromptField::SaveAs => {
@@ -829,6 +947,10 @@ fn prompt_key(m: &mut Model, ev: KeyEvent) -> Effect {
         }
         _ => {
             edit_text(&mut input, &ev);
+            if field == PromptField::Filter {
+                m.filter.text = input.text.clone();
+                m.sidebar_top = 0;
+            }
             m.mode = Mode::Prompt { field, id, input };
             Effect::None
         }
@@ -857,7 +979,7 @@ fn commit_prompt(m: &mut Model, field: PromptField, id: &str, text: &str) -> Eff
     m.doc.change(|f| {
         let a = &mut f.annotations[i];
         match field {
-            PromptField::SaveAs => {}
+            PromptField::SaveAs | PromptField::Filter => {}
             PromptField::Note => a.note = opt,
             PromptField::Source => a.source = opt,
             PromptField::EntityType => a.kind = Kind::Entity(text.to_owned()),
@@ -1011,9 +1133,10 @@ fn mouse(m: &mut Model, ev: MouseEvent) -> Effect {
         match ev.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 let row = usize::from(ev.row.saturating_sub(side.y + 1));
-                let i = m.sidebar_top + row;
-                if ev.row > side.y && i < m.doc.annotations().len() {
-                    m.selected = Some(m.doc.annotations()[i].id.clone());
+                let listed = m.listed();
+                let id = listed_id(m, listed.as_deref(), m.sidebar_top + row);
+                if let (true, Some(id)) = (ev.row > side.y, id) {
+                    m.selected = Some(id);
                     m.focus = Focus::Sidebar;
                     clamp_sidebar(m);
                     reveal_selected(m);

@@ -53,7 +53,7 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     // A discontinuous span (imported from brat) marks only its fragments.
     let mut marks: Vec<Mark> = Vec::new();
     for a in &list[m.doc.around(cs..ce)] {
-        if a.end < cs || a.end <= a.start || m.review.of(&a.id).is_some() {
+        if a.end < cs || a.end <= a.start || m.review.of(&a.id).is_some() || !m.shows(a) {
             continue;
         }
         let style = kind_style(theme, &a.kind);
@@ -96,6 +96,8 @@ struct Styler<'a> {
     marks: Vec<Mark>,
     matches: &'a [Range<usize>],
     selection: Option<Range<usize>>,
+    /// The grapheme the "reviewed up to here" mark is on.
+    reviewed: Option<Range<usize>>,
 }
 
 impl Styler<'_> {
@@ -115,6 +117,9 @@ impl Styler<'_> {
         if self.selection.as_ref().is_some_and(|r| r.start <= i && i < r.end) {
             style = style.patch(theme.style(Role::Selection));
         }
+        if self.reviewed.as_ref().is_some_and(|r| r.start <= i && i < r.end) {
+            style = style.patch(theme.style(Role::ArticleReviewed));
+        }
         if control {
             style = style.patch(theme.style(Role::ArticleControl));
         }
@@ -125,7 +130,13 @@ impl Styler<'_> {
     /// start first): every start and end of a mark, match or selection in it.
     fn changes(&self, row: Range<usize>) -> Vec<usize> {
         let mut at = vec![row.start];
-        let ranges = self.marks.iter().map(|k| &k.bytes).chain(self.matches).chain(self.selection.as_ref());
+        let ranges = self
+            .marks
+            .iter()
+            .map(|k| &k.bytes)
+            .chain(self.matches)
+            .chain(self.selection.as_ref())
+            .chain(self.reviewed.as_ref());
         for r in ranges {
             at.extend([r.start, r.end].into_iter().filter(|b| row.start < *b && *b < row.end));
         }
@@ -207,6 +218,10 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
         marks: marks_in(m, theme, first.start..last.end),
         matches: &m.matches[lo..hi.max(lo)],
         selection: m.selection(),
+        reviewed: m.reviewed_upto.filter(|&b| b < m.doc.article.len()).map(|b| {
+            let b = crate::core::motion::snap(&m.doc.article, b);
+            b..crate::core::motion::grapheme_end(&m.doc.article, b)
+        }),
     };
     let show_cursor = m.focus == Focus::Article;
     let mut cursor = None;
@@ -264,6 +279,7 @@ mod tests {
             ],
             matches: &[at("war")..at("war") + 3, at("y")..at("y") + 1],
             selection: Some(at("family")..at("Buonapartes") + 4),
+            reviewed: Some(at("Lucca") + 2..at("Lucca") + 3),
         };
         let rows = view.rows_from(0, 100);
         assert!(rows.len() > 6);

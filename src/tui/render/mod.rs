@@ -33,10 +33,11 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
     if let Some(area) = panes.sidebar {
         let focused = m.focus == Focus::Sidebar;
         let border = theme.style(if focused { Role::BorderFocused } else { Role::Border });
-        let title = if m.loading {
-            " Annotations ".to_owned()
-        } else {
-            format!(" Annotations ({}) ", m.doc.annotations().len())
+        let total = m.doc.annotations().len();
+        let title = match m.listed() {
+            _ if m.loading => " Annotations ".to_owned(),
+            None => format!(" Annotations ({total}) "),
+            Some(l) => format!(" {} of {total} · {} ", l.len(), m.filter.label()),
         };
         let block = Block::default()
             .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM)
@@ -172,6 +173,14 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             let width = area.width.saturating_sub(2) as usize;
             let lines = super::triage::lines(m, theme, *index, skip..skip + rows, width);
             popup(frame, theme, area, "Suggestions", lines);
+        }
+        Mode::Index { index } => {
+            let area = body(frame);
+            let rows = area.height.saturating_sub(3) as usize;
+            let skip = (index + 1).saturating_sub(rows);
+            let width = area.width.saturating_sub(2) as usize;
+            let lines = super::index::lines(m, theme, *index, skip..skip + rows, width);
+            popup(frame, theme, area, "Index: entities by mentions, quotes by speaker", lines);
         }
         Mode::Recover => {
             let lines = super::recover::lines(m, theme);

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::core::anchor::Anchor;
-use crate::core::annotation::{Annotation, Kind};
+use crate::core::annotation::{Annotation, Kind, Status};
 use crate::core::export::speaker_name;
 
 use super::super::model::{Focus, Model};
@@ -19,6 +19,18 @@ pub fn badge(kind: &Kind) -> (&'static str, Role) {
         Kind::Quote { .. } => ("Q", Role::BadgeQuote),
         Kind::Entity(_) => ("E", Role::BadgeEntity),
         Kind::Statistic { .. } => ("S", Role::BadgeStatistic),
+    }
+}
+
+/// The review status mark after the badge: `✓` verified, `✗` disputed,
+/// `?` needs a source, `•` a schema's status, blank when unreviewed.
+pub fn status_mark(status: &Status) -> (&'static str, Role) {
+    match status {
+        Status::Unreviewed => (" ", Role::SidebarMeta),
+        Status::Verified => ("✓", Role::ReviewVerified),
+        Status::Disputed => ("✗", Role::ReviewDisputed),
+        Status::NeedsSource => ("?", Role::ReviewNeedsSource),
+        Status::Other(_) => ("•", Role::SidebarMeta),
     }
 }
 
@@ -80,14 +92,23 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
             hint("then press t to tag it."),
         ];
     }
+    let listed = m.listed();
+    if listed.as_ref().is_some_and(Vec::is_empty) {
+        let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
+        return vec![hint("Nothing passes the filter."), hint(""), hint("X lists every annotation again.")];
+    }
     let selected = m.selected_index();
     let focused = m.focus == Focus::Sidebar;
-    all.iter()
-        .enumerate()
-        .skip(m.sidebar_top)
+    let positions: Box<dyn Iterator<Item = usize>> = match &listed {
+        None => Box::new(m.sidebar_top..all.len()),
+        Some(l) => Box::new(l.iter().copied().skip(m.sidebar_top)),
+    };
+    positions
         .take(height)
+        .map(|i| (i, &all[i]))
         .map(|(i, a)| {
             let (letter, role) = badge(&a.kind);
+            let (mark, mark_role) = status_mark(&a.status);
             let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
                 Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, all)),
                 Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, all)),
@@ -95,11 +116,12 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
                 None => meta(a, all),
             };
             let meta_w = meta.width().min(width * 9 / 20);
-            let text_w = width.saturating_sub(3 + 1 + meta_w + 1);
+            let text_w = width.saturating_sub(4 + 1 + meta_w + 1);
             let quoted = fit(&a.exact, text_w);
-            let pad = width.saturating_sub(3 + quoted.width() + 1 + meta_w);
+            let pad = width.saturating_sub(4 + quoted.width() + 1 + meta_w);
             let mut line = Line::from(vec![
-                Span::styled(format!(" {letter} "), theme.style(role)),
+                Span::styled(format!(" {letter}"), theme.style(role)),
+                Span::styled(format!("{mark} "), theme.style(mark_role)),
                 Span::styled(format!("{quoted}{}", " ".repeat(pad)), theme.style(Role::SidebarText)),
                 Span::styled(format!("{} ", fit(&meta, meta_w)), theme.style(Role::SidebarMeta)),
             ]);

@@ -23,6 +23,7 @@ pub fn mode_name(m: &Model) -> &'static str {
         Mode::Review { .. } => "REVIEW",
         Mode::Recover => "RECOVER",
         Mode::Suggestion { .. } => "SUGGEST",
+        Mode::Index { .. } => "INDEX",
     }
 }
 
@@ -43,8 +44,9 @@ fn hints(m: &Model) -> String {
         ],
         (Mode::Normal, Focus::Sidebar) => vec![
             (k(side, Action::Jump), "go to"),
+            (k(side, Action::CycleStatus), "status"),
             (k(side, Action::EditNote), "note"),
-            (k(side, Action::Tag), "re-tag"),
+            (k(side, Action::FilterKind), "filter"),
             (k(side, Action::Delete), "delete"),
             (k(side, Action::Help), "help"),
         ],
@@ -59,6 +61,7 @@ fn hints(m: &Model) -> String {
                 (k(s, Action::Cancel), "done"),
             ]
         }
+        (Mode::Index { .. }, _) => vec![("Enter".into(), "list its mentions"), ("Esc".into(), "close")],
         (Mode::Recover, _) => {
             vec![("r".into(), "restore"), ("d".into(), "discard"), ("Esc".into(), "later")]
         }
@@ -112,11 +115,14 @@ pub fn status_line(m: &Model, theme: &Theme, width: usize) -> (Line<'static>, Op
         .file_name()
         .map_or_else(|| m.doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let ro = if m.doc.read_only() { " [read-only]" } else { "" };
-    let left = format!(
-        " {name}{ro}  {pct}%  {}  {} ann ",
-        m.doc.file().article.numbers.label(),
-        m.doc.annotations().len()
-    );
+    let total = m.doc.annotations().len();
+    let counts = match m.doc.verified() {
+        _ if total == 0 => "no annotations".to_owned(),
+        v => format!("{v} of {total} verified"),
+    };
+    let reviewed =
+        m.reviewed_upto.map_or_else(String::new, |b| format!("  reviewed {}%", b * 100 / art.len().max(1)));
+    let left = format!(" {name}{ro}  {pct}%{reviewed}  {}  {counts} ", m.doc.file().article.numbers.label());
     let (right, right_role) = match &m.message {
         Some((msg, Level::Error)) => (msg.clone(), Role::StatusError),
         Some((msg, Level::Info)) => (msg.clone(), Role::StatusMessage),
