@@ -19,6 +19,7 @@ pub mod recovery;
 pub mod report;
 pub mod ron_in;
 pub mod ron_out;
+pub mod schema;
 pub mod search;
 pub mod store;
 pub mod suggest;
