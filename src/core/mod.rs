@@ -5,6 +5,7 @@ pub mod anchor;
 pub mod annotation;
 pub mod backup;
 pub mod brat;
+pub mod check;
 pub mod document;
 pub mod export;
 pub mod history;
