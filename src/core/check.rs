@@ -205,6 +205,24 @@ fn disputed_without_note(a: &Annotation) -> Option<String> {
     (a.status == Status::Disputed && !noted).then(|| "is Disputed without a note saying why".to_owned())
 }
 
+/// The line `marginote check` ends with: `3 problems in 2 of 5 articles`,
+/// and how many could not be checked, if any.
+pub fn summary(problems: usize, with_problems: usize, articles: usize, unreadable: usize) -> String {
+    let mut said = match problems {
+        0 => format!("no problems in {}", plural(articles, "article")),
+        n => format!("{} in {with_problems} of {}", plural(n, "problem"), plural(articles, "article")),
+    };
+    if unreadable > 0 {
+        said += &format!("; {unreadable} could not be checked");
+    }
+    said
+}
+
+/// `1 article`, `2 articles`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// `s` on one line (white space and control characters as single spaces),
 /// at most [`QUOTE_MAX`] code points, ending in `…` when cut.
 pub fn shorten(s: &str) -> String {
@@ -367,6 +385,14 @@ mod tests {
         assert_eq!(shown.chars().count(), QUOTE_MAX);
         assert!(shown.ends_with('…') && shown.starts_with("香港特首 «kata kata"), "{shown}");
         assert_eq!(shorten("a\n\tb\u{1b}c  "), "a b c");
+    }
+
+    #[test]
+    fn the_summary_counts_problems_articles_and_failures() {
+        assert_eq!(summary(3, 2, 5, 0), "3 problems in 2 of 5 articles");
+        assert_eq!(summary(1, 1, 1, 0), "1 problem in 1 of 1 article");
+        assert_eq!(summary(0, 0, 1, 0), "no problems in 1 article");
+        assert_eq!(summary(0, 0, 2, 1), "no problems in 2 articles; 1 could not be checked");
     }
 
     #[test]
