@@ -83,6 +83,19 @@ pub enum Command {
         #[arg(long)]
         merge: bool,
     },
+    /// Check articles' annotations against the rules of their schema (the
+    /// nearest marginote.ron up from each article's folder, else the
+    /// built-in one): print each problem as FILE:LINE:COLUMN: message [rule].
+    /// Exits 0 when there are none, 1 when there are, 2 when a file could
+    /// not be read (the other articles are still checked). Writes nothing.
+    Check {
+        /// The articles to check (an article without an annotation file has no problems).
+        #[arg(required = true)]
+        articles: Vec<PathBuf>,
+        /// Print a JSON array of the problems (article, line, column, rule, id, exact, message).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a completion script for a shell, e.g.
     /// `marginote completions bash > ~/.local/share/bash-completion/completions/marginote`.
     Completions {
@@ -146,6 +159,7 @@ pub fn main() -> ExitCode {
         Some(Command::Suggest { article, json }) => suggest(article, *json),
         Some(Command::Export { article, format, output }) => export_to(article, *format, output.as_deref()),
         Some(Command::Import { article, file, format, merge }) => import_from(article, file, *format, *merge),
+        Some(Command::Check { articles, json }) => return check(articles, *json),
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "marginote", &mut script);
@@ -159,6 +173,49 @@ pub fn main() -> ExitCode {
             eprintln!("marginote: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `marginote check`: the problems of every article on standard output (as
+/// each is checked, or as one JSON array at the end), a summary and what
+/// could not be read on standard error; exit code 2 when something could
+/// not be read, else 1 when there are problems, else 0.
+fn check(articles: &[PathBuf], json: bool) -> ExitCode {
+    use crate::core::check::{check_file, summary};
+    let (mut all, mut with_problems, mut unreadable) = (Vec::new(), 0, 0);
+    let mut said = std::collections::HashSet::new();
+    let mut out_error = None;
+    for article in articles {
+        match check_file(article) {
+            Ok(found) => {
+                with_problems += usize::from(!found.is_empty());
+                let text: String = found.iter().map(|f| format!("{f}\n")).collect();
+                if !json {
+                    out_error = out_error.or(print_out(&text).err());
+                }
+                all.extend(found);
+            }
+            Err(e) => {
+                unreadable += 1;
+                // A schema shared by many articles is reported once.
+                if said.insert(e.clone()) {
+                    eprintln!("marginote: {e}");
+                }
+            }
+        }
+    }
+    if json {
+        let text = serde_json::to_string_pretty(&all).expect("findings always serialize") + "\n";
+        out_error = print_out(&text).err();
+    }
+    eprintln!("marginote: {}", summary(all.len(), with_problems, articles.len(), unreadable));
+    if let Some(e) = &out_error {
+        eprintln!("marginote: {e}");
+    }
+    match (unreadable > 0 || out_error.is_some(), all.is_empty()) {
+        (true, _) => ExitCode::from(2),
+        (false, false) => ExitCode::FAILURE,
+        (false, true) => ExitCode::SUCCESS,
     }
 }
 
