@@ -434,6 +434,11 @@ fn load(setup: Setup) -> Result<Model, String> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut model = Model::new(doc, keymap, size);
     model.message = notice.map(|n| (n, Level::Info));
+    // The tag set of the nearest marginote.ron; a bad one is named, and the built-in set used.
+    match crate::core::schema::Schema::find(&path) {
+        Ok((schema, _)) => model.schema = schema,
+        Err(e) => model.message = Some((format!("{e} (using the built-in tag set)"), Level::Error)),
+    }
     model.recovery_dir = paths::data_dir().map(|d| d.join("recovery"));
     if let Some(dir) = &model.recovery_dir {
         let found = crate::core::recovery::find(dir, &model.doc.ann_path);

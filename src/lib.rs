@@ -18,14 +18,18 @@
 //!   annotations placed for export), [`core::brat`] (brat standoff in and
 //!   out), [`core::w3c`] (W3C Web Annotation in and out), [`core::report`]
 //!   (CSV and the Markdown report), [`core::import`] (adding imported
-//!   annotations to a file), [`core::paths`] (data and config dirs).
+//!   annotations to a file), [`core::index`] (entity mentions, quotes by
+//!   speaker), [`core::schema`] (`marginote.ron`: tag set, statuses, rules),
+//!   [`core::check`] (the rules, for `marginote check`), [`core::paths`]
+//!   (data and config dirs).
 //! - [`tui`] — the terminal UI on top: [`tui::action`] (the vocabulary),
 //!   [`tui::keymap`], [`tui::model`], [`tui::update`] (pure), [`tui::render`]
-//!   (pure), [`tui::review`] (after the article changed), [`tui::recover`]
+//!   (pure), [`tui::review`] (after the article changed), [`tui::filter`] and
+//!   [`tui::index`] (what the sidebar lists; the index view), [`tui::recover`]
 //!   (the recovery offer), [`tui::theme`], [`tui::config`], [`tui::app`] (the
 //!   loop and the effects).
 //! - [`cli`] — the command line (`marginote [ARTICLE]`, `list`, `suggest`,
-//!   `export`, `import`, `completions`).
+//!   `export`, `import`, `check`, `completions`).
 
 pub mod cli;
 pub mod core;

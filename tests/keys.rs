@@ -722,3 +722,38 @@ fn the_reviewed_mark_is_set_shown_and_jumped_to() {
     h.keys("M");
     assert_eq!(h.m.reviewed_upto, None, "M on the mark removes it");
 }
+
+#[test]
+fn a_schema_sets_the_tag_menu_badges_colours_and_statuses() {
+    let mut h = sample();
+    let schema = r##"(
+        entity_types: [
+            (name: "Person", key: 'p'),
+            (name: "Law", key: 'w', color: "#d79921", badge: "§"),
+        ],
+        statuses: ["Checked by desk"],
+    )"##;
+    h.m.schema =
+        marginote::core::schema::Schema::from_ron(schema, std::path::Path::new("marginote.ron")).unwrap();
+    h.keys("/NSPCC<Enter>t");
+    let theme = marginote::tui::theme::Theme::builtin("dark").unwrap();
+    let menu: Vec<String> =
+        marginote::tui::render::popup::tag_menu_lines(&h.m, &theme).iter().map(|l| l.to_string()).collect();
+    assert_eq!(
+        menu,
+        [" q quote (then pick the speaker)", " p Person", " w Law", " s statistic"],
+        "the schema's types, no built-in organisation or place"
+    );
+    h.keys("w");
+    let law = h.saved().annotations.into_iter().find(|a| a.exact == "NSPCC").unwrap();
+    assert_eq!(law.kind, Kind::Entity("Law".into()));
+    h.keys("/Meta<Enter>to");
+    assert!(matches!(h.m.mode, Mode::Tag(_)), "o is no key of this schema: the menu stays");
+    h.keys("<Esc><Tab>g");
+    let lines = marginote::tui::render::sidebar::sidebar_lines(&h.m, &theme, 40, 5);
+    let first = &lines[0];
+    assert!(first.to_string().starts_with(" § "), "{first}");
+    assert_eq!(first.spans[0].style.fg, Some(ratatui::style::Color::Rgb(0xd7, 0x99, 0x21)));
+    h.keys("cccc");
+    assert_eq!(h.saved().annotations[0].status, Status::Other("Checked by desk".into()));
+}

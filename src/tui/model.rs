@@ -158,8 +158,8 @@ pub struct Model {
     pub sidebar_top: usize,
     /// What the sidebar lists and the article highlights.
     pub filter: super::filter::Filter,
-    /// Review statuses beyond the built-in four (from the schema), in order.
-    pub extra_statuses: Vec<String>,
+    /// The tag set and rules (`marginote.ron` found above the article, or the built-in one).
+    pub schema: crate::core::schema::Schema,
     /// "Reviewed up to here": a byte offset in the article, remembered per article.
     pub reviewed_upto: Option<usize>,
     pub mode: Mode,
@@ -233,7 +233,7 @@ impl Model {
             selected: None,
             sidebar_top: 0,
             filter: Default::default(),
-            extra_statuses: Vec::new(),
+            schema: crate::core::schema::Schema::builtin(),
             reviewed_upto: None,
             mode: Mode::Normal,
             last_search: None,

@@ -723,7 +723,7 @@ fn normalise(s: &str) -> String {
 }
 
 /// Parse a colour: an ANSI name, `reset`, `#rrggbb` or an index `0`-`255`.
-fn parse_colour(s: &str) -> Option<Color> {
+pub fn parse_colour(s: &str) -> Option<Color> {
     let s = s.trim();
     if let Some(hex) = s.strip_prefix('#') {
         return parse_hex(hex);

@@ -118,10 +118,17 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
             Effect::None
         }
         Mode::Tag(target) => match m.keymap.lookup(Context::TagMenu, &ev) {
+            // The schema's entity types come first: their keys are the schema's.
+            _ if schema_type(m, &ev).is_some() => {
+                let name = schema_type(m, &ev).unwrap_or_default();
+                tag_as(m, target, Kind::Entity(name))
+            }
             Some(Action::Cancel) => {
                 m.mode = Mode::Normal;
                 Effect::None
             }
+            // A built-in entity type the schema does not list is no choice.
+            Some(a) if builtin_type(a).is_some_and(|t| m.schema.entity_type(t).is_none()) => Effect::None,
             Some(a) => tag(m, target, a),
             None if ev.code == KeyCode::Esc => {
                 m.mode = Mode::Normal;
@@ -553,15 +560,51 @@ fn open_tag_menu(m: &mut Model) -> Effect {
     Effect::None
 }
 
-fn kind_for(m: &Model, a: Action, bytes: Range<usize>) -> Option<Kind> {
-    let entity = |t: &str| Some(Kind::Entity(t.to_owned()));
+/// The entity type a built-in tag action names.
+fn builtin_type(a: Action) -> Option<&'static str> {
     match a {
-        Action::TagPerson => entity("Person"),
-        Action::TagOrganization => entity("Organization"),
-        Action::TagPlace => entity("Place"),
-        Action::TagOther => entity("Other"),
+        Action::TagPerson => Some("Person"),
+        Action::TagOrganization => Some("Organization"),
+        Action::TagPlace => Some("Place"),
+        Action::TagOther => Some("Other"),
+        _ => None,
+    }
+}
+
+fn kind_for(m: &Model, a: Action, bytes: Range<usize>) -> Option<Kind> {
+    if let Some(t) = builtin_type(a) {
+        return Some(Kind::Entity(t.to_owned()));
+    }
+    match a {
         Action::TagStatistic => Some(statistic_kind(&m.doc.article, bytes, m.doc.file().article.numbers)),
         _ => None,
+    }
+}
+
+/// The schema's entity type whose tag-menu key `ev` is, if any.
+fn schema_type(m: &Model, ev: &KeyEvent) -> Option<String> {
+    match ev.code {
+        KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            m.schema.by_key(c).map(|t| t.name.clone())
+        }
+        _ => None,
+    }
+}
+
+/// Tag the target as `kind` (an entity of a schema type).
+fn tag_as(m: &mut Model, target: TagTarget, kind: Kind) -> Effect {
+    m.mode = Mode::Normal;
+    match target {
+        TagTarget::Selection(r) => add_annotation(m, r, kind),
+        TagTarget::Annotation(id) => {
+            let Some(i) = m.doc.index_of(&id) else { return Effect::None };
+            let stamp = m.stamp();
+            m.doc.change(|f| {
+                f.annotations[i].kind = kind;
+                f.annotations[i].touch(&stamp);
+            });
+            changed(m, "Re-tagged")
+        }
     }
 }
 
@@ -783,7 +826,7 @@ fn filter_action(m: &mut Model, a: Action) -> Effect {
             m.filter.scope = super::filter::next_scope(&m.filter.scope, m.doc.annotations());
         }
         Action::FilterStatus => {
-            m.filter.status = super::filter::next_status_filter(&m.filter.status, &m.extra_statuses);
+            m.filter.status = super::filter::next_status_filter(&m.filter.status, &m.schema.statuses);
         }
         Action::FilterText => {
             m.mode = Mode::Prompt {
@@ -804,7 +847,7 @@ fn cycle_status(m: &mut Model) -> Effect {
         say(m, "No annotation selected", Level::Info);
         return Effect::None;
     };
-    let next = super::filter::next_status(&m.doc.annotations()[i].status, &m.extra_statuses);
+    let next = super::filter::next_status(&m.doc.annotations()[i].status, &m.schema.statuses);
     let stamp = m.stamp();
     let name = next.name().to_owned();
     m.doc.change(|f| {

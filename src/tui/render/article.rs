@@ -43,6 +43,16 @@ pub fn kind_style(theme: &Theme, kind: &Kind) -> Style {
     }
 }
 
+/// [`kind_style`] in the colour the schema gives an entity's type, if any.
+pub fn mark_style(m: &Model, theme: &Theme, kind: &Kind) -> Style {
+    let style = kind_style(theme, kind);
+    let colour = kind.entity_type().and_then(|t| m.schema.entity_type(t)?.color.as_deref());
+    match colour.and_then(super::super::theme::parse_colour) {
+        Some(c) => style.fg(c),
+        None => style,
+    }
+}
+
 fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     let art = &m.doc.article;
     let (cs, ce) = (art.byte_to_char(region.start), art.byte_to_char(region.end));
@@ -56,7 +66,7 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
         if a.end < cs || a.end <= a.start || m.review.of(&a.id).is_some() || !m.shows(a) {
             continue;
         }
-        let style = kind_style(theme, &a.kind);
+        let style = mark_style(m, theme, &a.kind);
         let selected = Some(a.id.as_str()) == selected;
         if a.fragments.is_empty() {
             marks.push(Mark { bytes: a.bytes(art), style, selected });
@@ -79,7 +89,7 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
         let (Some(bytes), Some(i)) = (p.placement.bytes.clone(), m.doc.index_of(&p.id)) else { continue };
         marks.push(Mark {
             bytes,
-            style: kind_style(theme, &list[i].kind),
+            style: mark_style(m, theme, &list[i].kind),
             selected: Some(p.id.as_str()) == selected,
         });
     }

@@ -8,28 +8,30 @@ use super::super::action::{Action, Context};
 use super::super::model::{Model, SpeakerPicker};
 use super::super::theme::{Role, Theme};
 
-/// The tag-menu actions in menu order.
-pub const TAG_ACTIONS: [Action; 6] = [
-    Action::TagQuote,
-    Action::TagPerson,
-    Action::TagOrganization,
-    Action::TagPlace,
-    Action::TagOther,
-    Action::TagStatistic,
-];
-
-/// The tag menu: one line per choice, with its key from the keymap.
+/// The tag menu: quote, the schema's entity types (their keys, in their
+/// colours), statistic; quote and statistic keys come from the keymap.
 pub fn tag_menu_lines(m: &Model, theme: &Theme) -> Vec<Line<'static>> {
-    TAG_ACTIONS
-        .iter()
-        .filter_map(|&a| {
-            let key = m.keymap.hint(Context::TagMenu, a)?;
-            Some(Line::from(vec![
-                Span::styled(format!(" {key} "), theme.style(Role::PopupKey)),
-                Span::styled(a.description().to_owned(), theme.style(Role::Popup)),
-            ]))
-        })
-        .collect()
+    let line = |key: String, text: String, style| {
+        Line::from(vec![
+            Span::styled(format!(" {key} "), theme.style(Role::PopupKey)),
+            Span::styled(text, style),
+        ])
+    };
+    let popup = theme.style(Role::Popup);
+    let action = |a: Action| {
+        let key = m.keymap.hint(Context::TagMenu, a)?;
+        Some(line(key, a.description().to_owned(), popup))
+    };
+    let mut out: Vec<Line<'static>> = action(Action::TagQuote).into_iter().collect();
+    for t in &m.schema.entity_types {
+        let style = match t.color.as_deref().and_then(super::super::theme::parse_colour) {
+            Some(c) => popup.fg(c),
+            None => popup,
+        };
+        out.push(line(t.key.to_string(), t.name.clone(), style));
+    }
+    out.extend(action(Action::TagStatistic));
+    out
 }
 
 /// The speaker picker: the typed text, then the candidates.

@@ -99,6 +99,16 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
     }
     let selected = m.selected_index();
     let focused = m.focus == Focus::Sidebar;
+    // The badge column fits the widest badge the schema gives a type.
+    let badge_w = m
+        .schema
+        .entity_types
+        .iter()
+        .filter_map(|t| t.badge.as_deref())
+        .map(str::width)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let positions: Box<dyn Iterator<Item = usize>> = match &listed {
         None => Box::new(m.sidebar_top..all.len()),
         Some(l) => Box::new(l.iter().copied().skip(m.sidebar_top)),
@@ -108,6 +118,14 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
         .map(|i| (i, &all[i]))
         .map(|(i, a)| {
             let (letter, role) = badge(&a.kind);
+            let own = a.kind.entity_type().and_then(|t| m.schema.entity_type(t));
+            let letter = own.and_then(|t| t.badge.clone()).unwrap_or_else(|| letter.to_owned());
+            let letter = format!("{letter}{}", " ".repeat(badge_w.saturating_sub(letter.width())));
+            let badge_style =
+                match own.and_then(|t| t.color.as_deref()).and_then(super::super::theme::parse_colour) {
+                    Some(c) => theme.style(role).fg(c),
+                    None => theme.style(role),
+                };
             let (mark, mark_role) = status_mark(&a.status);
             let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
                 Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, all)),
@@ -116,11 +134,12 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
                 None => meta(a, all),
             };
             let meta_w = meta.width().min(width * 9 / 20);
-            let text_w = width.saturating_sub(4 + 1 + meta_w + 1);
+            let lead = 3 + badge_w;
+            let text_w = width.saturating_sub(lead + 1 + meta_w + 1);
             let quoted = fit(&a.exact, text_w);
-            let pad = width.saturating_sub(4 + quoted.width() + 1 + meta_w);
+            let pad = width.saturating_sub(lead + quoted.width() + 1 + meta_w);
             let mut line = Line::from(vec![
-                Span::styled(format!(" {letter}"), theme.style(role)),
+                Span::styled(format!(" {letter}"), badge_style),
                 Span::styled(format!("{mark} "), theme.style(mark_role)),
                 Span::styled(format!("{quoted}{}", " ".repeat(pad)), theme.style(Role::SidebarText)),
                 Span::styled(format!("{} ", fit(&meta, meta_w)), theme.style(Role::SidebarMeta)),
