@@ -6,6 +6,7 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod config;
+pub mod folder;
 pub mod keymap;
 pub mod model;
 pub mod recover;

@@ -188,6 +188,10 @@ pub struct Model {
     pub suggestions_found: bool,
     /// A recovery file on offer (see [`Mode::Recover`]).
     pub recovered: Option<crate::core::recovery::Recovery>,
+    /// Byte offset up to which the user marked the article reviewed, if
+    /// they did: restored from and saved to [`crate::core::places`] (by
+    /// `cli` at open and `app` at quit). Added for the folder view branch.
+    pub reviewed_upto: Option<usize>,
 }
 
 /// Where each part of the screen is.
@@ -240,6 +244,7 @@ impl Model {
             loading: false,
             suggestions: Vec::new(),
             suggestions_found: false,
+            reviewed_upto: None,
         };
         if m.doc.needs_reanchor() {
             m.anchoring = Some((0, m.doc.annotations().len()));
