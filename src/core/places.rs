@@ -74,6 +74,12 @@ impl Place {
         }
     }
 
+    /// Whether this is where an article opens by default: the top and the
+    /// cursor at its start, and no review marker.
+    pub fn is_start(&self) -> bool {
+        self.top == 0 && self.cursor == 0 && self.reviewed_upto.is_none()
+    }
+
     /// This place in `art` as byte offsets, each clamped to the text (an
     /// article that changed may have become shorter).
     pub fn in_article(&self, art: &Article) -> Restored {
@@ -245,8 +251,13 @@ impl Places {
 }
 
 /// Remember `place` for `article` in the store at `path` (load, set, save).
+/// A place at the very start, for an article that has none, is not written
+/// (the article opens there anyway): a glance at an article leaves no trace.
 pub fn record(path: &Path, article: &Path, place: Place) -> Result<(), String> {
     let mut places = Places::load(path);
+    if place.is_start() && places.error().is_none() && places.get(article).is_none() {
+        return Ok(());
+    }
     places.set(article, place);
     places.save()
 }
@@ -357,6 +368,20 @@ mod tests {
         let after = Places::load(&store);
         assert_eq!(after.get(&article).map(|p| p.top), Some(30));
         assert_eq!(after.get(&other), Some(place(20, 6)));
+    }
+
+    #[test]
+    fn a_place_at_the_start_is_written_only_over_an_earlier_one() {
+        let (dir, article, store) = setup("text");
+        let start = Place { top: 0, cursor: 0, reviewed_upto: None, ..place(0, 3) };
+        assert!(start.is_start() && !place(0, 3).is_start());
+        record(&store, &article, start.clone()).unwrap();
+        assert!(!store.exists(), "nothing written for a glance");
+        assert!(!store.parent().unwrap().exists(), "not even the folder");
+        record(&store, &article, place(40, 4)).unwrap();
+        record(&store, &article, start.clone()).unwrap();
+        assert_eq!(Places::load(&store).get(&article), Some(start), "back at the start is remembered");
+        drop(dir);
     }
 
     #[test]
