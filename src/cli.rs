@@ -403,7 +403,12 @@ fn load(setup: Setup) -> Result<Model, String> {
     let mut model = Model::new(doc, keymap, size);
     model.message = notice.map(|n| (n, Level::Info));
     match stored_place(&path) {
-        Ok(Some(place)) => restore_place(&mut model, &place),
+        Ok(Some(place)) => {
+            if restore_place(&mut model, &place) && model.message.is_none() {
+                let said = "The article changed since you last read it: it opens near where you were";
+                model.message = Some((said.into(), Level::Info));
+            }
+        }
         Ok(None) => {}
         Err(e) if model.message.is_none() => model.message = Some((e, Level::Error)),
         Err(_) => {}

@@ -833,3 +833,29 @@ fn a_folder_lists_its_articles_opens_one_and_comes_back() {
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
 }
+
+#[test]
+fn sigterm_in_an_article_of_a_folder_saves_remembers_and_restores() {
+    let Some(t) = TestDir::new("sigterm_in_an_article_of_a_folder_saves_remembers_and_restores") else {
+        return;
+    };
+    let news = t.work().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let article = news.join("a.txt");
+    std::fs::copy(SAMPLE, &article).unwrap();
+    let s = Session::start(&t, WIDTH, &[path_str(&news)], "");
+    s.wait_screen("the folder list", |sc| {
+        sc.contains("1 article") && status_line(sc).starts_with(" FOLDER ")
+    });
+    s.keys(&["Enter"]);
+    s.wait_ready("Penyimpangan Internet");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    s.signal("TERM");
+    assert_eq!(s.wait_exit(), 0, "exit status after SIGTERM");
+    s.assert_restored();
+    assert_eq!(read_annotations(&article).annotations.len(), 1);
+    let places = std::fs::read_to_string(t.data().join("marginote/places.ron")).expect("places.ron written");
+    assert!(places.contains("a.txt"), "{places}");
+}

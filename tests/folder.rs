@@ -225,7 +225,7 @@ fn a_place_taken_from_a_model_restores_the_same_view() {
     let (top, cursor) = (h.m.top, h.m.cursor);
     let mut again = Harness::open(&text, (80, 24));
     assert_eq!(again.m.top, 0);
-    restore_place(&mut again.m, &place);
+    assert!(!restore_place(&mut again.m, &place), "the same article");
     assert_eq!((again.m.top, again.m.cursor), (top, cursor));
     assert_eq!(again.m.visible_rows(), h.m.visible_rows());
 }
@@ -239,7 +239,7 @@ fn a_place_in_an_article_that_got_shorter_is_clamped_into_it() {
     place.reviewed_upto = Some(place.cursor);
     let short = Harness::open(&text[..text.len() / 3], (80, 24));
     let mut m = short.m;
-    restore_place(&mut m, &place);
+    assert!(restore_place(&mut m, &place), "the article changed");
     let len = m.doc.article.text().len();
     assert!(m.cursor < len && m.top <= m.cursor, "inside the text: {} {} of {len}", m.top, m.cursor);
     assert_eq!(m.reviewed_upto, Some(len));

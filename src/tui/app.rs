@@ -452,12 +452,14 @@ pub fn place_of(m: &Model) -> Option<Place> {
 
 /// Show `place` in `m`: its top row at the top of the view (at the current
 /// width), the cursor there, the review marker set; offsets outside the
-/// article are clamped to it.
-pub fn restore_place(m: &mut Model, place: &Place) {
+/// article are clamped to it. Whether the article changed since the place
+/// was recorded (the same offsets may then show other words).
+pub fn restore_place(m: &mut Model, place: &Place) -> bool {
     let r = place.in_article(&m.doc.article);
     m.top = m.viewport().row_at(r.top).start;
     go_to(m, r.cursor);
     m.reviewed_upto = r.reviewed_upto;
+    r.changed
 }
 
 /// Remember where the user is in `m`'s article, in the user's data directory.

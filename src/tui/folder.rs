@@ -333,7 +333,7 @@ fn footer_line(f: &Folder, theme: &Theme) -> Line<'static> {
         return Line::styled(format!(" {msg}"), theme.style(role));
     }
     let keys =
-        [("Enter", "open"), ("j/k", "move"), ("q", "quit"), (BACK_KEY_NAME, "in an article: back here")];
+        [("Enter", "open"), ("j/k", "move"), ("q", "quit"), (BACK_KEY_NAME, "back here from an article")];
     let mut spans = vec![Span::styled(" FOLDER ", theme.style(Role::StatusMode))];
     for (k, what) in keys {
         spans.push(Span::styled(format!(" {k}"), theme.style(Role::StatusHint)));
