@@ -11,9 +11,11 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::core::document::Document;
 use crate::core::export;
 use crate::core::paths;
+use crate::core::places::{self, Place, Places};
 use crate::core::store;
-use crate::tui::app::Start;
+use crate::tui::app::{Start, restore_place};
 use crate::tui::config::Config;
+use crate::tui::folder::Folder;
 use crate::tui::keymap::Keymap;
 use crate::tui::model::{Level, Model};
 use crate::tui::theme::{Theme, no_color_requested};
@@ -22,7 +24,8 @@ use crate::tui::theme::{Theme, no_color_requested};
 #[derive(Debug, Parser)]
 #[command(name = "marginote", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// The article to open (UTF-8 text; .txt or .md). Without one, the bundled sample opens.
+    /// The article to open (UTF-8 text; .txt or .md), or a folder: a list of
+    /// its articles. Without one, the bundled sample opens.
     pub article: Option<PathBuf>,
     /// Theme: dark, light, high-contrast, mono, or a file name in <config dir>/themes/.
     #[arg(long)]
@@ -420,7 +423,29 @@ struct Setup {
     author: Option<String>,
 }
 
-/// Read the article and its annotations: the model the app runs on.
+/// What every article opened in one run shares: the config's keymap and
+/// author, and `--start-fresh`.
+struct Opening {
+    start_fresh: bool,
+    keymap: Keymap,
+    author: Option<String>,
+}
+
+impl Opening {
+    /// The setup for opening `path`, with `notice` to show first.
+    fn setup(&self, path: &Path, notice: Option<String>) -> Setup {
+        Setup {
+            path: path.to_owned(),
+            start_fresh: self.start_fresh,
+            notice,
+            keymap: self.keymap.clone(),
+            author: self.author.clone(),
+        }
+    }
+}
+
+/// Read the article and its annotations: the model the app runs on, shown
+/// where the user stopped last time.
 fn load(setup: Setup) -> Result<Model, String> {
     let Setup { path, start_fresh, mut notice, keymap, author } = setup;
     // Temp files left by a crash are ours to remove, never to load.
@@ -439,6 +464,17 @@ fn load(setup: Setup) -> Result<Model, String> {
         Ok((schema, _)) => model.schema = schema,
         Err(e) => model.message = Some((format!("{e} (using the built-in tag set)"), Level::Error)),
     }
+    match stored_place(&path) {
+        Ok(Some(place)) => {
+            if restore_place(&mut model, &place) && model.message.is_none() {
+                let said = "The article changed since you last read it: it opens near where you were";
+                model.message = Some((said.into(), Level::Info));
+            }
+        }
+        Ok(None) => {}
+        Err(e) if model.message.is_none() => model.message = Some((e, Level::Error)),
+        Err(_) => {}
+    }
     model.recovery_dir = paths::data_dir().map(|d| d.join("recovery"));
     if let Some(dir) = &model.recovery_dir {
         let found = crate::core::recovery::find(dir, &model.doc.ann_path);
@@ -448,8 +484,20 @@ fn load(setup: Setup) -> Result<Model, String> {
     Ok(model)
 }
 
+/// Where the user stopped in `article` last time (from the user's data
+/// directory); an error when the file of places cannot be read.
+fn stored_place(article: &Path) -> Result<Option<Place>, String> {
+    let Some(store) = places::default_path() else { return Ok(None) };
+    let places = Places::load(&store);
+    match places.error() {
+        Some(e) => Err(format!("Reading positions are not remembered (the file is left as it is): {e}")),
+        None => Ok(places.get(article)),
+    }
+}
+
 /// A model over the first [`PREVIEW_BYTES`] of a large article, to draw
 /// while the whole of it loads. Only drawn: nothing in it is ever saved.
+/// It shows where the user stopped when that is within it.
 fn preview(setup: &Setup) -> Result<Model, String> {
     use std::io::Read;
     let path = &setup.path;
@@ -462,20 +510,37 @@ fn preview(setup: &Setup) -> Result<Model, String> {
     let upto = memchr::memrchr(b'\n', head).map_or(head.len(), |i| i + 1);
     let text = String::from_utf8_lossy(&head[..upto]).into_owned();
     let mut m = Model::new(Document::scratch(&path.to_string_lossy(), &text), setup.keymap.clone(), (80, 24));
+    if let Ok(Some(place)) = stored_place(path)
+        && place.cursor < m.doc.article.chars()
+    {
+        restore_place(&mut m, &place);
+    }
     m.loading = true;
     let mb = std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6);
     m.message = Some((format!("Loading {} ({mb:.1} MB)…", path.display()), Level::Info));
     Ok(m)
 }
 
+/// How the app starts on `setup.path`: a large file shows a preview while
+/// it loads; any other is loaded first. `marginote ARTICLE` and the folder
+/// list both open articles through here.
+fn start(setup: Setup) -> Result<Start, String> {
+    if std::fs::metadata(&setup.path).is_ok_and(|m| m.is_file() && m.len() > PREVIEW_ABOVE) {
+        let preview = Box::new(preview(&setup)?);
+        Ok(Start::Preview { preview, load: Box::new(move || load(setup)) })
+    } else {
+        Ok(Start::Ready(Box::new(load(setup)?)))
+    }
+}
+
 fn open(cli: &Cli) -> Result<(), String> {
-    let (path, notice) = match &cli.article {
-        Some(p) => (p.clone(), None),
-        None => {
-            let (p, copied) = paths::ensure_sample()?;
-            let what = if copied { "Sample article copied to" } else { "Sample article:" };
-            (p.clone(), Some(format!("{what} {}", p.display())))
+    // A folder without articles is said before anything else happens.
+    let folder = match &cli.article {
+        Some(p) if p.is_dir() => {
+            let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+            Some(Folder::read(p, size)?)
         }
+        _ => None,
     };
     let config_dir = paths::config_dir();
     let config_path = config_dir.as_ref().map(|d| d.join("config.ron"));
@@ -491,17 +556,20 @@ fn open(cli: &Cli) -> Result<(), String> {
         no_color_requested(),
     )
     .map_err(|e| e.to_string())?;
-    let setup =
-        Setup { path: path.clone(), start_fresh: cli.start_fresh, notice, keymap, author: config.author };
-    let start = if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > PREVIEW_ABOVE) {
-        let preview = Box::new(preview(&setup)?);
-        Start::Preview { preview, load: Box::new(move || load(setup)) }
-    } else {
-        Start::Ready(Box::new(load(setup)?))
+    let opening = Opening { start_fresh: cli.start_fresh, keymap, author: config.author };
+    if let Some(list) = folder {
+        return crate::tui::app::run_folder(list, &|path| start(opening.setup(path, None)), &theme);
+    }
+    let (path, notice) = match &cli.article {
+        Some(p) => (p.clone(), None),
+        None => {
+            let (p, copied) = paths::ensure_sample()?;
+            let what = if copied { "Sample article copied to" } else { "Sample article:" };
+            (p.clone(), Some(format!("{what} {}", p.display())))
+        }
     };
-    let is_sample = cli.article.is_none();
-    crate::tui::app::run(start, &theme)?;
-    if is_sample {
+    crate::tui::app::run(start(opening.setup(&path, notice))?, &theme)?;
+    if cli.article.is_none() {
         println!("The sample article is {}; its annotations are beside it.", path.display());
     }
     Ok(())

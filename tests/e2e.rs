@@ -758,3 +758,106 @@ fn suggestions_arrive_from_their_thread_and_are_accepted() {
     assert_eq!(file.annotations.len(), 1, "{file:#?}");
     assert_eq!(file.annotations[0].exact, "8.000");
 }
+
+/// The first row of the screen (the article's top row and the sidebar's title).
+fn top_row(screen: &str) -> String {
+    screen.lines().next().unwrap_or("").to_owned()
+}
+
+#[test]
+fn an_article_reopens_where_the_user_stopped() {
+    let Some(t) = TestDir::new("an_article_reopens_where_the_user_stopped") else { return };
+    let article = t.copy_sample("a.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    let mut top = top_row(&s.wait_ready("Penyimpangan Internet"));
+    let first = top.clone();
+    for page in 1..=3 {
+        s.keys(&["PageDown"]);
+        let before = top.clone();
+        top = top_row(&s.wait_screen(&format!("page {page}"), |sc| top_row(sc) != before));
+    }
+    assert_ne!(top, first);
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+    let places = std::fs::read_to_string(t.data().join("marginote/places.ron")).expect("places.ron written");
+    assert!(places.contains("a.txt"), "{places}");
+
+    let again = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    let screen = again.wait_ready("");
+    assert_eq!(top_row(&screen), top, "the same text at the top:\n{screen}");
+    again.type_text("q");
+    assert_eq!(again.wait_exit(), 0);
+    again.assert_restored();
+}
+
+#[test]
+fn a_folder_lists_its_articles_opens_one_and_comes_back() {
+    let Some(t) = TestDir::new("a_folder_lists_its_articles_opens_one_and_comes_back") else { return };
+    let news = t.work().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let sample = news.join(SAMPLE_NAME);
+    std::fs::copy(SAMPLE, &sample).unwrap();
+    let airasia = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/news/en-reuters-airasia-qz8501.txt");
+    std::fs::copy(airasia, news.join("en-reuters-airasia-qz8501.txt")).unwrap();
+    let s = Session::start(&t, WIDTH, &[path_str(&news)], "");
+    let row = |sc: &str, name: &str| sc.lines().find(|l| l.contains(name)).unwrap_or("").to_owned();
+    let list = s.wait_screen("the folder list", |sc| {
+        sc.contains("2 articles") && status_line(sc).starts_with(" FOLDER ")
+    });
+    assert!(row(&list, "en-reuters-airasia").contains("▸"), "the first is selected:\n{list}");
+    assert!(row(&list, SAMPLE_NAME).contains("not annotated"), "{list}");
+    s.assert_terminal_taken_over();
+
+    s.type_text("j");
+    s.wait_screen("the sample selected", |sc| row(sc, SAMPLE_NAME).contains("▸"));
+    s.keys(&["Enter"]);
+    s.wait_ready("Penyimpangan Internet");
+    // In a prompt, Backspace edits the text: it does not go back.
+    s.type_text("/Mx");
+    s.wait_screen("the typed query", |sc| status_line(sc).starts_with("/Mx"));
+    s.keys(&["BSpace"]);
+    s.wait_screen("the query edited", |sc| status_line(sc).starts_with("/M") && !sc.contains("/Mx"));
+    s.keys(&["Escape"]);
+    search(&s, "Mark Zuckerberg");
+    s.type_text("tp");
+    s.wait_screen("Mark Zuckerberg tagged", |sc| sidebar_has(sc, "E", "Mark Zuckerberg", "Person"));
+
+    s.keys(&["BSpace"]);
+    let list = s.wait_screen("the list again, with the new count", |sc| {
+        status_line(sc).starts_with(" FOLDER ") && row(sc, SAMPLE_NAME).contains("0 of 1 verified")
+    });
+    assert!(row(&list, SAMPLE_NAME).contains("▸"), "still selected:\n{list}");
+    assert_eq!(read_annotations(&sample).annotations.len(), 1, "saved on the way back");
+    assert!(t.data().join("marginote/places.ron").exists(), "the place is remembered");
+
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    s.assert_restored();
+}
+
+#[test]
+fn sigterm_in_an_article_of_a_folder_saves_remembers_and_restores() {
+    let Some(t) = TestDir::new("sigterm_in_an_article_of_a_folder_saves_remembers_and_restores") else {
+        return;
+    };
+    let news = t.work().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let article = news.join("a.txt");
+    std::fs::copy(SAMPLE, &article).unwrap();
+    let s = Session::start(&t, WIDTH, &[path_str(&news)], "");
+    s.wait_screen("the folder list", |sc| {
+        sc.contains("1 article") && status_line(sc).starts_with(" FOLDER ")
+    });
+    s.keys(&["Enter"]);
+    s.wait_ready("Penyimpangan Internet");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    s.signal("TERM");
+    assert_eq!(s.wait_exit(), 0, "exit status after SIGTERM");
+    s.assert_restored();
+    assert_eq!(read_annotations(&article).annotations.len(), 1);
+    let places = std::fs::read_to_string(t.data().join("marginote/places.ron")).expect("places.ron written");
+    assert!(places.contains("a.txt"), "{places}");
+}

@@ -16,6 +16,7 @@ pub mod merge;
 pub mod motion;
 pub mod numbers;
 pub mod paths;
+pub mod places;
 pub mod reanchor;
 pub mod recovery;
 pub mod report;

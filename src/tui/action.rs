@@ -150,6 +150,7 @@ actions! {
     EntityIndex => "entity_index", "the index: each entity with its mentions, the quotes of each speaker";
     MarkReviewed => "mark_reviewed", "mark the article reviewed up to the cursor (again at the mark: remove it)";
     GotoReviewed => "goto_reviewed", "go to the reviewed-up-to-here mark";
+    BackToList => "back_to_list", "save and go back to the folder's list (when marginote opened a folder)";
 }
 
 impl Action {

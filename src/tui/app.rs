@@ -7,6 +7,12 @@
 //! event poll can spin on end-of-input and never return, so a watchdog
 //! thread gives the loop a moment after the signal and then exits on its own.
 //!
+//! `marginote DIR` runs a folder's list ([`super::folder`]) in the same
+//! terminal session: Enter runs an article's loop, the `back_to_list` action (Backspace)
+//! (in normal mode) ends it as quitting would and shows the list again.
+//! Whenever an article's loop ends, where the user was in it is remembered
+//! ([`crate::core::places`]).
+//!
 //! Changes save as they are made, so unsaved ones exist only when a save
 //! failed. Whatever way the process ends, those are written to a recovery
 //! file ([`crate::core::recovery`]) that the next start offers to restore:
@@ -32,13 +38,15 @@ use ratatui::crossterm::terminal::{
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+use crate::core::places::{self, Place};
 use crate::core::reanchor::{Job, Poll};
 use crate::core::store::AnnotationFile;
 
+use super::folder::{self, Folder};
 use super::model::{Level, Model};
 use super::render;
 use super::theme::Theme;
-use super::update::{Effect, Input, update};
+use super::update::{Effect, Input, go_to, update};
 
 /// Leave raw mode and the alternate screen; safe to call twice.
 pub fn restore_terminal() {
@@ -218,83 +226,246 @@ pub enum Start {
     Preview { preview: Box<Model>, load: Box<dyn FnOnce() -> Result<Model, String>> },
 }
 
-/// Run the app until the user quits or a signal arrives.
-pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
-    let terminal_error = |e: io::Error| format!("terminal: {e}");
-    let term_signal = Arc::new(AtomicBool::new(false));
-    let done = Arc::new(AtomicBool::new(false));
-    let pending: Pending = Arc::new(Mutex::new(None));
-    start_watchdog(Arc::clone(&term_signal), Arc::clone(&done), Arc::clone(&pending))
-        .map_err(terminal_error)?;
-    install_panic_hook(Arc::clone(&pending));
-    enable_raw_mode().map_err(terminal_error)?;
-    let mut stdout = io::stdout();
-    if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste) {
-        restore_terminal();
-        return Err(terminal_error(e));
-    }
-    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-    // A fixed viewport, resized on resize events: ratatui would otherwise ask
-    // the terminal for its size at every frame (crossterm opens /dev/tty).
-    let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)) };
-    let out = FrameWriter::new();
-    let terminal = match Terminal::with_options(FrameBackend::new(out.clone()), options) {
-        Ok(t) => t,
-        Err(e) => {
+/// Opens an article of a folder the way `marginote ARTICLE` opens one.
+pub type Opener<'a> = &'a dyn Fn(&Path) -> Result<Start, String>;
+
+/// How an article's event loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// The user quit.
+    Quit,
+    /// The user went back to the folder list (the `back_to_list` action).
+    Back,
+    /// SIGTERM or SIGHUP arrived.
+    Signal,
+}
+
+/// The terminal, taken over, with what every way out needs: the signal
+/// flag, the flag that tells the watchdog the loop finished, and the copy of
+/// unsaved annotations.
+struct App<'a> {
+    screen: Screen,
+    theme: &'a Theme,
+    term_signal: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+    pending: Pending,
+}
+
+impl<'a> App<'a> {
+    /// Start the watchdog and the panic hook, then take the terminal (raw
+    /// mode, alternate screen, mouse); restored again if that fails halfway.
+    fn start(theme: &'a Theme) -> Result<App<'a>, String> {
+        let terminal_error = |e: io::Error| format!("terminal: {e}");
+        let term_signal = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicBool::new(false));
+        let pending: Pending = Arc::new(Mutex::new(None));
+        start_watchdog(Arc::clone(&term_signal), Arc::clone(&done), Arc::clone(&pending))
+            .map_err(terminal_error)?;
+        install_panic_hook(Arc::clone(&pending));
+        enable_raw_mode().map_err(terminal_error)?;
+        let mut stdout = io::stdout();
+        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste) {
             restore_terminal();
             return Err(terminal_error(e));
         }
-    };
-    let mut screen = Screen { terminal, out };
-    let m = match start {
-        Start::Ready(m) => *m,
-        Start::Preview { mut preview, load } => {
-            if let Ok(size) = screen.terminal.size() {
-                update(&mut preview, Input::Resize(size.width, size.height));
+        let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+        // A fixed viewport, resized on resize events: ratatui would otherwise ask
+        // the terminal for its size at every frame (crossterm opens /dev/tty).
+        let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)) };
+        let out = FrameWriter::new();
+        let terminal = match Terminal::with_options(FrameBackend::new(out.clone()), options) {
+            Ok(t) => t,
+            Err(e) => {
+                restore_terminal();
+                return Err(terminal_error(e));
             }
-            let _ = screen.draw(&preview, theme);
-            match load() {
-                Ok(m) => m,
-                Err(e) => {
-                    restore_terminal();
-                    done.store(true, Ordering::SeqCst);
-                    return Err(e);
+        };
+        Ok(App { screen: Screen { terminal, out }, theme, term_signal, done, pending })
+    }
+
+    /// Give the terminal back and tell the watchdog the loop is over.
+    fn leave(&self) {
+        restore_terminal();
+        self.done.store(true, Ordering::SeqCst);
+    }
+
+    /// The model to run: loaded already, or loaded now with a preview on screen.
+    fn ready(&mut self, start: Start) -> Result<Model, String> {
+        match start {
+            Start::Ready(m) => Ok(*m),
+            Start::Preview { mut preview, load } => {
+                if let Ok(size) = self.screen.terminal.size() {
+                    update(&mut preview, Input::Resize(size.width, size.height));
+                }
+                let _ = self.screen.draw(&preview, self.theme);
+                load()
+            }
+        }
+    }
+
+    /// Run an article until the user quits (or goes back, when `back` is
+    /// allowed) or a signal arrives; then save what is unsaved and remember
+    /// where the user was. What to tell the user comes back with the exit.
+    fn article(&mut self, mut m: Model, back: bool) -> (io::Result<Exit>, Ending) {
+        let exit = event_loop(&mut m, self, back);
+        if m.doc.dirty {
+            save(&mut m);
+        }
+        let place = remember(&m).err();
+        (exit, Ending { model: m, place })
+    }
+}
+
+/// What is left to say after an article's loop: unsaved annotations (in
+/// the model) and a reading position that could not be saved.
+struct Ending {
+    model: Model,
+    place: Option<String>,
+}
+
+impl Ending {
+    /// The lines to tell the user; writes unsaved annotations to a recovery
+    /// file first (see [`keep_for_recovery`]).
+    fn said(&self) -> Vec<String> {
+        let mut lines: Vec<String> = unsaved_warning(&self.model).into_iter().collect();
+        lines.extend(self.place.iter().map(|e| format!("the reading position was not remembered: {e}")));
+        lines
+    }
+}
+
+/// Run the app on one article until the user quits or a signal arrives.
+pub fn run(start: Start, theme: &Theme) -> Result<(), String> {
+    let mut app = App::start(theme)?;
+    let m = match app.ready(start) {
+        Ok(m) => m,
+        Err(e) => {
+            app.leave();
+            return Err(e);
+        }
+    };
+    let (exit, ending) = app.article(m, false);
+    app.leave();
+    for line in ending.said() {
+        // The terminal may be gone: a failed write must not stop the exit.
+        let _ = writeln!(io::stderr(), "marginote: {line}");
+    }
+    exit.map(|_| ()).map_err(|e| format!("terminal: {e}"))
+}
+
+/// Run the app on a folder's list of articles until the user quits there
+/// (or in an article) or a signal arrives. `open` opens the article chosen.
+pub fn run_folder(mut list: Folder, open: Opener, theme: &Theme) -> Result<(), String> {
+    let mut app = App::start(theme)?;
+    let result = folder_loop(&mut app, &mut list, open);
+    app.leave();
+    if let Some((msg, Level::Error)) = &list.message {
+        let _ = writeln!(io::stderr(), "marginote: {msg}");
+    }
+    result.map_err(|e| format!("terminal: {e}"))
+}
+
+/// The folder list's loop: draw, keys, open an article and come back.
+fn folder_loop(app: &mut App, list: &mut Folder, open: Opener) -> io::Result<()> {
+    let size = app.screen.terminal.size()?;
+    list.resize(size.width, size.height);
+    let mut redraw = true;
+    loop {
+        if redraw {
+            app.screen.draw_folder(list, app.theme)?;
+        }
+        if app.term_signal.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        redraw = event::poll(Duration::from_millis(250))?;
+        if !redraw {
+            continue;
+        }
+        let outcome = match to_input(event::read()?) {
+            Some(Input::Key(k)) => folder::key(list, k),
+            Some(input @ Input::Resize(w, h)) => {
+                app.screen.follow(&input)?;
+                list.resize(w, h);
+                folder::Outcome::None
+            }
+            _ => folder::Outcome::None,
+        };
+        match outcome {
+            folder::Outcome::None => {}
+            folder::Outcome::Quit => return Ok(()),
+            folder::Outcome::Open(path) => {
+                if open_from_folder(app, list, &path, open)? != Exit::Back {
+                    return Ok(());
                 }
             }
         }
-    };
-    finish(m, &mut screen, theme, &term_signal, &pending, &done).map_err(terminal_error)
+    }
 }
 
-/// The event loop, then the way out: save, restore the terminal, say what
-/// was not saved.
-fn finish(
-    mut m: Model,
-    screen: &mut Screen,
-    theme: &Theme,
-    term_signal: &AtomicBool,
-    pending: &Pending,
-    done: &AtomicBool,
-) -> io::Result<()> {
-    let result = event_loop(&mut m, screen, theme, term_signal, pending);
-    if m.doc.dirty {
-        save(&mut m);
+/// Open `path` from the list and run it; back in the list, refresh its
+/// row and say what went wrong, if anything did. How the article ended (an
+/// article that cannot be opened counts as going back).
+fn open_from_folder(app: &mut App, list: &mut Folder, path: &Path, open: Opener) -> io::Result<Exit> {
+    let m = match open(path).and_then(|start| app.ready(start)) {
+        Ok(m) => m,
+        Err(e) => {
+            list.message = Some((e, Level::Error));
+            return Ok(Exit::Back);
+        }
+    };
+    let (exit, ending) = app.article(m, true);
+    // Unsaved annotations are now in a recovery file (or said to be lost):
+    // the watchdog and the panic hook must not write them again.
+    let said = ending.said();
+    if let Ok(mut p) = app.pending.lock() {
+        *p = None;
     }
-    restore_terminal();
-    done.store(true, Ordering::SeqCst);
-    if m.doc.dirty {
-        let why = match &m.doc.load_error {
-            Some(e) => format!("{} could not be read, so it was left as it was.", e.path.display()),
-            None => {
-                let msg = m.message.as_ref().map_or_else(String::new, |(msg, _)| msg.clone());
-                let kept = keep_for_recovery(m.recovery_dir.as_deref(), &m.doc.ann_path, m.doc.file());
-                format!("{msg}\nmarginote: {kept}")
-            }
-        };
-        let _ =
-            writeln!(io::stderr(), "marginote: the last changes to the annotations were NOT saved. {why}");
+    list.refresh(path);
+    let said = said.join(" ").replace("\nmarginote: ", " — ");
+    list.message = (!said.is_empty()).then_some((said, Level::Error));
+    let size = app.screen.terminal.size()?;
+    list.resize(size.width, size.height);
+    exit
+}
+
+/// Why the last changes to the annotations are not saved, when they are
+/// not: written to a recovery file (if the file could be read at all).
+fn unsaved_warning(m: &Model) -> Option<String> {
+    if !m.doc.dirty {
+        return None;
     }
-    result
+    let why = match &m.doc.load_error {
+        Some(e) => format!("{} could not be read, so it was left as it was.", e.path.display()),
+        None => {
+            let msg = m.message.as_ref().map_or_else(String::new, |(msg, _)| msg.clone());
+            let kept = keep_for_recovery(m.recovery_dir.as_deref(), &m.doc.ann_path, m.doc.file());
+            format!("{msg}\nmarginote: {kept}")
+        }
+    };
+    Some(format!("the last changes to the annotations were NOT saved. {why}"))
+}
+
+/// Where the user is in `m`'s article, to remember (`None` for a preview,
+/// which is not the article).
+pub fn place_of(m: &Model) -> Option<Place> {
+    (!m.loading).then(|| Place::at(&m.doc.article, m.top, m.cursor, m.reviewed_upto))
+}
+
+/// Show `place` in `m`: its top row at the top of the view (at the current
+/// width), the cursor there, the review marker set; offsets outside the
+/// article are clamped to it. Whether the article changed since the place
+/// was recorded (the same offsets may then show other words).
+pub fn restore_place(m: &mut Model, place: &Place) -> bool {
+    let r = place.in_article(&m.doc.article);
+    m.top = m.viewport().row_at(r.top).start;
+    go_to(m, r.cursor);
+    m.reviewed_upto = r.reviewed_upto;
+    r.changed
+}
+
+/// Remember where the user is in `m`'s article, in the user's data directory.
+fn remember(m: &Model) -> Result<(), String> {
+    let (Some(place), Some(store)) = (place_of(m), places::default_path()) else { return Ok(()) };
+    places::record(&store, &m.doc.path, place)
 }
 
 /// One input: update, then its effect. The copy of unsaved annotations is
@@ -422,6 +593,12 @@ impl Screen {
         self.out.send()
     }
 
+    /// Draw the folder list and send it.
+    fn draw_folder(&mut self, list: &Folder, theme: &Theme) -> io::Result<()> {
+        self.terminal.draw(|f| folder::draw(f, list, theme))?;
+        self.out.send()
+    }
+
     /// Follow the terminal's size (the viewport is fixed otherwise).
     fn follow(&mut self, input: &Input) -> io::Result<()> {
         if let Input::Resize(w, h) = *input {
@@ -431,13 +608,34 @@ impl Screen {
     }
 }
 
-fn event_loop(
-    m: &mut Model,
-    screen: &mut Screen,
-    theme: &Theme,
-    term_signal: &AtomicBool,
-    pending: &Pending,
-) -> io::Result<()> {
+/// Whether `input` is the key that goes back to the folder list: only in
+/// normal mode (elsewhere Backspace edits text or does nothing).
+fn is_back(m: &Model, input: &Input) -> bool {
+    use super::action::{Action, Context};
+    use ratatui::crossterm::event::KeyEventKind;
+    matches!(input, Input::Key(k) if k.kind != KeyEventKind::Release
+        && m.keymap.lookup(Context::Global, k) == Some(Action::BackToList))
+        && matches!(m.mode, super::model::Mode::Normal)
+        && !m.loading
+}
+
+/// One input in an article opened from a folder (`back`) or not. Going back
+/// saves as quitting does (a failed save arms it, as it arms quit); whether
+/// this input asked to go back.
+fn step_or_back(m: &mut Model, input: Input, pending: &Pending, back: bool) -> bool {
+    if back && is_back(m, &input) {
+        run_effect(m, Effect::Quit);
+        track_pending(m, pending);
+        return true;
+    }
+    step(m, input, pending);
+    false
+}
+
+/// Run an article's events until it quits, goes back, or a signal arrives.
+fn event_loop(m: &mut Model, app: &mut App, back: bool) -> io::Result<Exit> {
+    let App { screen, theme, term_signal, pending, .. } = app;
+    let theme: &Theme = theme;
     let size = screen.terminal.size()?;
     screen.terminal.resize(Rect::new(0, 0, size.width, size.height))?;
     update(m, Input::Resize(size.width, size.height));
@@ -446,12 +644,17 @@ fn event_loop(
     // Drawn only when something may have changed: an idle tick that finds
     // nothing new writes nothing to the terminal.
     let mut redraw = true;
+    // Whether the last key asked to go back rather than to quit.
+    let mut went_back = false;
     loop {
         if redraw {
             screen.draw(m, theme)?;
         }
-        if m.quit || term_signal.load(Ordering::Relaxed) {
-            return Ok(());
+        if term_signal.load(Ordering::Relaxed) {
+            return Ok(Exit::Signal);
+        }
+        if m.quit {
+            return Ok(if went_back { Exit::Back } else { Exit::Quit });
         }
         // Redraw often while a job reports progress; otherwise wake only to
         // look for changes on disk.
@@ -487,12 +690,12 @@ fn event_loop(
         }
         let Some(input) = to_input(event::read()?) else { continue };
         screen.follow(&input)?;
-        step(m, input, pending);
+        went_back = step_or_back(m, input, pending, back);
         // Drain what is already queued before drawing again (fast typing, resizes).
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
                 screen.follow(&input)?;
-                step(m, input, pending);
+                went_back = step_or_back(m, input, pending, back);
             }
         }
     }

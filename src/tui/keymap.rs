@@ -217,6 +217,7 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (Global, "i", EntityIndex),
         (Article, "M", MarkReviewed),
         (Article, "'", GotoReviewed),
+        (Global, "Backspace", BackToList),
     ]
 };
 

@@ -7,6 +7,7 @@ pub mod app;
 pub mod backend;
 pub mod config;
 pub mod filter;
+pub mod folder;
 pub mod index;
 pub mod keymap;
 pub mod model;

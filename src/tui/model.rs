@@ -160,7 +160,8 @@ pub struct Model {
     pub filter: super::filter::Filter,
     /// The tag set and rules (`marginote.ron` found above the article, or the built-in one).
     pub schema: crate::core::schema::Schema,
-    /// "Reviewed up to here": a byte offset in the article, remembered per article.
+    /// "Reviewed up to here": a byte offset in the article, restored from
+    /// and saved to [`crate::core::places`] (by `cli` at open, `app` at quit).
     pub reviewed_upto: Option<usize>,
     pub mode: Mode,
     /// The last search query, as typed.

@@ -248,6 +248,11 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
             }
             Effect::None
         }
+        // The app loop takes it when a folder was opened; here there is no list.
+        BackToList => {
+            say(m, "No list to go back to: marginote opened this article itself", Level::Info);
+            Effect::None
+        }
         NextSuggestion => super::triage::next(m),
         AnnotateAll => super::triage::all_occurrences(m),
         AcceptSuggestion | AcceptAllSame | RejectSuggestion | RejectAllSame | SkipSuggestion => Effect::None,
