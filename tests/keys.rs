@@ -757,3 +757,23 @@ fn a_schema_sets_the_tag_menu_badges_colours_and_statuses() {
     h.keys("cccc");
     assert_eq!(h.saved().annotations[0].status, Status::Other("Checked by desk".into()));
 }
+
+#[test]
+fn the_reviewed_mark_and_the_place_come_back_through_the_places_file() {
+    use marginote::core::places::Places;
+    use marginote::tui::app::{place_of, restore_place};
+    let mut h = sample();
+    h.keys("/Koalisi<Enter><Esc>M<C-f>");
+    let (mark, top, cursor) = (h.m.reviewed_upto, h.m.top, h.m.cursor);
+    assert!(mark.is_some() && top > 0);
+    let store = h.dir.path().join("places.ron");
+    let mut places = Places::load(&store);
+    places.set(&h.article, place_of(&h.m).unwrap());
+    places.save().unwrap();
+    // A fresh start of the same text.
+    let again = Harness::open(SAMPLE, (100, 30));
+    let mut m = again.m;
+    let place = Places::load(&store).get(&h.article).expect("the place was stored");
+    assert!(!restore_place(&mut m, &place), "the article did not change");
+    assert_eq!((m.reviewed_upto, m.top, m.cursor), (mark, top, cursor));
+}
