@@ -73,6 +73,18 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status of this name ([`Status::name`] read back); any other name
+    /// is kept as [`Status::Other`].
+    pub fn named(name: &str) -> Status {
+        match name {
+            "Unreviewed" => Status::Unreviewed,
+            "Verified" => Status::Verified,
+            "Disputed" => Status::Disputed,
+            "NeedsSource" => Status::NeedsSource,
+            other => Status::Other(other.to_owned()),
+        }
+    }
+
     /// A short name for lists and JSON.
     pub fn name(&self) -> &str {
         match self {

@@ -232,16 +232,6 @@ fn kind_of(name: &str, art: &Article, bytes: std::ops::Range<usize>, conv: Numbe
     }
 }
 
-fn status_named(name: &str) -> Status {
-    match name {
-        "Unreviewed" => Status::Unreviewed,
-        "Verified" => Status::Verified,
-        "Disputed" => Status::Disputed,
-        "NeedsSource" => Status::NeedsSource,
-        other => Status::Other(other.to_owned()),
-    }
-}
-
 /// Read a `.ann` file written for `art`: T lines become annotations (by
 /// their offsets, also when the text column disagrees, with a warning),
 /// status, notes, sources and speakers become their fields, and every other
@@ -447,7 +437,7 @@ impl Taken {
             (b'A' | b'M', [name, t, value]) => {
                 let Some(i) = target(Some(t)) else { return false };
                 match (*name, &mut list[i].kind) {
-                    ("Status", _) if self.first(i, "status") => list[i].status = status_named(value),
+                    ("Status", _) if self.first(i, "status") => list[i].status = Status::named(value),
                     ("Value", Kind::Statistic { value: v, .. }) if self.first(i, "value") => {
                         *v = match *value {
                             "none" => None,
@@ -467,7 +457,7 @@ impl Taken {
                 match (*name, &mut list[i].kind) {
                     ("AnnotatorNotes", _) => self.notes.entry(i).or_default().push(text),
                     ("Source", _) if self.first(i, "source") => list[i].source = Some(text),
-                    ("Status", _) if self.first(i, "status") => list[i].status = status_named(&text),
+                    ("Status", _) if self.first(i, "status") => list[i].status = Status::named(&text),
                     ("Unit", Kind::Statistic { unit, .. }) if self.first(i, "unit") => {
                         *unit = Some(text).filter(|u| !u.is_empty())
                     }

@@ -804,7 +804,7 @@ impl<'a> Bodies<'a> {
         }
         a.note = (!notes.is_empty()).then(|| notes.join("\n\n"));
         a.source = (!self.sources.is_empty()).then(|| self.sources.join("\n\n"));
-        a.status = self.statuses.first().map_or(Status::Unreviewed, |s| status_of(s));
+        a.status = self.statuses.first().map_or(Status::Unreviewed, |s| Status::named(s));
         if self.statuses.len() > 1 {
             warnings.push(format!("more than one status; kept {:?}", self.statuses[0]));
         }
@@ -835,17 +835,6 @@ fn kind_of(tag: &str, body: &Value, art: &Article, bytes: Range<usize>, conv: Nu
     let value = body.get(VALUE).map_or(value, Value::as_f64);
     let unit = body.get(UNIT).map_or(unit, |u| u.as_str().map(str::to_owned));
     Kind::Statistic { value, unit }
-}
-
-/// A status by name; unknown names are kept as [`Status::Other`].
-fn status_of(name: &str) -> Status {
-    match name {
-        "Unreviewed" => Status::Unreviewed,
-        "Verified" => Status::Verified,
-        "Disputed" => Status::Disputed,
-        "NeedsSource" => Status::NeedsSource,
-        other => Status::Other(other.to_owned()),
-    }
 }
 
 // ---------------------------------------------------------------------------
