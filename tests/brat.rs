@@ -161,3 +161,23 @@ fn annotator_notes_on_text_become_notes_and_notes_on_events_and_relations_are_ke
     assert!(tdt.imported.annotations.iter().all(|a| a.note.is_none()));
     assert_eq!(tdt.imported.standoff.iter().filter(|l| l.id.starts_with('#')).count(), 74);
 }
+
+#[test]
+fn an_equivalence_of_entities_links_them_as_the_same_one_and_comes_back() {
+    let rt = round_trip(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/brat/bionlp-st2011-ge-PMID-10485906.ann"),
+    );
+    let linked: Vec<(&str, &str)> = rt
+        .imported
+        .annotations
+        .iter()
+        .filter_map(|a| {
+            let target = rt.imported.annotations.iter().find(|t| Some(&t.id) == a.same_as.as_ref())?;
+            Some((a.exact.as_str(), target.exact.as_str()))
+        })
+        .collect();
+    assert_eq!(linked.len(), 1, "{linked:?}");
+    assert!(rt.imported.standoff.iter().all(|l| l.id != "*"), "the * line became the link");
+    assert!(rt.exported.text.lines().any(|l| l.starts_with("*\tEquiv T")), "{}", rt.exported.text);
+}

@@ -673,7 +673,7 @@ fn filters_by_kind_type_status_and_text_narrow_the_list_and_the_article() {
 fn the_index_groups_mentions_and_enter_walks_through_them() {
     let mut h = workflow_sample();
     h.keys("i");
-    let Mode::Index { index: 0 } = h.m.mode else { panic!("{:?}", h.m.mode) };
+    let Mode::Index { index: 0, link: None } = h.m.mode else { panic!("{:?}", h.m.mode) };
     let entries = marginote::tui::index::entries(&h.m);
     let first = match &entries[0] {
         marginote::tui::index::Entry::Entity(g) => (g.spelling.clone(), g.members.len()),
@@ -776,4 +776,39 @@ fn the_reviewed_mark_and_the_place_come_back_through_the_places_file() {
     let place = Places::load(&store).get(&h.article).expect("the place was stored");
     assert!(!restore_place(&mut m, &place), "the article did not change");
     assert_eq!((m.reviewed_upto, m.top, m.cursor), (mark, top, cursor));
+}
+
+#[test]
+fn equals_links_an_entity_to_another_and_the_index_counts_them_together() {
+    let mut h = sample();
+    h.keys("/Facebook<Enter>tog/Meta<Enter>to");
+    let names: Vec<String> = h.m.doc.annotations().iter().map(|a| a.exact.clone()).collect();
+    assert_eq!(names, ["Facebook", "Meta"]);
+    h.keys("<Tab>G=");
+    let Mode::Index { link: Some(_), .. } = &h.m.mode else { panic!("{:?}", h.m.mode) };
+    // Its own entry cannot be picked; Facebook's can.
+    let entries = marginote::tui::index::entries(&h.m);
+    let own = entries
+        .iter()
+        .position(|e| matches!(e, marginote::tui::index::Entry::Entity(g) if g.spelling == "Meta"))
+        .unwrap();
+    let facebook = 1 - own;
+    h.keys(if own == 0 { "<Enter>" } else { "j<Enter>" });
+    assert!(matches!(h.m.mode, Mode::Index { .. }), "its own entry: still picking");
+    h.keys(if facebook == 0 { "k<Enter>" } else { "j<Enter>" });
+    assert_eq!(h.m.mode, Mode::Normal);
+    let saved = h.saved();
+    let fb = saved.annotations.iter().find(|a| a.exact == "Facebook").unwrap();
+    let meta = saved.annotations.iter().find(|a| a.exact == "Meta").unwrap();
+    assert_eq!(meta.same_as.as_deref(), Some(fb.id.as_str()));
+    assert!(h.ron().contains("same_as: Some("), "{}", h.ron());
+    let entries = marginote::tui::index::entries(&h.m);
+    let marginote::tui::index::Entry::Entity(g) = &entries[0] else { panic!() };
+    assert_eq!((g.members.len(), g.others.len()), (2, 1), "one entity, two mentions, two spellings");
+    h.keys("=");
+    assert_eq!(
+        h.saved().annotations.iter().find(|a| a.exact == "Meta").unwrap().same_as,
+        None,
+        "= again unlinks"
+    );
 }

@@ -80,6 +80,8 @@ fn sample_file(art: &Article) -> AnnotationFile {
     let mut clegg = over(art, "eksekutif senior Nick Clegg", 0, Kind::Entity("Person".into()), &ann);
     let start = clegg.start;
     clegg.fragments = vec![(start + 17, start + 27), (start, start + 9)];
+    // The user linked this Clegg to the one Zuckerberg wrote with.
+    clegg.same_as = Some(wanless.id.clone());
 
     file.annotations =
         vec![zuck, meta, nspcc, place, other, wanless, crimes, words, groups, linked, free, unsaid, clegg];
@@ -107,6 +109,7 @@ fn export_then_import_gives_back_every_field() {
         assert_eq!(got.kind, want.kind, "kind of {who}");
         assert_eq!((got.start, got.end), (want.start, want.end), "offsets of {who}");
         assert_eq!(got.fragments, want.fragments, "fragments of {who}");
+        assert_eq!(got.same_as, want.same_as, "same_as of {who}");
         assert_eq!(got.exact, want.exact);
         assert_eq!(got.prefix, want.prefix, "prefix of {who}");
         assert_eq!(got.suffix, want.suffix, "suffix of {who}");

@@ -1334,6 +1334,7 @@ mod tests {
                 start,
                 end,
                 fragments: Vec::new(),
+                same_as: None,
                 exact,
                 prefix,
                 suffix,

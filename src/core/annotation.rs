@@ -109,6 +109,10 @@ pub struct Annotation {
     /// empty for a continuous span, which is what marginote itself makes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fragments: Vec<(usize, usize)>,
+    /// For an entity: the id of another entity the user linked it to as the
+    /// same one ("Clegg" and "Nick Clegg"); the index counts them together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
     pub exact: String,
     pub prefix: String,
     pub suffix: String,
@@ -159,6 +163,7 @@ impl Annotation {
             start: 0,
             end: 0,
             fragments: Vec::new(),
+            same_as: None,
             exact: String::new(),
             prefix: String::new(),
             suffix: String::new(),

@@ -14,6 +14,7 @@
 //! | `#1 Source T1\ttext` | the source |
 //! | `R1 Speaker Arg1:T1 Arg2:T2` | the quote T1 was said by the entity T2 |
 //! | `#1 Speaker T1\ttext` | the quote T1 was said by someone not tagged |
+//! | `* Equiv T1 T2 T3` (entities) | T2 and T3 are the same entity as T1 ([`Annotation::same_as`]) |
 //! | every other line (`E`, `N`, `*`, other `R`, `A`, `M`, `#`) | a [`Standoff`] line kept in the file and written back |
 
 use serde::{Deserialize, Serialize};
@@ -468,6 +469,23 @@ impl Taken {
                 }
                 true
             }
+            (b'*', [name, first, rest @ ..]) if *name == "Equiv" && !rest.is_empty() => {
+                let Some(f) = index.get(first).copied() else { return false };
+                let others: Option<Vec<usize>> = rest.iter().map(|t| index.get(t).copied()).collect();
+                let Some(others) = others else { return false };
+                let entities = std::iter::once(f)
+                    .chain(others.iter().copied())
+                    .all(|i| list[i].kind.entity_type().is_some());
+                if !entities || !others.iter().all(|&i| !self.set.contains(&(i, "same_as"))) {
+                    return false;
+                }
+                let target = list[f].id.clone();
+                for i in others {
+                    self.set.insert((i, "same_as"));
+                    list[i].same_as = Some(target.clone());
+                }
+                true
+            }
             (b'R', [name, a, b]) if *name == "Speaker" => {
                 let (q, s) = match (role(a, "Arg1"), role(b, "Arg2")) {
                     (Some(q), Some(s)) => (q, s),
@@ -566,7 +584,32 @@ pub fn export(art: &Article, file: &AnnotationFile) -> Exported {
     for a in &file.annotations {
         w.fields_of(a);
     }
+    same_entities(&mut w.out, &file.annotations, &t_of);
     w.out
+}
+
+/// One `*\tEquiv` line per entity others were linked to as the same one:
+/// `* Equiv T1 T4 T9` (the target first, then those linked to it).
+fn same_entities(out: &mut Exported, list: &[Annotation], t_of: &HashMap<&str, String>) {
+    let mut targets: Vec<&str> = Vec::new();
+    let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
+    for a in list {
+        let Some(target) = a.same_as.as_deref() else { continue };
+        let own = t_of[a.id.as_str()].as_str();
+        if !t_of.contains_key(target) {
+            out.warnings
+                .push(format!("{own}: the entity it is linked to is not among the annotations; left out"));
+            continue;
+        }
+        let m = members.entry(target).or_default();
+        if m.is_empty() {
+            targets.push(target);
+        }
+        m.push(own);
+    }
+    for target in targets {
+        let _ = writeln!(out.text, "*\tEquiv {} {}", t_of[target], members[target].join(" "));
+    }
 }
 
 fn write_kept(out: &mut String, l: &Standoff, t_of: &HashMap<&str, String>) {

@@ -74,9 +74,55 @@ pub fn entity_groups(all: &[Annotation]) -> Vec<EntityGroup> {
             None => spellings.push((spelling, 1)),
         }
     }
-    let mut out: Vec<(String, EntityGroup)> = groups
+    // Groups the user linked (an entity `same_as` another) become one: the
+    // group of the linked-to entity takes in the other.
+    let group_of: HashMap<usize, usize> =
+        groups.iter().enumerate().flat_map(|(g, d)| d.members.iter().map(move |&i| (i, g))).collect();
+    let by_id: HashMap<&str, usize> = all.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    let mut parent: Vec<usize> = (0..groups.len()).collect();
+    fn root(parent: &mut [usize], mut g: usize) -> usize {
+        while parent[g] != g {
+            parent[g] = parent[parent[g]];
+            g = parent[g];
+        }
+        g
+    }
+    for (i, a) in all.iter().enumerate() {
+        let (Some(&from), Some(to)) = (group_of.get(&i), a.same_as.as_deref().and_then(|id| by_id.get(id)))
+        else {
+            continue;
+        };
+        let Some(&to) = group_of.get(to) else { continue };
+        let (rf, rt) = (root(&mut parent, from), root(&mut parent, to));
+        if rf != rt {
+            parent[rf] = rt;
+        }
+    }
+    let mut merged: Vec<Draft> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for (g, d) in groups.into_iter().enumerate() {
+        let r = root(&mut parent, g);
+        match slot.get(&r) {
+            None => {
+                slot.insert(r, merged.len());
+                merged.push(d);
+            }
+            Some(&k) => {
+                let m = &mut merged[k];
+                m.members.extend(d.members);
+                for (s, n) in d.spellings {
+                    match m.spellings.iter_mut().find(|(t, _)| *t == s) {
+                        Some((_, c)) => *c += n,
+                        None => m.spellings.push((s, n)),
+                    }
+                }
+            }
+        }
+    }
+    let mut out: Vec<(String, EntityGroup)> = merged
         .into_iter()
-        .map(|Draft { entity_type, key, spellings, members }| {
+        .map(|Draft { entity_type, key, spellings, mut members }| {
+            members.sort_unstable();
             let top = spellings
                 .iter()
                 .enumerate()
@@ -171,5 +217,34 @@ mod tests {
             (Some("Meta"), &[4, 6][..])
         );
         assert_eq!((speakers[1].name.as_deref(), speakers[1].members.as_slice()), (None, &[5][..]));
+    }
+
+    #[test]
+    fn entities_the_user_linked_count_as_one() {
+        let text = "Nick Clegg spoke. Clegg left. Meta stayed. Nick Clegg returned.";
+        let art = Article::from_text(text);
+        let stamp = Stamp { author: "t".into(), now: "n".into() };
+        let at = |s: &str, n: usize| {
+            let b = text.match_indices(s).nth(n).unwrap().0;
+            b..b + s.len()
+        };
+        let person = || Kind::Entity("Person".into());
+        let mut all = vec![
+            Annotation::new(&art, at("Nick Clegg", 0), person(), &stamp),
+            Annotation::new(&art, at("Clegg", 1), person(), &stamp),
+            Annotation::new(&art, at("Meta", 0), Kind::Entity("Organization".into()), &stamp),
+            Annotation::new(&art, at("Nick Clegg", 1), person(), &stamp),
+        ];
+        assert_eq!(entity_groups(&all).len(), 3);
+        all[1].same_as = Some(all[3].id.clone());
+        let groups = entity_groups(&all);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(
+            (groups[0].spelling.as_str(), groups[0].members.as_slice()),
+            ("Nick Clegg", &[0, 1, 3][..])
+        );
+        assert_eq!(groups[0].others, ["Clegg"]);
+        all[1].same_as = Some("no such id".into());
+        assert_eq!(entity_groups(&all).len(), 3, "a link to nothing links nothing");
     }
 }

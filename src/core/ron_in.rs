@@ -130,6 +130,7 @@ fn block(text: &str) -> Option<Annotation> {
         start,
         end,
         fragments: Vec::new(),
+        same_as: None,
         exact,
         prefix,
         suffix,

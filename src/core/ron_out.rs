@@ -75,6 +75,7 @@ fn annotation(out: &mut String, a: &Annotation) {
         start,
         end,
         fragments,
+        same_as,
         exact,
         prefix,
         suffix,
@@ -131,6 +132,11 @@ fn annotation(out: &mut String, a: &Annotation) {
             let _ = writeln!(out, "                ({s}, {e}),");
         }
         out.push_str("            ],\n");
+    }
+    if let Some(id) = same_as {
+        out.push_str("            same_as: Some(");
+        string(out, id);
+        out.push_str("),\n");
     }
     out.push_str("            exact: ");
     string(out, exact);
@@ -264,6 +270,9 @@ mod tests {
             a.source = (i % 3 == 0).then(|| "https://example.org/a?b=c#d".into());
             if i == 4 {
                 a.fragments = vec![(20, 24), (13, 16)];
+            }
+            if i == 3 {
+                a.same_as = Some("01 \"other\"".into());
             }
             file.annotations.push(a);
         }

@@ -24,6 +24,7 @@
 //! | speaker, an entity | a `SpecificResource` body, `source` the entity's `urn:marginote:` id, `purpose` `describing`, `"marginote:role": "speaker"` |
 //! | `author` | `creator`: `{"type": "Person", "nickname": …}` (read: a string, or `name`, `nickname`, `id`) |
 //! | `created`, `modified` | `created`, `modified` |
+//! | `same_as` (an entity linked to another) | `"marginote:sameAs"`: the other's `urn:marginote:` id |
 //!
 //! `motivation` lists the purposes of the bodies. The prefix `marginote:` is
 //! declared in the collection's `@context` as [`NAMESPACE`].
@@ -68,6 +69,8 @@ pub const ANNO_CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 pub const NAMESPACE: &str = "urn:marginote:vocab#";
 /// Annotation ids are exported as this prefix followed by marginote's id.
 pub const ID_PREFIX: &str = "urn:marginote:";
+/// The key of an entity's link to the entity it is the same as.
+const SAME_AS: &str = "marginote:sameAs";
 
 const FRAGMENTS: &str = "marginote:fragments";
 const VALUE: &str = "marginote:value";
@@ -125,6 +128,9 @@ fn annotation_json(art: &Article, a: &Annotation, source: &str, conv: NumberConv
     out.insert("id".into(), format!("{ID_PREFIX}{}", a.id).into());
     out.insert("type".into(), "Annotation".into());
     out.insert("motivation".into(), motivation);
+    if let Some(other) = &a.same_as {
+        out.insert(SAME_AS.into(), format!("{ID_PREFIX}{other}").into());
+    }
     if !a.author.is_empty() {
         out.insert("creator".into(), json!({ "type": "Person", "nickname": a.author }));
     }
@@ -259,6 +265,7 @@ pub fn import(
         }
     }
     state.link_speakers(&mut warnings);
+    state.link_same();
     Ok(Imported { annotations: state.annotations, warnings })
 }
 
@@ -396,6 +403,8 @@ struct Read {
     annotation: Annotation,
     /// The speaker's IRI, when the speaker is a linked resource.
     speaker_link: Option<String>,
+    /// The IRI of the entity this one is the same as (`marginote:sameAs`).
+    same_as: Option<String>,
     warnings: Vec<String>,
 }
 
@@ -423,7 +432,8 @@ fn read_annotation(art: &Article, item: &Value, ctx: &Ctx, env: Env) -> Result<R
         annotation.modified = modified.to_owned();
     }
     let warnings = warnings.iter().map(|w| ctx.say(w)).collect();
-    Ok(Read { annotation, speaker_link, warnings })
+    let same_as = item[SAME_AS].as_str().map(str::to_owned);
+    Ok(Read { annotation, speaker_link, same_as, warnings })
 }
 
 /// The author named by a `creator`: a string, or an object's `name`,
@@ -481,6 +491,7 @@ impl Selection {
             start,
             end,
             fragments: self.fragments.clone(),
+            same_as: None,
             exact: quote.exact,
             prefix: quote.prefix,
             suffix: quote.suffix,
@@ -852,6 +863,8 @@ struct ImportState {
     skipped: HashSet<String>,
     /// (index in `annotations`, speaker IRI, the annotation's context).
     links: Vec<(usize, String, String)>,
+    /// (index in `annotations`, the IRI of the entity it is the same as).
+    same: Vec<(usize, String)>,
 }
 
 impl ImportState {
@@ -875,6 +888,9 @@ impl ImportState {
         if let Some(link) = read.speaker_link {
             self.links.push((self.annotations.len(), link, ctx.say("")));
         }
+        if let Some(other) = read.same_as {
+            self.same.push((self.annotations.len(), other));
+        }
         self.annotations.push(a);
     }
 
@@ -882,6 +898,15 @@ impl ImportState {
     fn skipped(&mut self, ctx: &Ctx) {
         if let Some(id) = &ctx.id {
             self.skipped.insert(id.clone());
+        }
+    }
+
+    /// Link each entity to the imported one its `marginote:sameAs` names
+    /// (by our own `urn:` id when that one is not in the file).
+    fn link_same(&mut self) {
+        for (i, iri) in std::mem::take(&mut self.same) {
+            let id = self.ids.get(&iri).cloned().or_else(|| iri.strip_prefix(ID_PREFIX).map(str::to_owned));
+            self.annotations[i].same_as = id;
         }
     }
 

@@ -148,6 +148,7 @@ actions! {
     FilterText => "filter_text", "list only annotations whose text, note or speaker match (fuzzy)";
     ClearFilter => "clear_filter", "list every annotation again";
     EntityIndex => "entity_index", "the index: each entity with its mentions, the quotes of each speaker";
+    LinkEntity => "link_entity", "link the selected entity to another as the same one (again: unlink)";
     MarkReviewed => "mark_reviewed", "mark the article reviewed up to the cursor (again at the mark: remove it)";
     GotoReviewed => "goto_reviewed", "go to the reviewed-up-to-here mark";
     BackToList => "back_to_list", "save and go back to the folder's list (when marginote opened a folder)";
@@ -185,6 +186,7 @@ impl Action {
                 | RejectSuggestion
                 | RejectAllSame
                 | CycleStatus
+                | LinkEntity
         )
     }
 }

@@ -55,13 +55,59 @@ pub fn open(m: &mut Model) -> Effect {
     if entries(m).is_empty() {
         m.message = Some(("The index is empty: no entities or quotes yet".into(), Level::Info));
     } else {
-        m.mode = Mode::Index { index: 0 };
+        m.mode = Mode::Index { index: 0, link: None };
     }
     Effect::None
 }
 
+/// For the selected entity: unlink it if it is linked, else open the index
+/// to pick the entity it is the same as.
+pub fn link(m: &mut Model) -> Effect {
+    let Some(i) = m.selected_index() else {
+        m.message = Some(("No annotation selected".into(), Level::Info));
+        return Effect::None;
+    };
+    let a = &m.doc.annotations()[i];
+    if a.kind.entity_type().is_none() {
+        m.message = Some(("Only an entity can be linked to another".into(), Level::Info));
+        return Effect::None;
+    }
+    if a.same_as.is_some() {
+        let stamp = m.stamp();
+        m.doc.change(|f| {
+            f.annotations[i].same_as = None;
+            f.annotations[i].touch(&stamp);
+        });
+        return super::update::changed(m, "Unlinked: counted on its own again");
+    }
+    m.mode = Mode::Index { index: 0, link: Some(a.id.clone()) };
+    Effect::None
+}
+
+/// Link annotation `id` to the picked entity's first mention.
+fn link_to(m: &mut Model, id: &str, entry: &Entry) -> Effect {
+    let Entry::Entity(g) = entry else {
+        m.message = Some(("Pick an entity (E), not a speaker".into(), Level::Info));
+        return Effect::None;
+    };
+    let (Some(i), all) = (m.doc.index_of(id), m.doc.annotations()) else { return Effect::None };
+    if g.members.contains(&i) {
+        m.message = Some(("That is its own entry: pick another".into(), Level::Info));
+        return Effect::None;
+    }
+    let target = all[g.members[0]].id.clone();
+    let said = format!("Linked: {:?} is the same entity as {:?}", all[i].exact, g.spelling);
+    let stamp = m.stamp();
+    m.doc.change(|f| {
+        f.annotations[i].same_as = Some(target);
+        f.annotations[i].touch(&stamp);
+    });
+    m.mode = Mode::Normal;
+    super::update::changed(m, &said)
+}
+
 /// A key in the index.
-pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
+pub fn key(m: &mut Model, ev: KeyEvent, index: usize, link: Option<String>) -> Effect {
     let list = entries(m);
     let last = list.len().saturating_sub(1);
     let page = m.sidebar_rows().max(2) - 1;
@@ -71,10 +117,14 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
             return Effect::None;
         }
         KeyCode::Enter => {
-            if let Some(entry) = list.get(index) {
-                pick(m, entry);
-            }
-            return Effect::None;
+            return match (list.get(index), link.as_deref()) {
+                (Some(entry), Some(id)) => link_to(m, id, entry),
+                (Some(entry), None) => {
+                    pick(m, entry);
+                    Effect::None
+                }
+                (None, _) => Effect::None,
+            };
         }
         KeyCode::Char('j') | KeyCode::Down => index + 1,
         KeyCode::Char('k') | KeyCode::Up => index.saturating_sub(1),
@@ -84,7 +134,7 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
         KeyCode::PageUp => index.saturating_sub(page),
         _ => index,
     };
-    m.mode = Mode::Index { index: to.min(last) };
+    m.mode = Mode::Index { index: to.min(last), link };
     Effect::None
 }
 

@@ -214,6 +214,7 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (Sidebar, "F", FilterStatus),
         (Sidebar, "/", FilterText),
         (Sidebar, "X", ClearFilter),
+        (Sidebar, "=", LinkEntity),
         (Global, "i", EntityIndex),
         (Article, "M", MarkReviewed),
         (Article, "'", GotoReviewed),

@@ -117,7 +117,8 @@ pub enum Mode {
     /// Going through suggestions; `index` is the one shown.
     Suggestion { index: usize },
     /// The index of entities and speakers; `index` is the highlighted row.
-    Index { index: usize },
+    /// With `link`, Enter links that annotation (an entity) to the picked one.
+    Index { index: usize, link: Option<String> },
 }
 
 /// How a status message looks.

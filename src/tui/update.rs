@@ -139,7 +139,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
         Mode::Review { index } => super::review::key(m, ev, index),
         Mode::Recover => super::recover::key(m, ev),
         Mode::Suggestion { index } => super::triage::key(m, ev, index),
-        Mode::Index { index } => super::index::key(m, ev, index),
+        Mode::Index { index, link } => super::index::key(m, ev, index, link),
         Mode::Search { .. } => search_key(m, ev),
         Mode::Prompt { .. } => prompt_key(m, ev),
         Mode::Speaker(_) => speaker_key(m, ev),
@@ -240,6 +240,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         CycleStatus => cycle_status(m),
         FilterKind | FilterStatus | FilterText | ClearFilter => filter_action(m, a),
         EntityIndex => super::index::open(m),
+        LinkEntity => super::index::link(m),
         MarkReviewed => mark_reviewed(m),
         GotoReviewed => {
             match m.reviewed_upto {
@@ -272,7 +273,7 @@ fn say(m: &mut Model, text: impl Into<String>, level: Level) {
 }
 
 /// Record a change to the annotations; returns the effect that saves it.
-fn changed(m: &mut Model, what: &str) -> Effect {
+pub(crate) fn changed(m: &mut Model, what: &str) -> Effect {
     super::review::refresh(m);
     say(m, what.to_owned(), Level::Info);
     if m.doc.read_only() { Effect::None } else { Effect::Save }

@@ -174,13 +174,20 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             let lines = super::triage::lines(m, theme, *index, skip..skip + rows, width);
             popup(frame, theme, area, "Suggestions", lines);
         }
-        Mode::Index { index } => {
+        Mode::Index { index, link } => {
             let area = body(frame);
             let rows = area.height.saturating_sub(3) as usize;
             let skip = (index + 1).saturating_sub(rows);
             let width = area.width.saturating_sub(2) as usize;
             let lines = super::index::lines(m, theme, *index, skip..skip + rows, width);
-            popup(frame, theme, area, "Index: entities by mentions, quotes by speaker", lines);
+            let title = match link.as_deref().and_then(|id| m.doc.index_of(id)) {
+                Some(i) => format!(
+                    "Link {:?} to the same entity as…",
+                    sidebar::fit(&m.doc.annotations()[i].exact, 30)
+                ),
+                None => "Index: entities by mentions, quotes by speaker".to_owned(),
+            };
+            popup(frame, theme, area, &title, lines);
         }
         Mode::Recover => {
             let lines = super::recover::lines(m, theme);

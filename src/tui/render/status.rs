@@ -61,6 +61,9 @@ fn hints(m: &Model) -> String {
                 (k(s, Action::Cancel), "done"),
             ]
         }
+        (Mode::Index { link: Some(_), .. }, _) => {
+            vec![("Enter".into(), "the same entity"), ("Esc".into(), "cancel")]
+        }
         (Mode::Index { .. }, _) => vec![("Enter".into(), "list its mentions"), ("Esc".into(), "close")],
         (Mode::Recover, _) => {
             vec![("r".into(), "restore"), ("d".into(), "discard"), ("Esc".into(), "later")]
