@@ -812,3 +812,18 @@ fn equals_links_an_entity_to_another_and_the_index_counts_them_together() {
         "= again unlinks"
     );
 }
+
+#[test]
+fn deleting_in_a_filtered_list_selects_the_next_listed_one_never_a_hidden_one() {
+    let mut h = sample();
+    h.keys("/NSPCC<Enter>tog/Mark Zuckerberg<Enter>tpg/8.000<Enter>tsg/24 anak<Enter>ts");
+    h.keys("<Tab>fffff");
+    assert_eq!(listed_texts(&h), ["8.000", "24 anak"], "statistics");
+    h.keys("gd");
+    assert_eq!(h.m.selected_annotation().map(|a| a.exact.as_str()), Some("24 anak"));
+    h.keys("d");
+    assert_eq!(h.m.selected, None, "nothing listed is left: nothing selected");
+    h.keys("d");
+    let left: Vec<String> = h.saved().annotations.into_iter().map(|a| a.exact).collect();
+    assert_eq!(left, ["Mark Zuckerberg", "NSPCC"], "the hidden ones are untouched");
+}

@@ -286,3 +286,13 @@ fn index_and_filtered_sidebar_at_80x24() {
     let (x, y) = find(&buf, "✓");
     assert_eq!(buf[(x, y)].fg, verified.fg.unwrap());
 }
+
+#[test]
+fn a_one_column_terminal_draws_without_panicking() {
+    let mut h = annotated_sample((80, 24));
+    h.keys("<Tab>");
+    for (w, hgt) in [(1, 10), (0, 5), (2, 1), (1, 1)] {
+        h.input(marginote::tui::update::Input::Resize(w, hgt));
+        let _ = screen(&h, "dark");
+    }
+}

@@ -594,7 +594,7 @@ fn same_entities(out: &mut Exported, list: &[Annotation], t_of: &HashMap<&str, S
     let mut targets: Vec<&str> = Vec::new();
     let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
     for a in list {
-        let Some(target) = a.same_as.as_deref() else { continue };
+        let Some(target) = a.same_as.as_deref().filter(|_| a.kind.entity_type().is_some()) else { continue };
         let own = t_of[a.id.as_str()].as_str();
         if !t_of.contains_key(target) {
             out.warnings

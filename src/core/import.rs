@@ -45,13 +45,13 @@ pub fn add(file: &mut AnnotationFile, annotations: Vec<Annotation>, mut standoff
     let existing: HashMap<_, usize> =
         file.annotations.iter().enumerate().map(|(i, a)| (identity(a), i)).collect();
     // Imported ids that duplicate an annotation already there: links follow that one.
-    let mut same_as: HashMap<String, String> = HashMap::new();
+    let mut twin_of: HashMap<String, String> = HashMap::new();
     let mut fresh = Vec::new();
     let mut twins = Vec::new();
     for a in annotations {
         match existing.get(&identity(&a)) {
             Some(&i) => {
-                same_as.insert(a.id.clone(), file.annotations[i].id.clone());
+                twin_of.insert(a.id.clone(), file.annotations[i].id.clone());
                 twins.push((i, a));
             }
             None => fresh.push(a),
@@ -60,7 +60,12 @@ pub fn add(file: &mut AnnotationFile, annotations: Vec<Annotation>, mut standoff
     let duplicates = twins.len();
     for a in fresh.iter_mut().chain(twins.iter_mut().map(|(_, a)| a)) {
         if let Kind::Quote { speaker: Some(Speaker::Entity(id)) } = &mut a.kind
-            && let Some(kept) = same_as.get(id)
+            && let Some(kept) = twin_of.get(id)
+        {
+            *id = kept.clone();
+        }
+        if let Some(id) = &mut a.same_as
+            && let Some(kept) = twin_of.get(id)
         {
             *id = kept.clone();
         }
@@ -69,14 +74,25 @@ pub fn add(file: &mut AnnotationFile, annotations: Vec<Annotation>, mut standoff
     for line in &mut standoff {
         for f in &mut line.fields {
             if let Field::Annotation(_, id) = f
-                && let Some(kept) = same_as.get(id)
+                && let Some(kept) = twin_of.get(id)
             {
                 *id = kept.clone();
             }
         }
     }
-    let mut standoff = drop_known(&file.standoff, standoff);
-    renumber(&file.standoff, &mut standoff);
+    let (mut standoff, known) = drop_known(&file.standoff, standoff);
+    let renamed = renumber(&file.standoff, &mut standoff);
+    // A reference to a line dropped as known follows the line already there;
+    // one to a renamed line, its new id (each decided on the id as imported).
+    for line in &mut standoff {
+        for f in &mut line.fields {
+            if let Field::Line(_, id) = f
+                && let Some(new) = known.get(id).or_else(|| renamed.get(id))
+            {
+                *id = new.clone();
+            }
+        }
+    }
     let added = Added { added: fresh.len(), duplicates, filled, lines: standoff.len() };
     file.annotations.extend(fresh);
     sort(&mut file.annotations);
@@ -106,10 +122,19 @@ fn fill(to: &mut Annotation, from: &Annotation) -> bool {
     changed
 }
 
+/// The letter of a line's id (`E` of `E12`; none for a hand-edited empty id).
+fn letter(id: &str) -> Option<char> {
+    id.chars().next()
+}
+
 /// `incoming` without the lines `existing` already has (the same words,
 /// references and text under another id, as when the same file is imported
-/// twice); references to a dropped line follow the one kept.
-fn drop_known(existing: &[Standoff], mut incoming: Vec<Standoff>) -> Vec<Standoff> {
+/// twice), its references as imported; and which incoming id is which line
+/// already there.
+fn drop_known(
+    existing: &[Standoff],
+    mut incoming: Vec<Standoff>,
+) -> (Vec<Standoff>, HashMap<String, String>) {
     let mut same: HashMap<String, String> = HashMap::new();
     let follow = |line: &Standoff, same: &HashMap<String, String>| -> Standoff {
         let mut l = line.clone();
@@ -126,22 +151,23 @@ fn drop_known(existing: &[Standoff], mut incoming: Vec<Standoff>) -> Vec<Standof
         let before = incoming.len();
         incoming.retain(|line| {
             let l = follow(line, &same);
-            let twin =
-                existing.iter().find(|e| e.id[..1] == l.id[..1] && e.fields == l.fields && e.text == l.text);
+            let twin = existing
+                .iter()
+                .find(|e| letter(&e.id) == letter(&l.id) && e.fields == l.fields && e.text == l.text);
             if let Some(twin) = twin {
                 same.insert(line.id.clone(), twin.id.clone());
             }
             twin.is_none()
         });
         if incoming.len() == before {
-            return incoming.iter().map(|l| follow(l, &same)).collect();
+            return (incoming, same);
         }
     }
 }
 
 /// Give `incoming` lines whose ids `existing` uses the next free number of
-/// their letter, and follow the change in their references.
-fn renumber(existing: &[Standoff], incoming: &mut [Standoff]) {
+/// their letter; the new id of each renamed one (references are the caller's).
+fn renumber(existing: &[Standoff], incoming: &mut [Standoff]) -> HashMap<String, String> {
     let taken: HashSet<&str> = existing.iter().map(|l| l.id.as_str()).collect();
     let mut all: HashSet<String> = existing.iter().chain(incoming.iter()).map(|l| l.id.clone()).collect();
     let mut renamed: HashMap<String, String> = HashMap::new();
@@ -149,20 +175,12 @@ fn renumber(existing: &[Standoff], incoming: &mut [Standoff]) {
         if line.id == "*" || !taken.contains(line.id.as_str()) {
             continue;
         }
-        let prefix = &line.id[..1];
+        let prefix = letter(&line.id).unwrap_or('X');
         let new = (1..).map(|n| format!("{prefix}{n}")).find(|id| !all.contains(id)).expect("a free id");
         all.insert(new.clone());
         renamed.insert(std::mem::replace(&mut line.id, new.clone()), new);
     }
-    for line in incoming.iter_mut() {
-        for f in &mut line.fields {
-            if let Field::Line(_, id) = f
-                && let Some(new) = renamed.get(id)
-            {
-                *id = new.clone();
-            }
-        }
-    }
+    renamed
 }
 
 #[cfg(test)]
@@ -214,5 +232,47 @@ mod tests {
             "the same lines again add nothing"
         );
         assert_eq!(file, before);
+    }
+
+    #[test]
+    fn a_merge_keeps_references_to_the_line_already_there_apart_from_renamed_ones() {
+        let art = Article::from_text("John went home");
+        let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::CommaThousands);
+        let first =
+            brat(&art, "T1\tPerson 0 4\tJohn\nT2\tPlace 10 14\thome\nE1\tGo:T1\nE2\tStay:T2\nE3\tRun:T1\n");
+        add(&mut file, first.annotations, first.standoff);
+        // Its E1 is the file's E3 ("Run"); its E3 ("Jump") is new and takes E4.
+        let second =
+            brat(&art, "T1\tPerson 0 4\tJohn\nT2\tPlace 10 14\thome\nE1\tRun:T1\nE3\tJump:T2\nA1\tSure E1\n");
+        add(&mut file, second.annotations, second.standoff);
+        let line = |id: &str| file.standoff.iter().find(|l| l.id == id).unwrap();
+        assert!(matches!(&line("E4").fields[0], Field::Annotation(Some(r), _) if r == "Jump"));
+        assert_eq!(line("A1").fields[1], Field::Line(None, "E3".into()), "Sure stays on Run");
+    }
+
+    #[test]
+    fn a_merge_keeps_an_equivalence_to_an_entity_already_there() {
+        let art = Article::from_text("John Smith met Smith at home.");
+        let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::CommaThousands);
+        let first = brat(&art, "T1\tPerson 0 10\tJohn Smith\n");
+        add(&mut file, first.annotations, first.standoff);
+        let second = brat(&art, "T1\tPerson 0 10\tJohn Smith\nT2\tPerson 15 20\tSmith\n*\tEquiv T1 T2\n");
+        add(&mut file, second.annotations, second.standoff);
+        let john = file.annotations.iter().find(|a| a.exact == "John Smith").unwrap();
+        let smith = file.annotations.iter().find(|a| a.exact == "Smith").unwrap();
+        assert_eq!(smith.same_as.as_deref(), Some(john.id.as_str()));
+    }
+
+    #[test]
+    fn hand_edited_line_ids_do_not_break_a_merge() {
+        let art = Article::from_text("John went home");
+        let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::CommaThousands);
+        file.standoff = vec![
+            Standoff { id: String::new(), fields: vec![Field::Word("X".into())], text: None },
+            Standoff { id: "É1".into(), fields: vec![Field::Word("Y".into())], text: None },
+        ];
+        let incoming = brat(&art, "T1\tPerson 0 4\tJohn\nE1\tGo:T1\n");
+        let added = add(&mut file, incoming.annotations, incoming.standoff);
+        assert_eq!((added.added, added.lines), (1, 1));
     }
 }

@@ -636,6 +636,10 @@ fn tag(m: &mut Model, target: TagTarget, a: Action) -> Effect {
             let stamp = m.stamp();
             m.doc.change(|f| {
                 let ann = &mut f.annotations[i];
+                // Only an entity is linked to another as the same one.
+                if kind.entity_type().is_none() {
+                    ann.same_as = None;
+                }
                 ann.kind = kind;
                 ann.touch(&stamp);
             });
@@ -925,8 +929,15 @@ fn delete_selected(m: &mut Model) -> Effect {
     m.doc.change(|f| {
         f.annotations.remove(i);
     });
+    // The next one the list shows (the one before, at its end): a filter
+    // may hide the neighbours in the whole list.
+    let listed = m.listed();
     let n = m.doc.annotations().len();
-    m.selected = (n > 0).then(|| m.doc.annotations()[i.min(n - 1)].id.clone());
+    let next = match &listed {
+        None => (n > 0).then(|| i.min(n - 1)),
+        Some(l) => l.iter().find(|&&k| k >= i).or(l.last()).copied(),
+    };
+    m.selected = next.map(|k| m.doc.annotations()[k].id.clone());
     clamp_sidebar(m);
     changed(m, &format!("Deleted: {exact}  (u undoes)"))
 }

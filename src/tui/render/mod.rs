@@ -74,6 +74,9 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
 /// under the second half of a wide one are reset, as ratatui does.
 pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
     let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
     let width = usize::from(area.width);
     for (row, y) in (area.y..area.bottom()).enumerate() {
         let first = buf.index_of(area.x, y);
