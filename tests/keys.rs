@@ -827,3 +827,16 @@ fn deleting_in_a_filtered_list_selects_the_next_listed_one_never_a_hidden_one() 
     let left: Vec<String> = h.saved().annotations.into_iter().map(|a| a.exact).collect();
     assert_eq!(left, ["Mark Zuckerberg", "NSPCC"], "the hidden ones are untouched");
 }
+
+#[test]
+fn back_to_list_quits_for_the_list_only_when_a_folder_opened_the_article() {
+    let mut h = sample();
+    h.keys("<BS>");
+    assert!(!h.m.quit, "no list to go back to");
+    h.m.from_folder = true;
+    h.keys("/Metaa<BS>");
+    assert!(!h.m.quit, "in the search prompt Backspace edits the query");
+    assert!(matches!(&h.m.mode, Mode::Search { input, .. } if input.text == "Meta"));
+    h.keys("<Esc><BS>");
+    assert!(h.m.quit && h.m.going_back);
+}

@@ -307,7 +307,8 @@ impl<'a> App<'a> {
     /// allowed) or a signal arrives; then save what is unsaved and remember
     /// where the user was. What to tell the user comes back with the exit.
     fn article(&mut self, mut m: Model, back: bool) -> (io::Result<Exit>, Ending) {
-        let exit = event_loop(&mut m, self, back);
+        m.from_folder = back;
+        let exit = event_loop(&mut m, self);
         if m.doc.dirty {
             save(&mut m);
         }
@@ -608,32 +609,8 @@ impl Screen {
     }
 }
 
-/// Whether `input` is the key that goes back to the folder list: only in
-/// normal mode (elsewhere Backspace edits text or does nothing).
-fn is_back(m: &Model, input: &Input) -> bool {
-    use super::action::{Action, Context};
-    use ratatui::crossterm::event::KeyEventKind;
-    matches!(input, Input::Key(k) if k.kind != KeyEventKind::Release
-        && m.keymap.lookup(Context::Global, k) == Some(Action::BackToList))
-        && matches!(m.mode, super::model::Mode::Normal)
-        && !m.loading
-}
-
-/// One input in an article opened from a folder (`back`) or not. Going back
-/// saves as quitting does (a failed save arms it, as it arms quit); whether
-/// this input asked to go back.
-fn step_or_back(m: &mut Model, input: Input, pending: &Pending, back: bool) -> bool {
-    if back && is_back(m, &input) {
-        run_effect(m, Effect::Quit);
-        track_pending(m, pending);
-        return true;
-    }
-    step(m, input, pending);
-    false
-}
-
 /// Run an article's events until it quits, goes back, or a signal arrives.
-fn event_loop(m: &mut Model, app: &mut App, back: bool) -> io::Result<Exit> {
+fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     let App { screen, theme, term_signal, pending, .. } = app;
     let theme: &Theme = theme;
     let size = screen.terminal.size()?;
@@ -644,8 +621,6 @@ fn event_loop(m: &mut Model, app: &mut App, back: bool) -> io::Result<Exit> {
     // Drawn only when something may have changed: an idle tick that finds
     // nothing new writes nothing to the terminal.
     let mut redraw = true;
-    // Whether the last key asked to go back rather than to quit.
-    let mut went_back = false;
     loop {
         if redraw {
             screen.draw(m, theme)?;
@@ -654,7 +629,7 @@ fn event_loop(m: &mut Model, app: &mut App, back: bool) -> io::Result<Exit> {
             return Ok(Exit::Signal);
         }
         if m.quit {
-            return Ok(if went_back { Exit::Back } else { Exit::Quit });
+            return Ok(if m.going_back { Exit::Back } else { Exit::Quit });
         }
         // Redraw often while a job reports progress; otherwise wake only to
         // look for changes on disk.
@@ -690,12 +665,12 @@ fn event_loop(m: &mut Model, app: &mut App, back: bool) -> io::Result<Exit> {
         }
         let Some(input) = to_input(event::read()?) else { continue };
         screen.follow(&input)?;
-        went_back = step_or_back(m, input, pending, back);
+        step(m, input, pending);
         // Drain what is already queued before drawing again (fast typing, resizes).
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
                 screen.follow(&input)?;
-                went_back = step_or_back(m, input, pending, back);
+                step(m, input, pending);
             }
         }
     }

@@ -161,6 +161,10 @@ pub struct Model {
     pub filter: super::filter::Filter,
     /// The tag set and rules (`marginote.ron` found above the article, or the built-in one).
     pub schema: crate::core::schema::Schema,
+    /// Opened from a folder's list: `back_to_list` goes back to it.
+    pub from_folder: bool,
+    /// The last quit was `back_to_list` (the app shows the list again).
+    pub going_back: bool,
     /// "Reviewed up to here": a byte offset in the article, restored from
     /// and saved to [`crate::core::places`] (by `cli` at open, `app` at quit).
     pub reviewed_upto: Option<usize>,
@@ -236,6 +240,8 @@ impl Model {
             sidebar_top: 0,
             filter: Default::default(),
             schema: crate::core::schema::Schema::builtin(),
+            from_folder: false,
+            going_back: false,
             reviewed_upto: None,
             mode: Mode::Normal,
             last_search: None,

@@ -148,7 +148,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
 
 fn is_quit(m: &Model, ev: &KeyEvent) -> bool {
     let ctx = if m.focus == Focus::Sidebar { Context::Sidebar } else { Context::Article };
-    m.keymap.lookup(ctx, ev) == Some(Action::Quit)
+    matches!(m.keymap.lookup(ctx, ev), Some(Action::Quit | Action::BackToList))
 }
 
 /// Whether `a` must wait because re-anchoring runs (it changes the
@@ -174,7 +174,10 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
             m.anchor = None;
             Effect::None
         }
-        Quit => Effect::Quit,
+        Quit => {
+            m.going_back = false;
+            Effect::Quit
+        }
         Save => Effect::Save,
         SaveAs => {
             let suggestion = format!("{}.copy", m.doc.ann_path.display());
@@ -249,7 +252,11 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
             }
             Effect::None
         }
-        // The app loop takes it when a folder was opened; here there is no list.
+        // Leaving for the list saves as quitting does (a failed save arms it).
+        BackToList if m.from_folder => {
+            m.going_back = true;
+            Effect::Quit
+        }
         BackToList => {
             say(m, "No list to go back to: marginote opened this article itself", Level::Info);
             Effect::None
