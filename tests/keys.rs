@@ -750,7 +750,8 @@ fn a_schema_sets_the_tag_menu_badges_colours_and_statuses() {
     h.keys("/Meta<Enter>to");
     assert!(matches!(h.m.mode, Mode::Tag(_)), "o is no key of this schema: the menu stays");
     h.keys("<Esc><Tab>g");
-    let lines = marginote::tui::render::sidebar::sidebar_lines(&h.m, &theme, 40, 5);
+    let lines =
+        marginote::tui::render::sidebar::sidebar_lines(&h.m, &theme, h.m.listed().as_deref(), (40, 5));
     let first = &lines[0];
     assert!(first.to_string().starts_with(" § "), "{first}");
     assert_eq!(first.spans[0].style.fg, Some(ratatui::style::Color::Rgb(0xd7, 0x99, 0x21)));

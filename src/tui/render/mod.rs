@@ -34,7 +34,9 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
         let focused = m.focus == Focus::Sidebar;
         let border = theme.style(if focused { Role::BorderFocused } else { Role::Border });
         let total = m.doc.annotations().len();
-        let title = match m.listed() {
+        // Filtered once per frame, for the title and the list.
+        let listed = m.listed();
+        let title = match &listed {
             _ if m.loading => " Annotations ".to_owned(),
             None => format!(" Annotations ({total}) "),
             Some(l) => format!(" {} of {total} · {} ", l.len(), m.filter.label()),
@@ -45,7 +47,8 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
             .title(Line::styled(title, theme.style(Role::Title)));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let lines = sidebar::sidebar_lines(m, theme, inner.width as usize, inner.height as usize);
+        let size = (inner.width as usize, inner.height as usize);
+        let lines = sidebar::sidebar_lines(m, theme, listed.as_deref(), size);
         put_lines(frame.buffer_mut(), inner, &lines, Style::default());
     }
     if let (Some(area), Some(text)) = (panes.banner, m.banner()) {

@@ -77,8 +77,15 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
-/// The visible lines of the list, `width` columns by `height` rows.
-pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> Vec<Line<'static>> {
+/// The visible lines of the list, `(width, height)` cells: of the
+/// annotations `listed` ([`Model::listed`]: those passing the filter, `None`
+/// for all).
+pub fn sidebar_lines(
+    m: &Model,
+    theme: &Theme,
+    listed: Option<&[usize]>,
+    (width, height): (usize, usize),
+) -> Vec<Line<'static>> {
     let all = m.doc.annotations();
     if m.loading {
         return vec![Line::styled("Loading…", theme.style(Role::SidebarMeta))];
@@ -92,8 +99,7 @@ pub fn sidebar_lines(m: &Model, theme: &Theme, width: usize, height: usize) -> V
             hint("then press t to tag it."),
         ];
     }
-    let listed = m.listed();
-    if listed.as_ref().is_some_and(Vec::is_empty) {
+    if listed.is_some_and(<[usize]>::is_empty) {
         let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
         return vec![hint("Nothing passes the filter."), hint(""), hint("X lists every annotation again.")];
     }
