@@ -143,6 +143,16 @@ fn popup(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, lines: Vec<L
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// A list over the whole body of the screen: its area, the rows shown
+/// (keeping item `index` in view under the header line) and the width
+/// inside the border.
+fn full_list(frame: &Frame, index: usize) -> (Rect, std::ops::Range<usize>, usize) {
+    let area = body(frame);
+    let rows = area.height.saturating_sub(3) as usize;
+    let skip = (index + 1).saturating_sub(rows);
+    (area, skip..skip + rows, area.width.saturating_sub(2) as usize)
+}
+
 fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
     match &m.mode {
         Mode::Tag(_) => {
@@ -161,12 +171,8 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             ));
         }
         Mode::Review { index } => {
-            let area = body(frame);
-            // Keep the highlighted item in view under the header line.
-            let rows = area.height.saturating_sub(3) as usize;
-            let skip = (index + 1).saturating_sub(rows);
-            let width = area.width.saturating_sub(2) as usize;
-            let lines = super::review::lines(m, theme, *index, skip..skip + rows, width);
+            let (area, shown, width) = full_list(frame, *index);
+            let lines = super::review::lines(m, theme, *index, shown, width);
             popup(frame, theme, area, "Review: the article changed", lines);
         }
         Mode::Suggestion { index } => {
@@ -181,11 +187,8 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             popup(frame, theme, area, "Suggestions", lines);
         }
         Mode::Index { index, link } => {
-            let area = body(frame);
-            let rows = area.height.saturating_sub(3) as usize;
-            let skip = (index + 1).saturating_sub(rows);
-            let width = area.width.saturating_sub(2) as usize;
-            let lines = super::index::lines(m, theme, *index, skip..skip + rows, width);
+            let (area, shown, width) = full_list(frame, *index);
+            let lines = super::index::lines(m, theme, *index, shown, width);
             let title = match link.as_deref().and_then(|id| m.doc.index_of(id)) {
                 Some(i) => format!(
                     "Link {:?} to the same entity as…",
