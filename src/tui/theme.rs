@@ -722,8 +722,17 @@ fn normalise(s: &str) -> String {
     s.chars().filter(|c| !matches!(c, '_' | '-' | ' ')).flat_map(char::to_lowercase).collect()
 }
 
+/// `style` in the colour a schema gives entity type `t` (written as theme
+/// files write colours), when it gives one.
+pub fn in_type_colour(style: Style, t: Option<&crate::core::schema::EntityType>) -> Style {
+    match t.and_then(|t| t.color.as_deref()).and_then(parse_colour) {
+        Some(c) => style.fg(c),
+        None => style,
+    }
+}
+
 /// Parse a colour: an ANSI name, `reset`, `#rrggbb` or an index `0`-`255`.
-pub fn parse_colour(s: &str) -> Option<Color> {
+fn parse_colour(s: &str) -> Option<Color> {
     let s = s.trim();
     if let Some(hex) = s.strip_prefix('#') {
         return parse_hex(hex);

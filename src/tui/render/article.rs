@@ -45,12 +45,8 @@ pub fn kind_style(theme: &Theme, kind: &Kind) -> Style {
 
 /// [`kind_style`] in the colour the schema gives an entity's type, if any.
 pub fn mark_style(m: &Model, theme: &Theme, kind: &Kind) -> Style {
-    let style = kind_style(theme, kind);
-    let colour = kind.entity_type().and_then(|t| m.schema.entity_type(t)?.color.as_deref());
-    match colour.and_then(super::super::theme::parse_colour) {
-        Some(c) => style.fg(c),
-        None => style,
-    }
+    let own = kind.entity_type().and_then(|t| m.schema.entity_type(t));
+    super::super::theme::in_type_colour(kind_style(theme, kind), own)
 }
 
 fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {

@@ -24,10 +24,7 @@ pub fn tag_menu_lines(m: &Model, theme: &Theme) -> Vec<Line<'static>> {
     };
     let mut out: Vec<Line<'static>> = action(Action::TagQuote).into_iter().collect();
     for t in &m.schema.entity_types {
-        let style = match t.color.as_deref().and_then(super::super::theme::parse_colour) {
-            Some(c) => popup.fg(c),
-            None => popup,
-        };
+        let style = super::super::theme::in_type_colour(popup, Some(t));
         out.push(line(t.key.to_string(), t.name.clone(), style));
     }
     out.extend(action(Action::TagStatistic));

@@ -127,11 +127,7 @@ pub fn sidebar_lines(
             let own = a.kind.entity_type().and_then(|t| m.schema.entity_type(t));
             let letter = own.and_then(|t| t.badge.clone()).unwrap_or_else(|| letter.to_owned());
             let letter = format!("{letter}{}", " ".repeat(badge_w.saturating_sub(letter.width())));
-            let badge_style =
-                match own.and_then(|t| t.color.as_deref()).and_then(super::super::theme::parse_colour) {
-                    Some(c) => theme.style(role).fg(c),
-                    None => theme.style(role),
-                };
+            let badge_style = super::super::theme::in_type_colour(theme.style(role), own);
             let (mark, mark_role) = status_mark(&a.status);
             let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
                 Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, all)),
