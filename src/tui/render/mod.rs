@@ -14,21 +14,42 @@ use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use crate::core::wrap::{graphemes, simple_char};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::model::{Focus, Mode, Model};
 use super::theme::{Role, Theme};
 
-/// Draw the whole screen.
-pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
+/// The screen under any popup, as lines: each part an area and its lines,
+/// and where the cursor is. [`draw`] puts the parts into a frame's cells;
+/// the app's painter ([`super::painter`]) writes the rows that changed
+/// straight to the terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Composed {
+    pub parts: Vec<Part>,
+    pub cursor: Option<(u16, u16)>,
+}
+
+/// One part of the screen: its lines fill `area` from the top; the cells
+/// they leave are blanks in `base` style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub area: Rect,
+    pub base: Style,
+    pub lines: Vec<Line<'static>>,
+}
+
+/// The article, the sidebar (border included), the banner and the status line.
+pub fn compose(m: &Model, theme: &Theme) -> Composed {
     let panes = m.panes();
+    let mut parts = Vec::with_capacity(4);
+    let mut cursor = None;
     if let Some(area) = panes.article {
         let art = article::article_frame(m, theme);
-        put_lines(frame.buffer_mut(), area, &art.lines, theme.style(Role::ArticleText));
         if let (Some((x, y)), Mode::Normal) = (art.cursor, &m.mode) {
-            frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y + y));
+            cursor = Some((area.x + x.min(area.width.saturating_sub(1)), area.y + y));
         }
+        parts.push(Part { area, base: theme.style(Role::ArticleText), lines: art.lines });
     }
     if let Some(area) = panes.sidebar {
         let focused = m.focus == Focus::Sidebar;
@@ -41,40 +62,147 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
             None => format!(" Annotations ({total}) "),
             Some(l) => format!(" {} of {total} · {} ", l.len(), m.filter.label()),
         };
-        let block = Block::default()
-            .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM)
-            .border_style(border)
-            .title(Line::styled(title, theme.style(Role::Title)));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let size = (inner.width as usize, inner.height as usize);
-        let lines = sidebar::sidebar_lines(m, theme, listed.as_deref(), size);
-        put_lines(frame.buffer_mut(), inner, &lines, Style::default());
+        let size = (area.width.saturating_sub(1) as usize, area.height.saturating_sub(2) as usize);
+        let inner = sidebar::sidebar_lines(m, theme, listed.as_deref(), size);
+        let title = Span::styled(title, border.patch(theme.style(Role::Title)));
+        let lines = bordered(inner, title, border, area);
+        parts.push(Part { area, base: Style::default(), lines });
     }
     if let (Some(area), Some(text)) = (panes.banner, m.banner()) {
-        put_lines(
-            frame.buffer_mut(),
-            area,
-            &[Line::styled(text, theme.style(Role::BannerError))],
-            Style::default(),
-        );
+        let lines = vec![Line::styled(text, theme.style(Role::BannerError))];
+        parts.push(Part { area, base: Style::default(), lines });
     }
     let (status, caret) = status::status_line(m, theme, panes.status.width as usize);
-    put_lines(frame.buffer_mut(), panes.status, &[status], Style::default());
     if let Some(c) = caret {
-        frame.set_cursor_position((
-            panes.status.x + c.min(panes.status.width.saturating_sub(1)),
-            panes.status.y,
-        ));
+        cursor = Some((panes.status.x + c.min(panes.status.width.saturating_sub(1)), panes.status.y));
+    }
+    parts.push(Part { area: panes.status, base: Style::default(), lines: vec![status] });
+    Composed { parts, cursor }
+}
+
+/// The sidebar's `inner` lines inside a border on its left, top and bottom,
+/// the title on the top border: the cells `Block` draws, as lines.
+fn bordered(
+    inner: Vec<Line<'static>>,
+    title: Span<'static>,
+    border: Style,
+    area: Rect,
+) -> Vec<Line<'static>> {
+    let width = usize::from(area.width);
+    let height = usize::from(area.height);
+    let rule = |corner: &'static str, title: Option<Span<'static>>| {
+        let mut spans = vec![Span::styled(corner, border)];
+        let mut rest = width.saturating_sub(1);
+        if let Some(t) = title {
+            // The title's cells take its style even where a wide character
+            // at the end did not fit (the border line shows there).
+            let title_w = t.content.width().min(rest);
+            let mut shown = String::new();
+            let mut w = 0;
+            for (_, g) in graphemes(&t.content) {
+                if w + g.width() > title_w {
+                    break;
+                }
+                shown.push_str(g);
+                w += g.width();
+            }
+            spans.push(Span::styled(shown, t.style));
+            spans.push(Span::styled("─".repeat(title_w - w), t.style));
+            rest -= title_w;
+        }
+        spans.push(Span::styled("─".repeat(rest), border));
+        Line::from(spans)
+    };
+    let mut lines = Vec::with_capacity(height);
+    lines.push(rule("┌", Some(title)));
+    let mut inner = inner.into_iter();
+    for _ in 2..height {
+        let mut spans = vec![Span::styled("│", border)];
+        if let Some(line) = inner.next() {
+            // The line's own style goes into its spans: the border keeps its own.
+            spans.extend(line.spans.into_iter().map(|s| {
+                let style = line.style.patch(s.style);
+                s.style(style)
+            }));
+        }
+        lines.push(Line::from(spans));
+    }
+    if height >= 2 {
+        lines.push(rule("└", None));
+    }
+    lines
+}
+
+/// Whether a popup is drawn over the panes (by [`draw`] only: the painter
+/// leaves such frames to ratatui).
+pub fn overlaid(m: &Model) -> bool {
+    !matches!(m.mode, Mode::Normal | Mode::Search { .. } | Mode::Prompt { .. })
+}
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
+    let composed = compose(m, theme);
+    for part in &composed.parts {
+        put_lines(frame.buffer_mut(), part.area, &part.lines, part.base);
+    }
+    if let Some(at) = composed.cursor {
+        frame.set_cursor_position(at);
     }
     draw_overlay(frame, m, theme);
 }
 
-/// Write `lines` into `area` cell by cell, blanks in `base` style: the cells
-/// [`Paragraph`] would write for unwrapped, left-aligned lines, without its
-/// reflow machinery (the panes are redrawn at every key, so this is most of
-/// a frame's cost). A grapheme that does not fit is left out; the cells
-/// under the second half of a wide one are reset, as ratatui does.
+/// The cells of one row of `width` cells: `put(column, symbol, width,
+/// style)` for each grapheme of `line` that fits (zero-width ones left out),
+/// then for each blank after it, in `base` style — what [`Paragraph`] would
+/// write for an unwrapped, left-aligned line, without its reflow machinery
+/// (the panes are redrawn at every key, so this is most of a frame's cost).
+pub fn row_cells(
+    line: Option<&Line>,
+    width: usize,
+    base: Style,
+    mut put: impl FnMut(usize, &str, usize, Style),
+) {
+    let mut x = 0;
+    if let Some(line) = line {
+        'spans: for span in &line.spans {
+            let style = base.patch(line.style).patch(span.style);
+            let text: &str = &span.content;
+            if text.chars().all(simple_char) {
+                // One cell per character.
+                for (i, c) in text.char_indices() {
+                    if x == width {
+                        break 'spans;
+                    }
+                    put(x, &text[i..i + c.len_utf8()], 1, style);
+                    x += 1;
+                }
+                continue;
+            }
+            for (_, g) in graphemes(text) {
+                let w = match g.as_bytes() {
+                    [b' '..=b'~'] => 1,
+                    _ if g.contains(char::is_control) => 0,
+                    _ => g.width(),
+                };
+                if w == 0 {
+                    continue;
+                }
+                if x + w > width {
+                    break 'spans;
+                }
+                put(x, g, w, style);
+                x += w;
+            }
+        }
+    }
+    for x in x..width {
+        put(x, " ", 1, base);
+    }
+}
+
+/// Write `lines` into `area` cell by cell ([`row_cells`]). A grapheme that
+/// does not fit is left out; the cells under the second half of a wide one
+/// are reset, as ratatui does.
 pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
@@ -84,48 +212,16 @@ pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
     for (row, y) in (area.y..area.bottom()).enumerate() {
         let first = buf.index_of(area.x, y);
         let cells = &mut buf.content[first..first + width];
-        let mut x = 0;
-        if let Some(line) = lines.get(row) {
-            'spans: for span in &line.spans {
-                let style = base.patch(line.style).patch(span.style);
-                let text: &str = &span.content;
-                if text.chars().all(simple_char) {
-                    // One cell per character.
-                    for (i, c) in text.char_indices() {
-                        if x == width {
-                            break 'spans;
-                        }
-                        cells[x].set_symbol(&text[i..i + c.len_utf8()]).set_style(style);
-                        x += 1;
-                    }
-                    continue;
-                }
-                for (_, g) in graphemes(text) {
-                    let w = match g.as_bytes() {
-                        [b' '..=b'~'] => 1,
-                        _ if g.contains(char::is_control) => 0,
-                        _ => g.width(),
-                    };
-                    if w == 0 {
-                        continue;
-                    }
-                    if x + w > width {
-                        break 'spans;
-                    }
-                    cells[x].set_symbol(g).set_style(style);
-                    for cell in &mut cells[x + 1..x + w] {
-                        cell.reset();
-                    }
-                    x += w;
-                }
+        row_cells(lines.get(row), width, base, |x, symbol, w, style| {
+            let cell = &mut cells[x];
+            if cell.symbol() != symbol {
+                cell.set_symbol(symbol);
             }
-        }
-        for cell in &mut cells[x..] {
-            if cell.symbol() != " " {
-                cell.set_symbol(" ");
+            cell.set_style(style);
+            for cell in &mut cells[x + 1..x + w] {
+                cell.reset();
             }
-            cell.set_style(base);
-        }
+        });
     }
 }
 
@@ -211,5 +307,49 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             popup(frame, theme, area, "Help — Esc closes, j/k scroll", shown);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::widgets::{Borders, Widget};
+
+    /// The sidebar's border and title as lines come out cell for cell as
+    /// ratatui's `Block` draws them, whatever the size and however long the title.
+    #[test]
+    fn bordered_lines_are_the_cells_block_draws() {
+        let border = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+        let title_style = Style::new().fg(Color::Cyan).remove_modifier(Modifier::BOLD);
+        let inner = |n: usize| -> Vec<Line<'static>> {
+            (0..n)
+                .map(|i| {
+                    Line::from(vec![
+                        Span::raw(format!("row {i} ")),
+                        Span::styled("香港 x", Style::new().fg(Color::Red)),
+                    ])
+                    .style(Style::new().bg(Color::Blue))
+                })
+                .collect()
+        };
+        for (w, h) in [(0, 0), (1, 1), (2, 1), (3, 2), (5, 3), (12, 4), (30, 8), (60, 12)] {
+            for title in [" Annotations (3) ", " 2 of 31 · Person ", "香港香港香港"] {
+                let area = Rect::new(2, 1, w, h);
+                let mut theirs = Buffer::empty(Rect::new(0, 0, 64, 14));
+                let block = Block::default()
+                    .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM)
+                    .border_style(border)
+                    .title(Line::styled(title, title_style));
+                let inside = block.inner(area);
+                block.render(area, &mut theirs);
+                put_lines(&mut theirs, inside, &inner(h as usize), Style::default());
+                let mut ours = Buffer::empty(theirs.area);
+                let lines =
+                    bordered(inner(h as usize), Span::styled(title, border.patch(title_style)), border, area);
+                put_lines(&mut ours, area, &lines, Style::default());
+                assert_eq!(ours, theirs, "{w}x{h} {title:?}");
+            }
+        }
     }
 }
