@@ -13,11 +13,11 @@ use ratatui::backend::{Backend, ClearType, CrosstermBackend, IntoCrossterm, Wind
 use ratatui::buffer::Cell;
 use ratatui::crossterm::queue;
 use ratatui::crossterm::style::{
-    Attribute, Color as CColor, Colors, SetAttribute, SetBackgroundColor, SetColors, SetForegroundColor,
-    SetUnderlineColor,
+    Attribute, Color as CColor, Colored, Colors, SetAttribute, SetBackgroundColor, SetColors,
+    SetForegroundColor, SetUnderlineColor,
 };
 use ratatui::layout::{Position, Size};
-use ratatui::style::{Color, Modifier};
+use ratatui::style::{Color, Modifier, Style};
 
 /// [`CrosstermBackend`] with a faster [`Backend::draw`].
 pub struct FrameBackend<W: Write> {
@@ -32,13 +32,204 @@ impl<W: Write> FrameBackend<W> {
     }
 }
 
+/// What the terminal was last told: where the last cell went and the
+/// style in force, so that each cell writes only the cursor move and the
+/// style changes it needs (in the order and form crossterm's backend uses).
+pub struct Pen {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    modifier: Modifier,
+    last: Option<(u16, u16)>,
+}
+
+/// How a cell looks: what a ratatui `Cell` holds besides its symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub fg: Color,
+    pub bg: Color,
+    pub underline: Color,
+    pub modifier: Modifier,
+}
+
+impl Look {
+    /// A blank cell given `style` (as `Cell::set_style` on a reset cell).
+    pub fn of(style: Style) -> Look {
+        Look {
+            fg: style.fg.unwrap_or(Color::Reset),
+            bg: style.bg.unwrap_or(Color::Reset),
+            underline: style.underline_color.unwrap_or(Color::Reset),
+            modifier: style.add_modifier - style.sub_modifier,
+        }
+    }
+}
+
+impl Default for Pen {
+    fn default() -> Pen {
+        Pen::new()
+    }
+}
+
+impl Pen {
+    /// A pen at the terminal's defaults, before any cell.
+    pub fn new() -> Pen {
+        Pen {
+            fg: Color::Reset,
+            bg: Color::Reset,
+            underline: Color::Reset,
+            modifier: Modifier::empty(),
+            last: None,
+        }
+    }
+
+    /// Write `cell` at column `x`, row `y`. A cell right after the last one
+    /// needs no cursor move.
+    pub fn cell(&mut self, out: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
+        let look =
+            Look { fg: cell.fg, bg: cell.bg, underline: cell.underline_color, modifier: cell.modifier };
+        self.text(out, (x, y), cell.symbol(), 1, look)
+    }
+
+    /// Write `text`, `cells` cells wide, from column `x` of row `y`: the
+    /// bytes [`Pen::cell`] writes for each of its cells in turn.
+    pub fn text(
+        &mut self,
+        out: &mut Vec<u8>,
+        (x, y): (u16, u16),
+        text: &str,
+        cells: u16,
+        look: Look,
+    ) -> io::Result<()> {
+        if !matches!(self.last, Some((lx, ly)) if x == lx + 1 && y == ly) {
+            move_to(out, x, y);
+        }
+        self.last = Some((x + cells.saturating_sub(1), y));
+        if look.modifier != self.modifier {
+            modifier_change(out, self.modifier, look.modifier)?;
+            self.modifier = look.modifier;
+        }
+        let no_color = Colored::ansi_color_disabled_memoized();
+        if look.fg != self.fg || look.bg != self.bg {
+            if no_color {
+                queue!(out, SetColors(Colors::new(look.fg.into_crossterm(), look.bg.into_crossterm())))?;
+            } else {
+                sgr(out, |out| {
+                    colour(out, b'3', look.fg);
+                    out.push(b';');
+                    colour(out, b'4', look.bg);
+                });
+            }
+            (self.fg, self.bg) = (look.fg, look.bg);
+        }
+        if look.underline != self.underline {
+            if no_color {
+                queue!(out, SetUnderlineColor(look.underline.into_crossterm()))?;
+            } else {
+                sgr(out, |out| colour(out, b'5', look.underline));
+            }
+            self.underline = look.underline;
+        }
+        out.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
+
+    /// Back to the terminal's default colours and attributes, as crossterm's
+    /// backend ends a frame.
+    pub fn finish(out: &mut Vec<u8>) -> io::Result<()> {
+        queue!(
+            out,
+            SetForegroundColor(CColor::Reset),
+            SetBackgroundColor(CColor::Reset),
+            SetUnderlineColor(CColor::Reset),
+            SetAttribute(Attribute::Reset),
+        )
+    }
+}
+
 /// `CSI row;col H`, as crossterm's `MoveTo` writes it (1-based).
-fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
+pub fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
     out.extend_from_slice(b"\x1b[");
     decimal(out, u32::from(y) + 1);
     out.push(b';');
     decimal(out, u32::from(x) + 1);
     out.push(b'H');
+}
+
+/// `CSI … m` around what `params` writes.
+fn sgr(out: &mut Vec<u8>, params: impl FnOnce(&mut Vec<u8>)) {
+    out.extend_from_slice(b"\x1b[");
+    params(out);
+    out.push(b'm');
+}
+
+/// A colour's SGR parameters as crossterm writes them: `kind` is `3`
+/// (foreground), `4` (background) or `5` (underline); named colours go by
+/// their 256-colour index.
+fn colour(out: &mut Vec<u8>, kind: u8, c: Color) {
+    use ratatui::crossterm::style::Color as C;
+    out.push(kind);
+    let c = c.into_crossterm();
+    if c == C::Reset {
+        out.push(b'9');
+        return;
+    }
+    out.extend_from_slice(b"8;");
+    let index = match c {
+        C::Rgb { r, g, b } => {
+            out.extend_from_slice(b"2;");
+            for (k, v) in [r, g, b].into_iter().enumerate() {
+                if k > 0 {
+                    out.push(b';');
+                }
+                decimal(out, u32::from(v));
+            }
+            return;
+        }
+        C::AnsiValue(v) => v,
+        C::Black => 0,
+        C::DarkRed => 1,
+        C::DarkGreen => 2,
+        C::DarkYellow => 3,
+        C::DarkBlue => 4,
+        C::DarkMagenta => 5,
+        C::DarkCyan => 6,
+        C::Grey => 7,
+        C::DarkGrey => 8,
+        C::Red => 9,
+        C::Green => 10,
+        C::Yellow => 11,
+        C::Blue => 12,
+        C::Magenta => 13,
+        C::Cyan => 14,
+        C::White => 15,
+        C::Reset => unreachable!("handled above"),
+    };
+    out.extend_from_slice(b"5;");
+    decimal(out, u32::from(index));
+}
+
+/// The SGR number of the attributes the pen sets (crossterm's table).
+fn attribute_sgr(a: Attribute) -> u32 {
+    match a {
+        Attribute::Reset => 0,
+        Attribute::Bold => 1,
+        Attribute::Dim => 2,
+        Attribute::Italic => 3,
+        Attribute::Underlined => 4,
+        Attribute::SlowBlink => 5,
+        Attribute::RapidBlink => 6,
+        Attribute::Reverse => 7,
+        Attribute::Hidden => 8,
+        Attribute::CrossedOut => 9,
+        Attribute::NormalIntensity => 22,
+        Attribute::NoItalic => 23,
+        Attribute::NoUnderline => 24,
+        Attribute::NoBlink => 25,
+        Attribute::NoReverse => 27,
+        Attribute::NoHidden => 28,
+        Attribute::NotCrossedOut => 29,
+        other => unreachable!("the pen never sets {other:?}"),
+    }
 }
 
 fn decimal(out: &mut Vec<u8>, n: u32) {
@@ -63,7 +254,10 @@ fn decimal(out: &mut Vec<u8>, n: u32) {
 fn modifier_change(out: &mut Vec<u8>, from: Modifier, to: Modifier) -> io::Result<()> {
     let removed = from - to;
     let added = to - from;
-    let set = |out: &mut Vec<u8>, a: Attribute| queue!(out, SetAttribute(a));
+    let set = |out: &mut Vec<u8>, a: Attribute| -> io::Result<()> {
+        sgr(out, |out| decimal(out, attribute_sgr(a)));
+        Ok(())
+    };
     if removed.contains(Modifier::REVERSED) {
         set(out, Attribute::NoReverse)?;
     }
@@ -117,35 +311,11 @@ impl<W: Write> Backend for FrameBackend<W> {
     {
         let out = &mut self.out;
         out.clear();
-        let (mut fg, mut bg, mut underline) = (Color::Reset, Color::Reset, Color::Reset);
-        let mut modifier = Modifier::empty();
-        let mut last: Option<(u16, u16)> = None;
+        let mut pen = Pen::new();
         for (x, y, cell) in content {
-            if !matches!(last, Some((lx, ly)) if x == lx + 1 && y == ly) {
-                move_to(out, x, y);
-            }
-            last = Some((x, y));
-            if cell.modifier != modifier {
-                modifier_change(out, modifier, cell.modifier)?;
-                modifier = cell.modifier;
-            }
-            if cell.fg != fg || cell.bg != bg {
-                queue!(out, SetColors(Colors::new(cell.fg.into_crossterm(), cell.bg.into_crossterm())))?;
-                (fg, bg) = (cell.fg, cell.bg);
-            }
-            if cell.underline_color != underline {
-                queue!(out, SetUnderlineColor(cell.underline_color.into_crossterm()))?;
-                underline = cell.underline_color;
-            }
-            out.extend_from_slice(cell.symbol().as_bytes());
+            pen.cell(out, x, y, cell)?;
         }
-        queue!(
-            out,
-            SetForegroundColor(CColor::Reset),
-            SetBackgroundColor(CColor::Reset),
-            SetUnderlineColor(CColor::Reset),
-            SetAttribute(Attribute::Reset),
-        )?;
+        Pen::finish(out)?;
         self.inner.write_all(out)
     }
 
@@ -220,11 +390,27 @@ mod tests {
     }
 
     fn color() -> impl Strategy<Value = Color> {
+        let named = [
+            Color::Reset,
+            Color::Black,
+            Color::Red,
+            Color::Green,
+            Color::Yellow,
+            Color::Blue,
+            Color::Magenta,
+            Color::Cyan,
+            Color::Gray,
+            Color::DarkGray,
+            Color::LightRed,
+            Color::LightGreen,
+            Color::LightYellow,
+            Color::LightBlue,
+            Color::LightMagenta,
+            Color::LightCyan,
+            Color::White,
+        ];
         prop_oneof![
-            Just(Color::Reset),
-            Just(Color::Red),
-            Just(Color::LightCyan),
-            Just(Color::DarkGray),
+            proptest::sample::select(named.to_vec()),
             any::<u8>().prop_map(Color::Indexed),
             (any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(r, g, b)| Color::Rgb(r, g, b)),
         ]
