@@ -296,3 +296,115 @@ fn a_one_column_terminal_draws_without_panicking() {
         let _ = screen(&h, "dark");
     }
 }
+
+/// A terminal as a buffer: what the painter's cells do to a screen (a wide
+/// character covers the cell after it).
+struct Shadow {
+    buf: Buffer,
+    cursor: Option<(u16, u16)>,
+}
+
+impl marginote::tui::painter::Sink for Shadow {
+    fn clear(&mut self) {
+        self.buf.reset();
+    }
+
+    fn run(&mut self, x: u16, y: u16, run: marginote::tui::render::Run, style: Style) {
+        run.each(|k, symbol, width| {
+            let x = x + k as u16;
+            let cell = &mut self.buf[(x, y)];
+            cell.reset();
+            cell.set_symbol(symbol).set_style(style);
+            for dx in 1..width as u16 {
+                self.buf[(x + dx, y)].reset();
+            }
+        });
+    }
+
+    fn cursor(&mut self, at: Option<(u16, u16)>) {
+        self.cursor = at;
+    }
+}
+
+/// Key by key, the rows the painter writes leave the screen exactly as
+/// ratatui draws the frame (cells, styles and cursor), in four scripts and
+/// through scrolling, selecting, searching, the sidebar, resizes and popups
+/// (left to ratatui: the painter paints whole after them).
+#[test]
+fn the_painter_leaves_the_screen_as_draw_does() {
+    use marginote::tui::painter::Painter;
+    use marginote::tui::render::{compose, overlaid};
+    use marginote::tui::update::Input;
+
+    let steps: &[&str] = &[
+        "",
+        "<PageDown>",
+        "<PageDown>",
+        "jjj",
+        "<C-e>",
+        "vllllw",
+        "<Esc>",
+        "/a<Enter>",
+        "nn",
+        "<Esc>",
+        "G",
+        "<PageUp>",
+        "gg",
+        "vwwt",
+        "o",
+        "<Tab>",
+        "j",
+        "c",
+        "resize 50x16",
+        "<Tab>",
+        "<PageDown>",
+        "?",
+        "<Esc>",
+        "resize 120x30",
+        "<Tab>",
+        "fff",
+        "X",
+        "/zz",
+        "<BS><BS>",
+        "<Esc>",
+        "i",
+        "<Esc>",
+        "<Tab>",
+        "M",
+    ];
+    let theme = Theme::builtin("dark").unwrap();
+    for article in [
+        SAMPLE.to_owned(),
+        common::corpus("news/ar-cnn-arabic-syria-damascus.txt"),
+        common::corpus("news/ja-afpbb-nigeria-boko-haram.txt"),
+        common::corpus("news/zh-hongkong-leung-chun-ying-apology.txt"),
+    ] {
+        let mut h = Harness::open(&article, (80, 24));
+        let mut painter = Painter::default();
+        let mut shadow =
+            Shadow { buf: Buffer::empty(ratatui::layout::Rect::new(0, 0, 80, 24)), cursor: None };
+        for step in steps {
+            if let Some(size) = step.strip_prefix("resize ") {
+                let (w, hgt) = size.split_once('x').unwrap();
+                let (w, hgt) = (w.parse().unwrap(), hgt.parse().unwrap());
+                h.input(Input::Resize(w, hgt));
+                shadow.buf = Buffer::empty(ratatui::layout::Rect::new(0, 0, w, hgt));
+                painter.invalidate();
+            } else {
+                h.keys(step);
+            }
+            if overlaid(&h.m) {
+                painter.invalidate();
+                continue;
+            }
+            painter.paint(compose(&h.m, &theme), &mut shadow);
+            let (w, hgt) = h.m.size;
+            let mut term = Terminal::new(TestBackend::new(w, hgt)).unwrap();
+            term.draw(|f| draw(f, &h.m, &theme)).unwrap();
+            assert_eq!(shadow.buf, *term.backend().buffer(), "after {step:?}");
+            if let Some((x, y)) = shadow.cursor {
+                assert_eq!(term.get_cursor_position().unwrap(), (x, y).into(), "cursor after {step:?}");
+            }
+        }
+    }
+}

@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::backend::FrameBackend;
+use super::painter::{Bytes, Painter};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
 };
@@ -280,7 +281,7 @@ impl<'a> App<'a> {
                 return Err(terminal_error(e));
             }
         };
-        Ok(App { screen: Screen { terminal, out }, theme, term_signal, done, pending })
+        Ok(App { screen: Screen::new(terminal, out), theme, term_signal, done, pending })
     }
 
     /// Give the terminal back and tell the watchdog the loop is over.
@@ -581,22 +582,54 @@ impl Write for FrameWriter {
     }
 }
 
-/// The terminal and the writer its frames go through.
+/// The terminal and the writer its frames go through. An article's frames
+/// without a popup are painted row by row ([`Painter`]); the others are
+/// drawn by ratatui, and each is told when the other drew.
 struct Screen {
     terminal: Term,
     out: FrameWriter,
+    painter: Painter,
+    /// Whether the painter drew last (ratatui's idea of the screen is stale).
+    painted: bool,
+    /// The painter's bytes, kept for their capacity.
+    bytes: Vec<u8>,
 }
 
 impl Screen {
+    fn new(terminal: Term, out: FrameWriter) -> Screen {
+        Screen { terminal, out, painter: Painter::default(), painted: false, bytes: Vec::new() }
+    }
+
     /// Draw a frame and send it.
     fn draw(&mut self, m: &Model, theme: &Theme) -> io::Result<()> {
-        self.terminal.draw(|f| render::draw(f, m, theme))?;
+        if render::overlaid(m) {
+            return self.draw_with(|f| render::draw(f, m, theme));
+        }
+        let mut bytes = Bytes::new(std::mem::take(&mut self.bytes));
+        self.painter.paint(render::compose(m, theme), &mut bytes);
+        self.painted = true;
+        self.out.write_all(&bytes.out)?;
+        self.bytes = bytes.out;
         self.out.send()
     }
 
     /// Draw the folder list and send it.
     fn draw_folder(&mut self, list: &Folder, theme: &Theme) -> io::Result<()> {
-        self.terminal.draw(|f| folder::draw(f, list, theme))?;
+        self.draw_with(|f| folder::draw(f, list, theme))
+    }
+
+    /// Draw through ratatui (clearing what the painter left) and send it.
+    fn draw_with(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        if self.painted {
+            // Resizing to the same size clears the screen and ratatui's idea
+            // of it, as `clear` does without asking the terminal where its
+            // cursor is.
+            let area = self.terminal.get_frame().area();
+            self.terminal.resize(area)?;
+            self.painted = false;
+        }
+        self.painter.invalidate();
+        self.terminal.draw(render)?;
         self.out.send()
     }
 
@@ -604,6 +637,7 @@ impl Screen {
     fn follow(&mut self, input: &Input) -> io::Result<()> {
         if let Input::Resize(w, h) = *input {
             self.terminal.resize(Rect::new(0, 0, w, h))?;
+            self.painter.invalidate();
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ pub mod folder;
 pub mod index;
 pub mod keymap;
 pub mod model;
+pub mod painter;
 pub mod recover;
 pub mod render;
 pub mod review;

@@ -151,30 +151,60 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
     draw_overlay(frame, m, theme);
 }
 
-/// The cells of one row of `width` cells: `put(column, symbol, width,
-/// style)` for each grapheme of `line` that fits (zero-width ones left out),
-/// then for each blank after it, in `base` style — what [`Paragraph`] would
-/// write for an unwrapped, left-aligned line, without its reflow machinery
-/// (the panes are redrawn at every key, so this is most of a frame's cost).
-pub fn row_cells(
-    line: Option<&Line>,
-    width: usize,
-    base: Style,
-    mut put: impl FnMut(usize, &str, usize, Style),
-) {
+/// A stretch of one row, as [`row_cells`] hands it out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Run<'a> {
+    /// Characters one cell each.
+    Narrow(&'a str),
+    /// One grapheme over `.1` cells (wide, or not one character).
+    Grapheme(&'a str, usize),
+    /// This many blanks.
+    Blank(usize),
+}
+
+impl Run<'_> {
+    /// How many cells it covers.
+    pub fn cells(&self) -> usize {
+        match *self {
+            Run::Narrow(text) => text.chars().count(),
+            Run::Grapheme(_, w) | Run::Blank(w) => w,
+        }
+    }
+
+    /// Each cell's symbol and width, left to right.
+    pub fn each(&self, mut f: impl FnMut(usize, &str, usize)) {
+        match *self {
+            Run::Narrow(text) => {
+                for (k, (i, c)) in text.char_indices().enumerate() {
+                    f(k, &text[i..i + c.len_utf8()], 1);
+                }
+            }
+            Run::Grapheme(g, w) => f(0, g, w),
+            Run::Blank(n) => (0..n).for_each(|k| f(k, " ", 1)),
+        }
+    }
+}
+
+/// The cells of one row of `width` cells, as `put(column, run, style)`:
+/// the graphemes of `line` that fit (zero-width ones left out), then blanks
+/// in `base` style — what [`Paragraph`] would write for an unwrapped,
+/// left-aligned line, without its reflow machinery (the panes are redrawn
+/// at every key, so this is most of a frame's cost).
+pub fn row_cells(line: Option<&Line>, width: usize, base: Style, mut put: impl FnMut(usize, Run, Style)) {
     let mut x = 0;
     if let Some(line) = line {
         'spans: for span in &line.spans {
             let style = base.patch(line.style).patch(span.style);
             let text: &str = &span.content;
             if text.chars().all(simple_char) {
-                // One cell per character.
-                for (i, c) in text.char_indices() {
-                    if x == width {
-                        break 'spans;
-                    }
-                    put(x, &text[i..i + c.len_utf8()], 1, style);
-                    x += 1;
+                // One cell per character: as many as fit, in one run.
+                let fit = text.char_indices().nth(width - x).map_or(text.len(), |(i, _)| i);
+                if fit > 0 {
+                    put(x, Run::Narrow(&text[..fit]), style);
+                    x += text[..fit].chars().count();
+                }
+                if fit < text.len() {
+                    break 'spans;
                 }
                 continue;
             }
@@ -190,13 +220,13 @@ pub fn row_cells(
                 if x + w > width {
                     break 'spans;
                 }
-                put(x, g, w, style);
+                put(x, Run::Grapheme(g, w), style);
                 x += w;
             }
         }
     }
-    for x in x..width {
-        put(x, " ", 1, base);
+    if x < width {
+        put(x, Run::Blank(width - x), base);
     }
 }
 
@@ -212,15 +242,17 @@ pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
     for (row, y) in (area.y..area.bottom()).enumerate() {
         let first = buf.index_of(area.x, y);
         let cells = &mut buf.content[first..first + width];
-        row_cells(lines.get(row), width, base, |x, symbol, w, style| {
-            let cell = &mut cells[x];
-            if cell.symbol() != symbol {
-                cell.set_symbol(symbol);
-            }
-            cell.set_style(style);
-            for cell in &mut cells[x + 1..x + w] {
-                cell.reset();
-            }
+        row_cells(lines.get(row), width, base, |x, run, style| {
+            run.each(|k, symbol, w| {
+                let cell = &mut cells[x + k];
+                if cell.symbol() != symbol {
+                    cell.set_symbol(symbol);
+                }
+                cell.set_style(style);
+                for cell in &mut cells[x + k + 1..x + k + w] {
+                    cell.reset();
+                }
+            });
         });
     }
 }

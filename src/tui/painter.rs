@@ -1,0 +1,255 @@
+//! The terminal painter: the screen written straight from its lines.
+//!
+//! ratatui draws a frame by putting every cell into a buffer, comparing the
+//! whole buffer with the last one and writing the cells that differ; after
+//! reading a key, that was most of what a PageDown cost. The painter keeps
+//! the last frame as lines ([`Composed`]) instead, and writes only the rows
+//! whose line changed, each cell through [`row_cells`] (the cells
+//! [`render::draw`](super::render::draw) puts into a buffer) and the same
+//! [`Pen`] as the backend. Frames with a popup over the panes are left to
+//! ratatui; the app tells the painter when the screen was drawn by someone
+//! else ([`Painter::invalidate`]).
+
+use ratatui::style::Style;
+
+use super::backend::{Look, Pen, move_to};
+use super::render::{Composed, Run, row_cells};
+
+/// Where painted cells go: the terminal's bytes ([`Bytes`]), or a buffer in tests.
+pub trait Sink {
+    /// The screen is blank again.
+    fn clear(&mut self);
+    /// Cells from column `x` of row `y`, in `style`.
+    fn run(&mut self, x: u16, y: u16, run: Run, style: Style);
+    /// The cursor's place, or hidden.
+    fn cursor(&mut self, at: Option<(u16, u16)>);
+}
+
+/// The last frame painted, if the screen still shows it.
+#[derive(Debug, Default)]
+pub struct Painter {
+    shown: Option<Composed>,
+}
+
+impl Painter {
+    /// Something else drew on the screen: the next frame is painted whole.
+    pub fn invalidate(&mut self) {
+        self.shown = None;
+    }
+
+    /// Paint `now` over the last frame: every row whose line differs, the
+    /// whole screen (cleared first) when the layout changed or nothing was
+    /// painted before, and the cursor when it moved. Returns whether
+    /// anything was written.
+    pub fn paint(&mut self, now: Composed, sink: &mut impl Sink) -> bool {
+        let before = self.shown.take().filter(|b| same_layout(b, &now));
+        let mut wrote = before.is_none();
+        if wrote {
+            sink.clear();
+        }
+        for (k, part) in now.parts.iter().enumerate() {
+            let width = usize::from(part.area.width);
+            for row in 0..usize::from(part.area.height) {
+                let line = part.lines.get(row);
+                if before.as_ref().is_some_and(|b| b.parts[k].lines.get(row) == line) {
+                    continue;
+                }
+                wrote = true;
+                let y = part.area.y + row as u16;
+                row_cells(line, width, part.base, |x, run, style| {
+                    sink.run(part.area.x + x as u16, y, run, style);
+                });
+            }
+        }
+        if wrote || before.as_ref().is_some_and(|b| b.cursor != now.cursor) {
+            sink.cursor(now.cursor);
+            wrote = true;
+        }
+        self.shown = Some(now);
+        wrote
+    }
+}
+
+/// The same parts in the same places: rows can be compared one to one.
+fn same_layout(a: &Composed, b: &Composed) -> bool {
+    a.parts.len() == b.parts.len()
+        && a.parts.iter().zip(&b.parts).all(|(p, q)| p.area == q.area && p.base == q.base)
+}
+
+/// The bytes of one frame for the terminal.
+#[derive(Default)]
+pub struct Bytes {
+    pub out: Vec<u8>,
+    pen: Pen,
+    cells: bool,
+}
+
+impl Bytes {
+    /// A frame's bytes, written into `out` (emptied first; kept for its capacity).
+    pub fn new(mut out: Vec<u8>) -> Bytes {
+        out.clear();
+        Bytes { out, pen: Pen::new(), cells: false }
+    }
+}
+
+// Writing to a Vec cannot fail: the io::Results of the pen are Ok.
+impl Sink for Bytes {
+    fn clear(&mut self) {
+        self.out.extend_from_slice(b"\x1b[2J");
+    }
+
+    fn run(&mut self, x: u16, y: u16, run: Run, style: Style) {
+        let look = Look::of(style);
+        let cells = run.cells() as u16;
+        let _ = match run {
+            Run::Narrow(text) => self.pen.text(&mut self.out, (x, y), text, cells, look),
+            // Each cell after a wide one starts with a cursor move, as
+            // ratatui's diff writes it (the terminal may disagree on widths).
+            Run::Grapheme(g, _) => self.pen.text(&mut self.out, (x, y), g, 1, look),
+            Run::Blank(n) => {
+                let done = self.pen.text(&mut self.out, (x, y), " ", cells, look);
+                self.out.resize(self.out.len() + n - 1, b' ');
+                done
+            }
+        };
+        self.cells = true;
+    }
+
+    /// Ends the frame as ratatui does: colours and attributes back to the
+    /// defaults after the cells, then the cursor shown where it goes, or hidden.
+    fn cursor(&mut self, at: Option<(u16, u16)>) {
+        if self.cells {
+            let _ = Pen::finish(&mut self.out);
+        }
+        match at {
+            Some((x, y)) => {
+                self.out.extend_from_slice(b"\x1b[?25h");
+                move_to(&mut self.out, x, y);
+            }
+            None => self.out.extend_from_slice(b"\x1b[?25l"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::render::Part;
+    use proptest::prelude::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::{Line, Span};
+    use unicode_width::UnicodeWidthStr;
+
+    fn frame(status: &str, cursor: Option<(u16, u16)>) -> Composed {
+        Composed {
+            parts: vec![
+                Part {
+                    area: Rect::new(1, 0, 8, 2),
+                    base: Style::new().fg(Color::Gray),
+                    lines: vec![Line::raw("香港 ab"), Line::styled("xyz", Style::new().fg(Color::Red))],
+                },
+                Part {
+                    area: Rect::new(0, 2, 10, 1),
+                    base: Style::default(),
+                    lines: vec![Line::raw(status.to_owned())],
+                },
+            ],
+            cursor,
+        }
+    }
+
+    fn paint(p: &mut Painter, c: Composed) -> String {
+        let mut b = Bytes::new(Vec::new());
+        p.paint(c, &mut b);
+        String::from_utf8(b.out).unwrap()
+    }
+
+    #[test]
+    fn the_first_frame_clears_and_writes_every_row_and_the_cursor() {
+        let out = paint(&mut Painter::default(), frame("10%", Some((3, 1))));
+        assert!(out.starts_with("\x1b[2J\x1b[1;2H"), "{out:?}");
+        for text in ["香", "港", "ab", "xyz", "10%"] {
+            assert!(out.contains(text), "{text} in {out:?}");
+        }
+        assert!(out.ends_with("\x1b[0m\x1b[?25h\x1b[2;4H"), "{out:?}");
+    }
+
+    #[test]
+    fn only_the_rows_that_changed_are_written_again() {
+        let mut p = Painter::default();
+        paint(&mut p, frame("10%", None));
+        let out = paint(&mut p, frame("11%", None));
+        assert!(out.starts_with("\x1b[3;1H"), "only the status row: {out:?}");
+        assert!(out.contains("11%") && !out.contains("xyz") && !out.contains("\x1b[2J"), "{out:?}");
+        assert_eq!(paint(&mut p, frame("11%", None)), "", "nothing changed, nothing written");
+        assert_eq!(paint(&mut p, frame("11%", Some((0, 0)))), "\x1b[?25h\x1b[1;1H", "the cursor alone");
+        p.invalidate();
+        assert!(paint(&mut p, frame("11%", Some((0, 0)))).contains("\x1b[2J"), "whole again");
+    }
+
+    fn style() -> impl Strategy<Value = Style> {
+        let colour =
+            prop_oneof![Just(None), Just(Some(Color::Red)), (0u8..255).prop_map(|i| Some(Color::Indexed(i)))];
+        (colour.clone(), colour, 0u16..0x1ff, 0u16..0x1ff).prop_map(|(fg, bg, add, sub)| Style {
+            fg,
+            bg,
+            add_modifier: Modifier::from_bits_truncate(add),
+            sub_modifier: Modifier::from_bits_truncate(sub),
+            ..Style::default()
+        })
+    }
+
+    fn line() -> impl Strategy<Value = Line<'static>> {
+        let text = proptest::string::string_regex("[a-z 香é\u{301}\t👍🏽]{0,8}").unwrap();
+        (proptest::collection::vec((text, style()), 0..5), style()).prop_map(|(spans, s)| {
+            Line::from(spans.into_iter().map(|(t, st)| Span::styled(t, st)).collect::<Vec<_>>()).style(s)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The painter writes, run by run, the bytes the backend writes for
+        /// the same cells one by one (those ratatui's diff would send for a
+        /// blank screen: every cell but the second half of a wide one).
+        #[test]
+        fn the_bytes_of_the_backend_for_the_same_cells(lines in proptest::collection::vec(line(), 0..4), base in style()) {
+            let area = Rect::new(2, 1, 9, 3);
+            let frame = Composed { parts: vec![Part { area, base, lines: lines.clone() }], cursor: None };
+            let mut ours = Bytes::new(Vec::new());
+            Painter::default().paint(frame, &mut ours);
+            let mut buf = Buffer::empty(Rect::new(0, 0, 12, 5));
+            crate::tui::render::put_lines(&mut buf, area, &lines, base);
+            let mut cells = Vec::new();
+            for y in area.top()..area.bottom() {
+                let mut x = area.left();
+                while x < area.right() {
+                    let cell = &buf[(x, y)];
+                    cells.push((x, y, cell));
+                    x += cell.symbol().width().max(1) as u16;
+                }
+            }
+            let mut theirs = Vec::new();
+            let mut pen = Pen::new();
+            for (x, y, cell) in cells {
+                pen.cell(&mut theirs, x, y, cell).unwrap();
+            }
+            Pen::finish(&mut theirs).unwrap();
+            let mut expected = b"\x1b[2J".to_vec();
+            expected.extend(theirs);
+            expected.extend(b"\x1b[?25l");
+            prop_assert_eq!(String::from_utf8_lossy(&ours.out), String::from_utf8_lossy(&expected));
+        }
+    }
+
+    #[test]
+    fn a_new_layout_is_painted_whole() {
+        let mut p = Painter::default();
+        paint(&mut p, frame("10%", None));
+        let mut moved = frame("10%", None);
+        moved.parts[0].area.x = 2;
+        let out = paint(&mut p, moved);
+        assert!(out.starts_with("\x1b[2J") && out.contains("xyz"), "{out:?}");
+    }
+}
