@@ -153,6 +153,21 @@ impl Article {
         self.line_starts.partition_point(|&s| s <= b).saturating_sub(1)
     }
 
+    /// [`line_of`](Self::line_of) when byte `b` is likely on line `near` or
+    /// the one after (reading rows in order): those two are tried before a
+    /// binary search over every line.
+    pub fn line_of_near(&self, b: usize, near: usize) -> usize {
+        let starts = &self.line_starts;
+        let holds = |i: usize| i < starts.len() && starts[i] <= b && starts.get(i + 1).is_none_or(|&n| b < n);
+        if holds(near) {
+            near
+        } else if holds(near.wrapping_add(1)) {
+            near.wrapping_add(1)
+        } else {
+            self.line_of(b)
+        }
+    }
+
     /// Byte range of line `i` without its `\n` or `\r\n`.
     pub fn line_content(&self, i: usize) -> Range<usize> {
         let start = self.line_starts[i];
@@ -311,6 +326,16 @@ fn sha256_hex_parts(parts: &[&[u8]]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_of_near_agrees_with_line_of_whatever_the_hint() {
+        let art = Article::from_text("one\r\ntwo\n\nfour\nlast line without end");
+        for b in 0..=art.len() {
+            for hint in [0, 1, 2, 3, 4, 5, 9, usize::MAX] {
+                assert_eq!(art.line_of_near(b, hint), art.line_of(b), "byte {b}, hint {hint}");
+            }
+        }
+    }
 
     #[test]
     fn checkpoints_match_a_plain_count_across_many_chunks() {

@@ -5,9 +5,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::text::Article;
 use super::wrap::{Row, row_of, wrap_line};
+
+/// The rows of each line wrapped so far, by line index.
+type Lines = HashMap<usize, Rc<[Row]>>;
 
 /// Lines wrapped lately, for one width: moving through a book asks for the
 /// same lines many times per key (the rows around the cursor, the page
@@ -15,21 +19,23 @@ use super::wrap::{Row, row_of, wrap_line};
 /// never changes, so only the width invalidates it.
 #[derive(Debug, Clone, Default)]
 pub struct WrapCache {
-    inner: RefCell<(usize, HashMap<usize, Vec<Row>>)>,
+    inner: RefCell<(usize, Lines)>,
 }
 
 impl WrapCache {
     /// Lines kept before the cache starts afresh.
     const LINES: usize = 4096;
 
-    fn rows(&self, art: &Article, li: usize, width: usize) -> Vec<Row> {
+    /// A line's rows, shared with the cache (a motion asks for the same
+    /// lines many times: no copy each time).
+    fn rows(&self, art: &Article, li: usize, width: usize) -> Rc<[Row]> {
         let mut inner = self.inner.borrow_mut();
         let (cached_width, lines) = &mut *inner;
         if *cached_width != width || lines.len() >= Self::LINES {
             *cached_width = width;
             lines.clear();
         }
-        lines.entry(li).or_insert_with(|| wrap(art, li, width)).clone()
+        Rc::clone(lines.entry(li).or_insert_with(|| wrap(art, li, width).into()))
     }
 }
 
@@ -59,10 +65,10 @@ impl<'a> Viewport<'a> {
     }
 
     /// The rows of line `li`.
-    pub fn line_rows(&self, li: usize) -> Vec<Row> {
+    pub fn line_rows(&self, li: usize) -> Rc<[Row]> {
         match self.cache {
             Some(c) => c.rows(self.art, li, self.width),
-            None => wrap(self.art, li, self.width),
+            None => wrap(self.art, li, self.width).into(),
         }
     }
 
@@ -109,7 +115,7 @@ impl<'a> Viewport<'a> {
             let rows = self.line_rows(li);
             let skip = if first { row_of(&rows, top) } else { 0 };
             first = false;
-            out.extend(rows.into_iter().skip(skip).take(n - out.len()));
+            out.extend(rows.iter().skip(skip).take(n - out.len()));
             li += 1;
         }
         out

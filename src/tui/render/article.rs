@@ -22,6 +22,7 @@ pub struct ArticleFrame {
 
 /// An annotation on screen: its bytes, how it looks, and whether it is the
 /// one selected in the sidebar.
+#[derive(Clone)]
 struct Mark {
     bytes: Range<usize>,
     style: Style,
@@ -99,7 +100,7 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
 struct Styler<'a> {
     theme: &'a Theme,
     base: Style,
-    marks: Vec<Mark>,
+    marks: &'a [Mark],
     matches: &'a [Range<usize>],
     selection: Option<Range<usize>>,
     /// The grapheme the "reviewed up to here" mark is on.
@@ -218,17 +219,16 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     // Matches are in text order and do not overlap: the visible ones by binary search.
     let lo = m.matches.partition_point(|r| r.end <= first.start);
     let hi = m.matches.partition_point(|r| r.start < last.end);
-    let styler = Styler {
-        theme,
-        base: theme.style(Role::ArticleText),
-        marks: marks_in(m, theme, first.start..last.end),
-        matches: &m.matches[lo..hi.max(lo)],
-        selection: m.selection(),
-        reviewed: m.reviewed_upto.filter(|&b| b < m.doc.article.len()).map(|b| {
-            let b = crate::core::motion::snap(&m.doc.article, b);
-            b..crate::core::motion::grapheme_end(&m.doc.article, b)
-        }),
-    };
+    let marks = marks_in(m, theme, first.start..last.end);
+    let matches = &m.matches[lo..hi.max(lo)];
+    let selection = m.selection();
+    let reviewed = m.reviewed_upto.filter(|&b| b < m.doc.article.len()).map(|b| {
+        let b = crate::core::motion::snap(&m.doc.article, b);
+        b..crate::core::motion::grapheme_end(&m.doc.article, b)
+    });
+    // A page of a book can hold hundreds of marks (suggestions are found
+    // for every mention of a tagged name): each row looks only at its own.
+    let mut row_marks: Vec<Mark> = Vec::new();
     let show_cursor = m.focus == Focus::Article;
     let mut cursor = None;
     let mut lines = Vec::with_capacity(rows.len());
@@ -237,11 +237,24 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     // Whether the line of the row before is right-to-left, by line index.
     let mut rtl_line = (usize::MAX, false);
     for (y, row) in rows.iter().enumerate() {
+        row_marks.clear();
+        row_marks
+            .extend(marks.iter().filter(|k| k.bytes.start < row.end && k.bytes.end > row.start).cloned());
+        let (lo, hi) =
+            (matches.partition_point(|r| r.end <= row.start), matches.partition_point(|r| r.start < row.end));
+        let styler = Styler {
+            theme,
+            base: theme.style(Role::ArticleText),
+            marks: &row_marks,
+            matches: &matches[lo..hi.max(lo)],
+            selection: selection.clone(),
+            reviewed: reviewed.clone(),
+        };
         let cursor_here = show_cursor.then_some(m.cursor);
         if row.start == m.cursor && show_cursor {
             cursor = Some((0, y as u16));
         }
-        let li = m.doc.article.line_of(row.start);
+        let li = m.doc.article.line_of_near(row.start, rtl_line.0);
         if rtl_line.0 != li {
             rtl_line = (li, has_rtl(&text[m.doc.article.line_content(li)]));
         }
@@ -278,7 +291,7 @@ mod tests {
         let styler = Styler {
             theme: &theme,
             base: theme.style(Role::ArticleText),
-            marks: vec![
+            marks: &[
                 mark(at("Genoa")..at(" are"), theme.style(Role::AnnotationEntity), false),
                 mark(at("Lucca")..at("Lucca") + 5, theme.style(Role::AnnotationStatistic), true),
                 mark(at("Prince")..at("But") + 3, theme.style(Role::AnnotationQuote), false),
