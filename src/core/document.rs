@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::anchor::{Placement, place_all};
-use super::annotation::{Annotation, sort};
+use super::annotation::{Annotation, Speaker, sort};
 use super::history::History;
 use super::lock::{LockState, try_lock};
 use super::merge::{Conflict, merge};
@@ -245,6 +245,18 @@ impl Document {
     /// Index of the annotation with `id`.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.index.by_id.get(id).copied()
+    }
+
+    /// The name of a quote's speaker: the text given, or the tagged
+    /// entity's text (found by id, not by a scan of the list).
+    pub fn speaker_name(&self, speaker: &Speaker) -> String {
+        match speaker {
+            Speaker::Text(t) => t.clone(),
+            Speaker::Entity(id) => match self.index_of(id) {
+                Some(i) => self.file.annotations[i].exact.clone(),
+                None => format!("(missing {id})"),
+            },
+        }
     }
 
     /// Indices of the annotations that may overlap the code points `chars`

@@ -3,8 +3,7 @@
 //! speaker, picked in the index), of a review status, and matching a fuzzy
 //! text over the quoted text, the note and the speaker.
 
-use crate::core::annotation::{Annotation, Kind, Status};
-use crate::core::export::speaker_name;
+use crate::core::annotation::{Annotation, Kind, Speaker, Status};
 
 /// Which annotations, by what they are.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -40,8 +39,9 @@ impl Filter {
         *self != Filter::default()
     }
 
-    /// Whether `a` (one of `all`) passes.
-    pub fn passes(&self, a: &Annotation, all: &[Annotation]) -> bool {
+    /// Whether `a` passes; `speaker` names a quote's speaker
+    /// ([`Document::speaker_name`](crate::core::document::Document::speaker_name)).
+    pub fn passes(&self, a: &Annotation, speaker: impl Fn(&Speaker) -> String) -> bool {
         let scope = match &self.scope {
             Scope::All => true,
             Scope::Quotes => matches!(a.kind, Kind::Quote { .. }),
@@ -50,15 +50,15 @@ impl Filter {
             Scope::Statistics => matches!(a.kind, Kind::Statistic { .. }),
             Scope::Picked { ids, .. } => ids.binary_search(&a.id).is_ok(),
         };
-        scope && self.status.as_ref().is_none_or(|s| *s == a.status) && self.text_passes(a, all)
+        scope && self.status.as_ref().is_none_or(|s| *s == a.status) && self.text_passes(a, speaker)
     }
 
-    fn text_passes(&self, a: &Annotation, all: &[Annotation]) -> bool {
+    fn text_passes(&self, a: &Annotation, speaker: impl Fn(&Speaker) -> String) -> bool {
         if self.text.trim().is_empty() {
             return true;
         }
         let speaker = match &a.kind {
-            Kind::Quote { speaker: Some(s) } => speaker_name(s, all),
+            Kind::Quote { speaker: Some(s) } => speaker(s),
             _ => String::new(),
         };
         let hay = format!("{} {} {speaker}", a.exact, a.note.as_deref().unwrap_or(""));
@@ -137,6 +137,7 @@ pub fn next_status_filter(current: &Option<Status>, extra: &[String]) -> Option<
 mod tests {
     use super::*;
     use crate::core::annotation::{Speaker, Stamp};
+    use crate::core::export::speaker_name;
     use crate::core::text::Article;
 
     #[test]
@@ -164,7 +165,9 @@ mod tests {
         quote.status = Status::Verified;
         let stat = Annotation::new(&art, 27..34, Kind::Statistic { value: Some(24.0), unit: None }, &stamp);
         let all = vec![clegg, quote, stat];
-        let shown = |f: &Filter| -> Vec<usize> { (0..3).filter(|&i| f.passes(&all[i], &all)).collect() };
+        let shown = |f: &Filter| -> Vec<usize> {
+            (0..3).filter(|&i| f.passes(&all[i], |s| speaker_name(s, &all))).collect()
+        };
         assert_eq!(shown(&Filter::default()), [0, 1, 2]);
         let by_speaker = Filter { text: "clegg".into(), ..Filter::default() };
         assert_eq!(shown(&by_speaker), [0, 1], "the quote passes by its speaker's name");

@@ -345,12 +345,12 @@ impl Model {
             return None;
         }
         let all = self.doc.annotations();
-        Some((0..all.len()).filter(|&i| self.filter.passes(&all[i], all)).collect())
+        Some((0..all.len()).filter(|&i| self.filter.passes(&all[i], |s| self.doc.speaker_name(s))).collect())
     }
 
     /// Whether annotation `a` passes the filter (is listed and highlighted).
     pub fn shows(&self, a: &Annotation) -> bool {
-        !self.filter.is_active() || self.filter.passes(a, self.doc.annotations())
+        !self.filter.is_active() || self.filter.passes(a, |s| self.doc.speaker_name(s))
     }
 
     /// The selected annotation.

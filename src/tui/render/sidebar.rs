@@ -7,7 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::core::anchor::Anchor;
 use crate::core::annotation::{Annotation, Kind, Status};
-use crate::core::export::speaker_name;
+use crate::core::document::Document;
 
 use super::super::model::{Focus, Model};
 use super::super::theme::{Role, Theme};
@@ -35,10 +35,10 @@ pub fn status_mark(status: &Status) -> (&'static str, Role) {
 }
 
 /// What follows the quoted text: entity type, speaker or value, and markers.
-pub fn meta(a: &Annotation, all: &[Annotation]) -> String {
+pub fn meta(a: &Annotation, doc: &Document) -> String {
     let mut s = match &a.kind {
         Kind::Entity(t) => t.clone(),
-        Kind::Quote { speaker: Some(sp) } => format!("— {}", speaker_name(sp, all)),
+        Kind::Quote { speaker: Some(sp) } => format!("— {}", doc.speaker_name(sp)),
         Kind::Quote { speaker: None } => "— ?".to_owned(),
         Kind::Statistic { value, unit } => {
             let v = value.map_or_else(|| "?".to_owned(), format_value);
@@ -58,22 +58,28 @@ pub fn meta(a: &Annotation, all: &[Annotation]) -> String {
 }
 
 /// Cut `s` to `max` columns, ending with `…` when cut; white space folded.
+/// One pass, no list of words (the sidebar calls it twice a row per frame).
 pub fn fit(s: &str, max: usize) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.width() <= max {
-        return one;
-    }
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len().min(4 * max + 4));
     let mut w = 0;
-    for c in one.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > max {
-            break;
+    // How much of `out` stays if it must be cut: up to the first character
+    // after which the `…` would not fit.
+    let mut keep = None;
+    for (k, word) in s.split_whitespace().enumerate() {
+        for c in (k > 0).then_some(' ').into_iter().chain(word.chars()) {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if keep.is_none() && w + cw + 1 > max {
+                keep = Some(out.len());
+            }
+            if w + cw > max {
+                out.truncate(keep.unwrap_or(0));
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            w += cw;
         }
-        out.push(c);
-        w += cw;
     }
-    out.push('…');
     out
 }
 
@@ -130,10 +136,10 @@ pub fn sidebar_lines(
             let badge_style = super::super::theme::in_type_colour(theme.style(role), own);
             let (mark, mark_role) = status_mark(&a.status);
             let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
-                Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, all)),
-                Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, all)),
-                Some(_) => format!("moved {}", meta(a, all)),
-                None => meta(a, all),
+                Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, &m.doc)),
+                Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, &m.doc)),
+                Some(_) => format!("moved {}", meta(a, &m.doc)),
+                None => meta(a, &m.doc),
             };
             let meta_w = meta.width().min(width * 9 / 20);
             let lead = 3 + badge_w;
@@ -155,4 +161,45 @@ pub fn sidebar_lines(
             line
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `fit` did before it was one pass: fold, measure, cut.
+    fn fit_by_words(s: &str, max: usize) -> String {
+        let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if one.width() <= max {
+            return one;
+        }
+        let mut out = String::new();
+        let mut w = 0;
+        for c in one.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w + cw + 1 > max {
+                break;
+            }
+            out.push(c);
+            w += cw;
+        }
+        out.push('…');
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn fit_folds_and_cuts_as_before(s in "[a-zé香 \t\n]{0,30}", max in 0usize..25) {
+            prop_assert_eq!(fit(&s, max), fit_by_words(&s, max));
+        }
+    }
+
+    #[test]
+    fn fit_examples() {
+        assert_eq!(fit("  Mark \n Zuckerberg  ", 20), "Mark Zuckerberg");
+        assert_eq!(fit("Mark Zuckerberg", 8), "Mark Zu…");
+        assert_eq!(fit("香港香港", 5), "香港…");
+        assert_eq!(fit("abc", 0), "…");
+    }
 }
