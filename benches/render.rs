@@ -1,6 +1,7 @@
 //! Drawing one 120x40 frame of the 50 MB text with 20,000 annotations, at its
 //! start, middle and end (the cost must not grow with the position), and
-//! the keystrokes that move the view. Run with `cargo bench --bench render`.
+//! the keystrokes that move the view, drawn through ratatui's buffers and
+//! through the painter the app uses. Run with `cargo bench --bench render`.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -12,6 +13,7 @@ use marginote::core::document::Document;
 use marginote::core::text::Article;
 use marginote::tui::keymap::Keymap;
 use marginote::tui::model::Model;
+use marginote::tui::painter::{Bytes, Painter};
 use marginote::tui::render;
 use marginote::tui::theme::Theme;
 use marginote::tui::update::{Input, go_to, update};
@@ -56,6 +58,22 @@ fn frames(c: &mut Criterion) {
                 update(&mut m, key(KeyCode::PageDown));
                 update(&mut m, key(KeyCode::PageUp));
                 term.draw(|f| render::draw(f, &m, &theme)).unwrap().area
+            })
+        });
+    }
+    // What the app does for a frame without a popup: the lines composed and
+    // only the rows that changed written, as terminal bytes.
+    let mut painter = Painter::default();
+    for (name, at) in [("start", 0), ("middle", len / 2), ("end", len - 1)] {
+        let b = m.doc.article.floor_char_boundary(at);
+        go_to(&mut m, b);
+        g.bench_function(format!("PageDown + PageUp + compose + paint at the {name}"), |b| {
+            b.iter(|| {
+                update(&mut m, key(KeyCode::PageDown));
+                update(&mut m, key(KeyCode::PageUp));
+                let mut out = Bytes::new(Vec::new());
+                painter.paint(render::compose(&m, &theme), &mut out);
+                out.out.len()
             })
         });
     }

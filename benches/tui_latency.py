@@ -12,6 +12,13 @@ on the same file, and the script measures, from the outside, what a person waits
   jump to end   G from the start
   resize        120x40 -> 100x30 (TIOCSWINSZ + SIGWINCH) -> last byte
 
+marginote opens the text with its annotations (the issue's workloads: 5,000
+on War and Peace, 20,000 on the 50 MB text), imported before the runs with
+`marginote import` from a brat file this script writes: spans of one to six
+words spread evenly, as persons, quotes, organisations and places. Keys are
+sent once a program has been quiet for a while after its first frame
+(marginote draws again when its background suggestions arrive).
+
 Each number is the median of --runs runs; the table gives marginote's ratio to
 less and to vim. Nothing is asserted: machines are noisy; read the numbers.
 
@@ -36,6 +43,7 @@ import select
 import shutil
 import signal
 import statistics
+import subprocess
 import struct
 import sys
 import tempfile
@@ -46,6 +54,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BOOK = os.path.join(ROOT, "..", "shared", "corpus", "big", "war-and-peace-gutenberg-2600.txt")
 SIZE = (120, 40)
 SETTLE = 0.05  # quiet time that ends a screen update (not counted)
+IDLE = 1.5  # quiet time after the first frame before the first key
 TIMEOUT = 10.0  # longest wait for anything
 FIRST_FRAME_GAP = 0.005  # a pause that ends the burst holding the first text
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>78A-Za-z]")
@@ -116,8 +125,8 @@ class Session:
         if b"\x1b[6n" in chunk:
             os.write(self.fd, b"\x1b[1;1R")
 
-    def drain(self):
-        while select.select([self.fd], [], [], SETTLE)[0]:
+    def drain(self, quiet=SETTLE):
+        while select.select([self.fd], [], [], quiet)[0]:
             try:
                 if not os.read(self.fd, 65536):
                     return
@@ -177,12 +186,16 @@ def middle_line(path):
 def run_once(name, path, binary, env, cwd, middle):
     spec = PROGRAMS[name]
     out = {}
+    # marginote reopens an article where it was left: each run starts from
+    # the top, as less and vim do.
+    shutil.rmtree(env["XDG_DATA_HOME"], ignore_errors=True)
     s = Session(spec["cmd"](path, binary), env, cwd)
     try:
         # The write burst that puts the first text on screen; what a program
         # draws after that (marginote's highlights, once a large file has
         # loaded behind its first frame) does not delay the text.
         out["first frame"] = s.read_until_quiet(s.spawned, first_visible_line(path), FIRST_FRAME_GAP)
+        s.drain(IDLE)
         for key in ("PageDown", "scroll 1 line"):
             out[f"{key} (start)"] = s.key(KEYS[key])
         s.key(b"/" + middle.encode() + b"\r")
@@ -215,7 +228,31 @@ def median(values):
     return statistics.median(values) if values else None
 
 
-def bench(path, binary, runs, label, middle=None):
+def annotate(path, count, binary, env):
+    """`count` annotations on `path`: a brat file written here, imported by marginote."""
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    every = max(1, len(words) // count)
+    kinds = ["Person", "Quote", "Organisation", "Location"]
+    lines = []
+    for i in range(min(count, len(words))):
+        k = i * every
+        start, end = words[k]
+        for j in range(1, 1 + i % 6):  # one to six words, on one line
+            if k + j >= len(words) or "\n" in text[end:words[k + j][0]]:
+                break
+            end = words[k + j][1]
+        lines.append(f"T{i + 1}\t{kinds[i % 4]} {start} {end}\t{text[start:end]}")
+    ann = path + ".ann"
+    with open(ann, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    subprocess.run([binary, "import", path, ann, "--format", "brat"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    os.remove(ann)
+
+
+def bench(path, binary, runs, label, middle=None, annotations=0):
     work = tempfile.mkdtemp(prefix="mn-latency-")
     try:
         copy = os.path.join(work, os.path.basename(path))
@@ -229,25 +266,30 @@ def bench(path, binary, runs, label, middle=None):
             "LANG": "C.UTF-8",
             "LC_ALL": "C.UTF-8",
         }
+        if annotations:
+            annotate(copy, annotations, binary, env)
+        before = set(os.listdir(work))
         middle = middle or middle_line(path)
         results = {name: [] for name in PROGRAMS}
         for _ in range(runs):
             for name in PROGRAMS:  # interleaved, so drift hits all alike
                 results[name].append(run_once(name, copy, binary, env, work, middle))
-        leftover = [f for f in os.listdir(work) if f != os.path.basename(path) and f not in ("data", "config")]
+        leftover = [f for f in os.listdir(work) if f not in before and f not in ("data", "config")]
         if leftover:
             print(f"note: files written beside the article: {leftover}", file=sys.stderr)
         table = {}
         for name, rows in results.items():
             table[name] = {k: median([r.get(k) for r in rows]) for k in rows[0]}
-        return {"workload": label, "bytes": os.path.getsize(path), "runs": runs, "ms": table}
+        return {"workload": label, "bytes": os.path.getsize(path), "annotations": annotations, "runs": runs,
+                "ms": table}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def print_table(report):
     t = report["ms"]
-    print(f"\n{report['workload']} ({report['bytes'] / 1e6:.1f} MB), median of {report['runs']} runs, "
+    print(f"\n{report['workload']} ({report['bytes'] / 1e6:.1f} MB, {report['annotations']:,} annotations), "
+          f"median of {report['runs']} runs, "
           f"{SIZE[0]}x{SIZE[1]}, milliseconds")
     print(f"{'':22} {'marginote':>9} {'less':>9} {'vim':>9}   {'÷less':>6} {'÷vim':>6}")
     for k in t["marginote"]:
@@ -276,6 +318,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--file", default=BOOK, help="the text to open (default: War and Peace)")
     ap.add_argument("--big", action="store_true", help="also a generated 50 MB text")
+    ap.add_argument("--annotations", type=int, default=5000, help="on the text (default 5,000; 0 for none)")
+    ap.add_argument("--big-annotations", type=int, default=20000, help="on the 50 MB text (default 20,000)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     for tool in ("less", "vim"):
@@ -283,12 +327,13 @@ def main():
             raise SystemExit(f"{tool} is not installed")
     if not os.access(args.bin, os.X_OK):
         raise SystemExit(f"{args.bin}: not built (cargo build --release)")
-    reports = [bench(args.file, args.bin, args.runs, os.path.basename(args.file))]
+    reports = [bench(args.file, args.bin, args.runs, os.path.basename(args.file), annotations=args.annotations)]
     if args.big:
         folder = tempfile.mkdtemp(prefix="mn-big-")
         try:
             # Sixteen copies: the only unique line near the middle is a heading.
-            reports.append(bench(make_big(folder), args.bin, args.runs, "generated 50 MB", "VOLUME 9"))
+            reports.append(bench(make_big(folder), args.bin, args.runs, "generated 50 MB", "VOLUME 9",
+                                 annotations=args.big_annotations))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     if args.json:
