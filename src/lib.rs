@@ -26,8 +26,9 @@
 //!   [`tui::keymap`], [`tui::model`], [`tui::update`] (pure), [`tui::render`]
 //!   (pure), [`tui::review`] (after the article changed), [`tui::filter`] and
 //!   [`tui::index`] (what the sidebar lists; the index view), [`tui::recover`]
-//!   (the recovery offer), [`tui::theme`], [`tui::config`], [`tui::app`] (the
-//!   loop and the effects).
+//!   (the recovery offer), [`tui::theme`], [`tui::config`],
+//!   [`tui::painter`] (writes the rows that changed) over [`tui::backend`]
+//!   (the bytes), [`tui::app`] (the loop and the effects).
 //! - [`cli`] — the command line (`marginote [ARTICLE]`, `list`, `suggest`,
 //!   `export`, `import`, `check`, `completions`).
 

@@ -1,6 +1,7 @@
 //! The terminal UI: a thin layer over the core. `action` is the vocabulary,
 //! `keymap` binds keys to it, `model` holds the state, `update` changes it
-//! (pure), `render` draws it (pure), `app` runs the loop and the effects.
+//! (pure), `render` draws it (pure), `painter` writes the rows that changed,
+//! `app` runs the loop and the effects.
 
 pub mod action;
 pub mod app;
