@@ -25,6 +25,17 @@ pub enum Speaker {
     Text(String),
 }
 
+impl Speaker {
+    /// The speaker as a display name: the text given, or the text of the
+    /// entity `find` returns for its id.
+    pub fn name<'a>(&self, find: impl FnOnce(&str) -> Option<&'a Annotation>) -> String {
+        match self {
+            Speaker::Text(t) => t.clone(),
+            Speaker::Entity(id) => find(id).map_or_else(|| format!("(missing {id})"), |a| a.exact.clone()),
+        }
+    }
+}
+
 /// What kind of thing an annotation marks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Kind {

@@ -250,13 +250,7 @@ impl Document {
     /// The name of a quote's speaker: the text given, or the tagged
     /// entity's text (found by id, not by a scan of the list).
     pub fn speaker_name(&self, speaker: &Speaker) -> String {
-        match speaker {
-            Speaker::Text(t) => t.clone(),
-            Speaker::Entity(id) => match self.index_of(id) {
-                Some(i) => self.file.annotations[i].exact.clone(),
-                None => format!("(missing {id})"),
-            },
-        }
+        speaker.name(|id| self.index_of(id).map(|i| &self.file.annotations[i]))
     }
 
     /// Indices of the annotations that may overlap the code points `chars`

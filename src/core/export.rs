@@ -37,13 +37,10 @@ pub struct Record {
 }
 
 /// The speaker of a quote as a display name, resolving entity links in `all`.
+/// A scan of `all`: for one name; many go through an index
+/// ([`Document::speaker_name`](super::document::Document::speaker_name)).
 pub fn speaker_name(speaker: &Speaker, all: &[Annotation]) -> String {
-    match speaker {
-        Speaker::Text(t) => t.clone(),
-        Speaker::Entity(id) => {
-            all.iter().find(|a| &a.id == id).map_or_else(|| format!("(missing {id})"), |a| a.exact.clone())
-        }
-    }
+    speaker.name(|id| all.iter().find(|a| a.id == id))
 }
 
 /// Flatten one annotation; `placement` says where it landed when the

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use super::annotation::{Annotation, Kind};
-use super::export::speaker_name;
 
 /// Case-folded, white space collapsed: the key two spellings of a name share.
 pub fn normalise(s: &str) -> String {
@@ -152,9 +151,16 @@ pub struct SpeakerGroup {
 pub fn speaker_groups(all: &[Annotation]) -> Vec<SpeakerGroup> {
     let mut groups: Vec<SpeakerGroup> = Vec::new();
     let mut at: HashMap<Option<String>, usize> = HashMap::new();
+    // Entity speakers by id: a scan per quote would grow with the square of
+    // the list (this runs at every frame of the index view).
+    // (The first of a repeated id, as a scan would find.)
+    let mut by_id: HashMap<&str, &Annotation> = HashMap::new();
+    for a in all {
+        by_id.entry(a.id.as_str()).or_insert(a);
+    }
     for (i, a) in all.iter().enumerate() {
         let Kind::Quote { speaker } = &a.kind else { continue };
-        let name = speaker.as_ref().map(|s| collapse(&speaker_name(s, all)));
+        let name = speaker.as_ref().map(|s| collapse(&s.name(|id| by_id.get(id).copied())));
         let g = *at.entry(name.as_deref().map(normalise)).or_insert_with(|| {
             groups.push(SpeakerGroup { name, members: Vec::new() });
             groups.len() - 1
