@@ -102,7 +102,7 @@ impl Sink for Bytes {
         let look = Look::of(style);
         let cells = run.cells() as u16;
         let _ = match run {
-            Run::Narrow(text) => self.pen.text(&mut self.out, (x, y), text, cells, look),
+            Run::Narrow(text, _) => self.pen.text(&mut self.out, (x, y), text, cells, look),
             // Each cell after a wide one starts with a cursor move, as
             // ratatui's diff writes it (the terminal may disagree on widths).
             Run::Grapheme(g, _) => self.pen.text(&mut self.out, (x, y), g, 1, look),

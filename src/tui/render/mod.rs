@@ -154,8 +154,8 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: &Theme) {
 /// A stretch of one row, as [`row_cells`] hands it out.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Run<'a> {
-    /// Characters one cell each.
-    Narrow(&'a str),
+    /// Characters one cell each, and how many.
+    Narrow(&'a str, usize),
     /// One grapheme over `.1` cells (wide, or not one character).
     Grapheme(&'a str, usize),
     /// This many blanks.
@@ -166,15 +166,14 @@ impl Run<'_> {
     /// How many cells it covers.
     pub fn cells(&self) -> usize {
         match *self {
-            Run::Narrow(text) => text.chars().count(),
-            Run::Grapheme(_, w) | Run::Blank(w) => w,
+            Run::Narrow(_, n) | Run::Grapheme(_, n) | Run::Blank(n) => n,
         }
     }
 
     /// Each cell's symbol and width, left to right.
     pub fn each(&self, mut f: impl FnMut(usize, &str, usize)) {
         match *self {
-            Run::Narrow(text) => {
+            Run::Narrow(text, _) => {
                 for (k, (i, c)) in text.char_indices().enumerate() {
                     f(k, &text[i..i + c.len_utf8()], 1);
                 }
@@ -198,10 +197,17 @@ pub fn row_cells(line: Option<&Line>, width: usize, base: Style, mut put: impl F
             let text: &str = &span.content;
             if text.chars().all(simple_char) {
                 // One cell per character: as many as fit, in one run.
-                let fit = text.char_indices().nth(width - x).map_or(text.len(), |(i, _)| i);
-                if fit > 0 {
-                    put(x, Run::Narrow(&text[..fit]), style);
-                    x += text[..fit].chars().count();
+                let (mut fit, mut n) = (text.len(), 0);
+                for (i, _) in text.char_indices() {
+                    if x + n == width {
+                        fit = i;
+                        break;
+                    }
+                    n += 1;
+                }
+                if n > 0 {
+                    put(x, Run::Narrow(&text[..fit], n), style);
+                    x += n;
                 }
                 if fit < text.len() {
                     break 'spans;
