@@ -105,7 +105,7 @@ impl Pen {
         }
         self.last = Some((x + cells.saturating_sub(1), y));
         if look.modifier != self.modifier {
-            modifier_change(out, self.modifier, look.modifier)?;
+            modifier_change(out, self.modifier, look.modifier);
             self.modifier = look.modifier;
         }
         let no_color = Colored::ansi_color_disabled_memoized();
@@ -251,24 +251,21 @@ fn decimal(out: &mut Vec<u8>, n: u32) {
 /// ratatui's crossterm backend sends them: what is removed first (bold and
 /// dim share one reset, after which the one that stays is set again), then
 /// what is added.
-fn modifier_change(out: &mut Vec<u8>, from: Modifier, to: Modifier) -> io::Result<()> {
+fn modifier_change(out: &mut Vec<u8>, from: Modifier, to: Modifier) {
     let removed = from - to;
     let added = to - from;
-    let set = |out: &mut Vec<u8>, a: Attribute| -> io::Result<()> {
-        sgr(out, |out| decimal(out, attribute_sgr(a)));
-        Ok(())
-    };
+    let set = |out: &mut Vec<u8>, a: Attribute| sgr(out, |out| decimal(out, attribute_sgr(a)));
     if removed.contains(Modifier::REVERSED) {
-        set(out, Attribute::NoReverse)?;
+        set(out, Attribute::NoReverse);
     }
     let intensity_reset = removed.intersects(Modifier::BOLD | Modifier::DIM);
     if intensity_reset {
-        set(out, Attribute::NormalIntensity)?;
+        set(out, Attribute::NormalIntensity);
         if to.contains(Modifier::DIM) {
-            set(out, Attribute::Dim)?;
+            set(out, Attribute::Dim);
         }
         if to.contains(Modifier::BOLD) {
-            set(out, Attribute::Bold)?;
+            set(out, Attribute::Bold);
         }
     }
     for (m, a) in [
@@ -278,11 +275,11 @@ fn modifier_change(out: &mut Vec<u8>, from: Modifier, to: Modifier) -> io::Resul
         (Modifier::HIDDEN, Attribute::NoHidden),
     ] {
         if removed.contains(m) {
-            set(out, a)?;
+            set(out, a);
         }
     }
     if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
-        set(out, Attribute::NoBlink)?;
+        set(out, Attribute::NoBlink);
     }
     for (m, a, unless_reset) in [
         (Modifier::REVERSED, Attribute::Reverse, false),
@@ -296,10 +293,9 @@ fn modifier_change(out: &mut Vec<u8>, from: Modifier, to: Modifier) -> io::Resul
         (Modifier::RAPID_BLINK, Attribute::RapidBlink, false),
     ] {
         if added.contains(m) && !(unless_reset && intensity_reset) {
-            set(out, a)?;
+            set(out, a);
         }
     }
-    Ok(())
 }
 
 impl<W: Write> Backend for FrameBackend<W> {
