@@ -168,7 +168,14 @@ impl Stamp {
 impl Annotation {
     /// A new annotation over the byte range `bytes` of `art`, with a fresh ULID.
     pub fn new(art: &Article, bytes: std::ops::Range<usize>, kind: Kind, stamp: &Stamp) -> Annotation {
-        let mut a = Annotation {
+        let mut a = Annotation::unplaced(kind, stamp);
+        a.set_span(art, bytes);
+        a
+    }
+
+    /// A new annotation (fresh id, unreviewed, made now) with no span yet.
+    pub fn unplaced(kind: Kind, stamp: &Stamp) -> Annotation {
+        Annotation {
             id: ulid::Ulid::new().to_string(),
             kind,
             start: 0,
@@ -184,9 +191,7 @@ impl Annotation {
             author: stamp.author.clone(),
             created: stamp.now.clone(),
             modified: stamp.now.clone(),
-        };
-        a.set_span(art, bytes);
-        a
+        }
     }
 
     /// Move the annotation to the byte range `bytes`, refreshing offsets and

@@ -486,21 +486,13 @@ impl Selection {
         let quote = self.quote.clone().unwrap_or_default();
         let (start, end) = self.position.unwrap_or((0, 0));
         Annotation {
-            id: ulid::Ulid::new().to_string(),
-            kind: Kind::Entity("Other".into()),
             start,
             end,
             fragments: self.fragments.clone(),
-            same_as: None,
             exact: quote.exact,
             prefix: quote.prefix,
             suffix: quote.suffix,
-            note: None,
-            source: None,
-            status: Status::Unreviewed,
-            author: stamp.author.clone(),
-            created: stamp.now.clone(),
-            modified: stamp.now.clone(),
+            ..Annotation::unplaced(Kind::Entity("Other".into()), stamp)
         }
     }
 }
