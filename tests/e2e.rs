@@ -424,10 +424,18 @@ fn sidebar_has(screen: &str, badge: &str, text: &str, meta: &str) -> bool {
     screen.lines().any(|l| l.find(&entry).is_some_and(|i| l[i + entry.len()..].contains(meta)))
 }
 
+/// Press Escape and wait for normal mode. The next key must not follow
+/// before Escape is read: a terminal that sends ESC and `/` in one read
+/// means Alt+/, as it does for every terminal program.
+fn escape_to_normal(s: &Session) {
+    s.keys(&["Escape"]);
+    s.wait_screen("normal mode after Escape", |sc| status_line(sc).starts_with(" NORMAL "));
+}
+
 /// Search for `query` and make the first match after the cursor the selection.
 fn search(s: &Session, query: &str) {
     s.type_text("/");
-    s.wait_screen("the search prompt", |sc| status_line(sc).starts_with('/'));
+    s.wait_screen("an empty search prompt", |sc| status_line(sc).trim_end() == "/");
     s.type_text(query);
     s.keys(&["Enter"]);
     // The status line folds runs of spaces: "/QUERY match 1 of N".
@@ -662,6 +670,7 @@ fn terminal_hangup_exits() {
 }
 
 #[test]
+#[cfg_attr(not(debug_assertions), ignore = "the panic key exists in debug builds only")]
 fn a_panic_keeps_unsaved_annotations_for_the_next_start() {
     let Some(t) = TestDir::new("a_panic_keeps_unsaved_annotations_for_the_next_start") else { return };
     let article = t.copy_sample("a.txt");
@@ -750,7 +759,7 @@ fn suggestions_arrive_from_their_thread_and_are_accepted() {
     assert!(status_line(&screen).contains("Suggested statistic = 8000 Kejahatan: 8.000"), "{screen}");
     s.type_text("y");
     s.wait_screen("the accepted statistic in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
-    s.keys(&["Escape"]);
+    escape_to_normal(&s);
     s.type_text("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
@@ -818,7 +827,7 @@ fn a_folder_lists_its_articles_opens_one_and_comes_back() {
     s.wait_screen("the typed query", |sc| status_line(sc).starts_with("/Mx"));
     s.keys(&["BSpace"]);
     s.wait_screen("the query edited", |sc| status_line(sc).starts_with("/M") && !sc.contains("/Mx"));
-    s.keys(&["Escape"]);
+    escape_to_normal(&s);
     search(&s, "Mark Zuckerberg");
     s.type_text("tp");
     s.wait_screen("Mark Zuckerberg tagged", |sc| sidebar_has(sc, "E", "Mark Zuckerberg", "Person"));
