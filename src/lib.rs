@@ -21,7 +21,8 @@
 //!   annotations to a file), [`core::index`] (entity mentions, quotes by
 //!   speaker), [`core::schema`] (`marginote.ron`: tag set, statuses, rules),
 //!   [`core::check`] (the rules, for `marginote check`), [`core::paths`]
-//!   (data and config dirs).
+//!   (data and config dirs), [`core::revision`] (numbers that tell a frame
+//!   its inputs did not change).
 //! - [`tui`] — the terminal UI on top: [`tui::action`] (the vocabulary),
 //!   [`tui::keymap`], [`tui::model`], [`tui::update`] (pure), [`tui::render`]
 //!   (pure), [`tui::review`] (after the article changed), [`tui::filter`] and

@@ -329,11 +329,12 @@ impl marginote::tui::painter::Sink for Shadow {
 /// Key by key, the rows the painter writes leave the screen exactly as
 /// ratatui draws the frame (cells, styles and cursor), in four scripts and
 /// through scrolling, selecting, searching, the sidebar, resizes and popups
-/// (left to ratatui: the painter paints whole after them).
+/// (left to ratatui: the painter paints whole after them), with the memo
+/// the app composes with.
 #[test]
 fn the_painter_leaves_the_screen_as_draw_does() {
     use marginote::tui::painter::Painter;
-    use marginote::tui::render::{compose, overlaid};
+    use marginote::tui::render::{Memo, compose_with, overlaid};
     use marginote::tui::update::Input;
 
     let steps: &[&str] = &[
@@ -381,6 +382,7 @@ fn the_painter_leaves_the_screen_as_draw_does() {
     ] {
         let mut h = Harness::open(&article, (80, 24));
         let mut painter = Painter::default();
+        let mut memo = Memo::default();
         let mut shadow =
             Shadow { buf: Buffer::empty(ratatui::layout::Rect::new(0, 0, 80, 24)), cursor: None };
         for step in steps {
@@ -397,7 +399,7 @@ fn the_painter_leaves_the_screen_as_draw_does() {
                 painter.invalidate();
                 continue;
             }
-            painter.paint(compose(&h.m, &theme), &mut shadow);
+            painter.paint(compose_with(&h.m, &theme, &mut memo), &mut shadow);
             let (w, hgt) = h.m.size;
             let mut term = Terminal::new(TestBackend::new(w, hgt)).unwrap();
             term.draw(|f| draw(f, &h.m, &theme)).unwrap();
@@ -406,5 +408,84 @@ fn the_painter_leaves_the_screen_as_draw_does() {
                 assert_eq!(term.get_cursor_position().unwrap(), (x, y).into(), "cursor after {step:?}");
             }
         }
+    }
+}
+
+/// Key by key, a frame composed with the memo (which keeps the sidebar
+/// while its inputs stay) equals one composed from nothing: through
+/// tagging, notes, statuses, deleting, undo and redo, filters, the
+/// sidebar's focus and scrolling, suggestions, resizes, a second document
+/// (a folder's next article) and the review after the article changed.
+#[test]
+fn the_memo_never_keeps_a_stale_sidebar() {
+    use marginote::tui::render::{Memo, compose, compose_with};
+    use marginote::tui::update::Input;
+
+    let theme = Theme::builtin("dark").unwrap();
+    let mut memo = Memo::default();
+    let mut check = |h: &mut Harness, keys: &str| {
+        if let Some(size) = keys.strip_prefix("resize ") {
+            let (w, hgt) = size.split_once('x').unwrap();
+            h.input(Input::Resize(w.parse().unwrap(), hgt.parse().unwrap()));
+            assert_eq!(compose_with(&h.m, &theme, &mut memo), compose(&h.m, &theme), "after {keys}");
+            return;
+        }
+        for key in common::parse_keys(keys) {
+            h.input(Input::Key(key));
+            assert_eq!(compose_with(&h.m, &theme, &mut memo), compose(&h.m, &theme), "{key:?} of {keys:?}");
+        }
+        assert_eq!(compose_with(&h.m, &theme, &mut memo), compose(&h.m, &theme), "after {keys:?}");
+    };
+    let mut h = Harness::open(SAMPLE, (100, 30));
+    h.suggest();
+    for keys in [
+        "",
+        "/Mark Zuckerberg<Enter>tp",
+        "/Nick Clegg<Enter>tp",
+        "/dalam penyangkalan<Enter>tq<Enter>",
+        "g/8.000<Enter>ts",
+        "<PageDown>jj<C-e>G",
+        "<Tab>jjkcc",
+        "a<C-u>cek<Enter>",
+        "Sx<Enter>",
+        ">>.",
+        "ffF",
+        "X",
+        // The quote alone passes; then only the filter changes, twice.
+        "/penyangkalan<Enter>",
+        "X",
+        "f",
+        "X",
+        "s<Esc>",
+        "jd",
+        "u<C-r>u",
+        "G<Enter>",
+        "resize 50x16",
+        "<Tab><Tab>",
+        "resize 120x40",
+        "resize 100x30",
+        "x",
+        "y",
+        "xn",
+        "<Esc>i<Esc>",
+        "*",
+    ] {
+        check(&mut h, keys);
+    }
+
+    // The article changes on disk and opens again, as a folder's next
+    // article does, with the same memo: the review list comes and goes.
+    let edited =
+        format!("BERITA TERBARU: paragraf baru.\n\n{}", SAMPLE.replace("Nick Clegg", "Nicholas Clegg"));
+    std::fs::write(&h.article, edited).unwrap();
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen_anchoring(dir, article, (100, 30));
+    check(&mut h, "");
+    // The review list arrives from the background alone (the annotations stay).
+    let placements = h.m.doc.reanchor().unwrap();
+    h.input(Input::Anchored(placements));
+    assert!(!h.m.review.is_empty(), "the changed article has something to review");
+    for keys in ["", "R", "a", "<Esc>", "<Tab>j", "RA", "<Esc>", "u"] {
+        check(&mut h, keys);
     }
 }

@@ -82,6 +82,8 @@ struct Index {
     longest: usize,
     /// How many are `Verified`.
     verified: usize,
+    /// A fresh [`revision`](super::revision) for each new list.
+    revision: u64,
 }
 
 impl Index {
@@ -90,6 +92,7 @@ impl Index {
             by_id: list.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
             longest: list.iter().map(|a| a.end.saturating_sub(a.start)).max().unwrap_or(0),
             verified: list.iter().filter(|a| a.status == super::annotation::Status::Verified).count(),
+            revision: super::revision::next(),
         }
     }
 }
@@ -237,6 +240,14 @@ impl Document {
         self.index = Index::of(&self.file.annotations);
     }
 
+    /// A number that changes whenever the annotations may have changed,
+    /// never the same for two lists in this process (see
+    /// [`revision`](super::revision)): what the screen drew from them can
+    /// be kept while it stays.
+    pub fn revision(&self) -> u64 {
+        self.index.revision
+    }
+
     /// How many annotations are `Verified` (counted when they change).
     pub fn verified(&self) -> usize {
         self.index.verified
@@ -382,12 +393,21 @@ mod tests {
             f.annotations.push(Annotation::new(&art, 0..4, Kind::Entity("Organization".into()), &stamp))
         });
         assert_eq!(doc.annotations()[0].exact, "Meta", "kept in document order");
+        let mut seen = vec![doc.revision()];
         assert!(doc.undo());
+        seen.push(doc.revision());
         assert!(doc.undo());
+        seen.push(doc.revision());
         assert!(!doc.undo());
+        assert_eq!(doc.revision(), seen[2], "nothing undone: the same list");
         assert_eq!(doc.to_ron(), original);
         assert!(doc.redo());
+        seen.push(doc.revision());
         assert_eq!(doc.annotations().len(), 1);
+        seen.push(Document::scratch("b.txt", "Meta").revision());
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 5, "a new revision for every new list, in every document");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod places;
 pub mod reanchor;
 pub mod recovery;
 pub mod report;
+pub mod revision;
 pub mod ron_in;
 pub mod ron_out;
 pub mod schema;

@@ -593,11 +593,14 @@ struct Screen {
     painted: bool,
     /// The painter's bytes, kept for their capacity.
     bytes: Vec<u8>,
+    /// What the last composed frame can lend the next.
+    memo: render::Memo,
 }
 
 impl Screen {
     fn new(terminal: Term, out: FrameWriter) -> Screen {
-        Screen { terminal, out, painter: Painter::default(), painted: false, bytes: Vec::new() }
+        let painter = Painter::default();
+        Screen { terminal, out, painter, painted: false, bytes: Vec::new(), memo: render::Memo::default() }
     }
 
     /// Draw a frame and send it.
@@ -606,7 +609,7 @@ impl Screen {
             return self.draw_with(|f| render::draw(f, m, theme));
         }
         let mut bytes = Bytes::new(std::mem::take(&mut self.bytes));
-        self.painter.paint(render::compose(m, theme), &mut bytes);
+        self.painter.paint(render::compose_with(m, theme, &mut self.memo), &mut bytes);
         self.painted = true;
         self.out.write_all(&bytes.out)?;
         self.bytes = bytes.out;

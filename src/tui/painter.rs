@@ -48,6 +48,10 @@ impl Painter {
             sink.clear();
         }
         for (k, part) in now.parts.iter().enumerate() {
+            if before.as_ref().is_some_and(|b| std::rc::Rc::ptr_eq(&b.parts[k].lines, &part.lines)) {
+                // The same lines as last time (kept by the memo).
+                continue;
+            }
             let width = usize::from(part.area.width);
             for row in 0..usize::from(part.area.height) {
                 let line = part.lines.get(row);
@@ -148,12 +152,13 @@ mod tests {
                 Part {
                     area: Rect::new(1, 0, 8, 2),
                     base: Style::new().fg(Color::Gray),
-                    lines: vec![Line::raw("香港 ab"), Line::styled("xyz", Style::new().fg(Color::Red))],
+                    lines: vec![Line::raw("香港 ab"), Line::styled("xyz", Style::new().fg(Color::Red))]
+                        .into(),
                 },
                 Part {
                     area: Rect::new(0, 2, 10, 1),
                     base: Style::default(),
-                    lines: vec![Line::raw(status.to_owned())],
+                    lines: vec![Line::raw(status.to_owned())].into(),
                 },
             ],
             cursor,
@@ -216,7 +221,7 @@ mod tests {
         #[test]
         fn the_bytes_of_the_backend_for_the_same_cells(lines in proptest::collection::vec(line(), 0..4), base in style()) {
             let area = Rect::new(2, 1, 9, 3);
-            let frame = Composed { parts: vec![Part { area, base, lines: lines.clone() }], cursor: None };
+            let frame = Composed { parts: vec![Part { area, base, lines: lines.clone().into() }], cursor: None };
             let mut ours = Bytes::new(Vec::new());
             Painter::default().paint(frame, &mut ours);
             let mut buf = Buffer::empty(Rect::new(0, 0, 12, 5));

@@ -26,7 +26,7 @@ pub struct Pending {
 
 /// The review list, with lookups by id and by region that do not scan it
 /// (the article and the sidebar ask them every frame). Reads as a slice.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct ReviewList {
     items: Vec<Pending>,
     by_id: HashMap<String, usize>,
@@ -34,6 +34,16 @@ pub struct ReviewList {
     by_start: Vec<(Range<usize>, usize)>,
     /// The longest placement in bytes.
     longest: usize,
+    /// A fresh [`revision`](crate::core::revision) for each new list (0
+    /// for the empty default).
+    revision: u64,
+}
+
+/// Equal when the items are (the rest is built from them).
+impl PartialEq for ReviewList {
+    fn eq(&self, other: &ReviewList) -> bool {
+        self.items == other.items
+    }
 }
 
 impl ReviewList {
@@ -43,7 +53,12 @@ impl ReviewList {
             items.iter().enumerate().filter_map(|(i, p)| Some((p.placement.bytes.clone()?, i))).collect();
         by_start.sort_by_key(|(r, _)| (r.start, r.end));
         let longest = by_start.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
-        ReviewList { items, by_id, by_start, longest }
+        ReviewList { items, by_id, by_start, longest, revision: crate::core::revision::next() }
+    }
+
+    /// A number that changes whenever the list may have changed.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The item for annotation `id`.
@@ -62,11 +77,15 @@ impl ReviewList {
             .map(|&(_, i)| &self.items[i])
     }
 
-    /// Keep only the items `keep` says to.
-    pub fn retain(&mut self, keep: impl FnMut(&Pending) -> bool) {
-        let mut items = std::mem::take(&mut self.items);
-        items.retain(keep);
-        *self = ReviewList::new(items);
+    /// Keep only the items `keep` says to (the list, and its revision, stay
+    /// as they were when it keeps them all).
+    pub fn retain(&mut self, mut keep: impl FnMut(&Pending) -> bool) {
+        let keeps: Vec<bool> = self.items.iter().map(&mut keep).collect();
+        if keeps.iter().all(|&k| k) {
+            return;
+        }
+        let items = std::mem::take(&mut self.items);
+        *self = ReviewList::new(items.into_iter().zip(keeps).filter_map(|(p, k)| k.then_some(p)).collect());
     }
 }
 
@@ -324,6 +343,19 @@ mod tests {
         list.retain(|p| p.id != "a");
         assert!(list.of("a").is_none());
         assert_eq!(ids_after(&list, 0..100), ["b", "c"]);
+    }
+
+    #[test]
+    fn the_revision_changes_with_the_items_only() {
+        let mut list = ReviewList::new(vec![item("a", Some(0..4)), item("b", None)]);
+        let first = list.revision();
+        list.retain(|_| true);
+        assert_eq!(list.revision(), first, "nothing dropped: the same list");
+        list.retain(|p| p.id == "b");
+        assert_ne!(list.revision(), first);
+        assert_eq!(list.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["b"]);
+        assert_ne!(ReviewList::new(vec![item("b", None)]).revision(), list.revision(), "never shared");
+        assert_eq!(ReviewList::new(vec![item("b", None)]), list, "equal by their items");
     }
 
     fn ids_after(list: &ReviewList, r: Range<usize>) -> Vec<String> {

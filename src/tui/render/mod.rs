@@ -7,6 +7,9 @@ pub mod popup;
 pub mod sidebar;
 pub mod status;
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -31,16 +34,75 @@ pub struct Composed {
 }
 
 /// One part of the screen: its lines fill `area` from the top; the cells
-/// they leave are blanks in `base` style.
+/// they leave are blanks in `base` style. The lines are shared with the
+/// [`Memo`] that kept them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Part {
     pub area: Rect,
     pub base: Style,
-    pub lines: Vec<Line<'static>>,
+    pub lines: Rc<[Line<'static>]>,
+}
+
+/// What [`compose_with`] keeps from one frame for the next: the sidebar,
+/// with everything it was drawn from. Most keys move the article and leave
+/// the sidebar as it was; building its lines again was a third of a key's
+/// time.
+#[derive(Debug, Default)]
+pub struct Memo {
+    sidebar: Option<(SidebarKey<'static>, Rc<[Line<'static>]>)>,
+}
+
+/// Everything the sidebar's lines (border and title included) are drawn
+/// from: the annotations and the review list by their revisions, the rest
+/// by value. Borrowed to compare, owned in the [`Memo`].
+#[derive(Debug, Clone, PartialEq)]
+struct SidebarKey<'a> {
+    annotations: u64,
+    review: u64,
+    filter: Cow<'a, super::filter::Filter>,
+    schema: Cow<'a, crate::core::schema::Schema>,
+    theme: Cow<'a, Theme>,
+    loading: bool,
+    selected: Option<usize>,
+    focused: bool,
+    top: usize,
+    area: Rect,
+}
+
+impl SidebarKey<'_> {
+    fn of<'a>(m: &'a Model, theme: &'a Theme, area: Rect) -> SidebarKey<'a> {
+        SidebarKey {
+            annotations: m.doc.revision(),
+            review: m.review.revision(),
+            filter: Cow::Borrowed(&m.filter),
+            schema: Cow::Borrowed(&m.schema),
+            theme: Cow::Borrowed(theme),
+            loading: m.loading,
+            selected: m.selected_index(),
+            focused: m.focus == Focus::Sidebar,
+            top: m.sidebar_top,
+            area,
+        }
+    }
+
+    fn owned(self) -> SidebarKey<'static> {
+        SidebarKey {
+            filter: Cow::Owned(self.filter.into_owned()),
+            schema: Cow::Owned(self.schema.into_owned()),
+            theme: Cow::Owned(self.theme.into_owned()),
+            ..self
+        }
+    }
 }
 
 /// The article, the sidebar (border included), the banner and the status line.
 pub fn compose(m: &Model, theme: &Theme) -> Composed {
+    compose_with(m, theme, &mut Memo::default())
+}
+
+/// [`compose`], taking from `memo` what did not change since the last
+/// frame composed with it, and leaving this frame's there.
+pub fn compose_with(m: &Model, theme: &Theme, memo: &mut Memo) -> Composed {
     let panes = m.panes();
     let mut parts = Vec::with_capacity(4);
     let mut cursor = None;
@@ -49,35 +111,48 @@ pub fn compose(m: &Model, theme: &Theme) -> Composed {
         if let (Some((x, y)), Mode::Normal) = (art.cursor, &m.mode) {
             cursor = Some((area.x + x.min(area.width.saturating_sub(1)), area.y + y));
         }
-        parts.push(Part { area, base: theme.style(Role::ArticleText), lines: art.lines });
+        parts.push(Part { area, base: theme.style(Role::ArticleText), lines: art.lines.into() });
     }
     if let Some(area) = panes.sidebar {
-        let focused = m.focus == Focus::Sidebar;
-        let border = theme.style(if focused { Role::BorderFocused } else { Role::Border });
-        let total = m.doc.annotations().len();
-        // Filtered once per frame, for the title and the list.
-        let listed = m.listed();
-        let title = match &listed {
-            _ if m.loading => " Annotations ".to_owned(),
-            None => format!(" Annotations ({total}) "),
-            Some(l) => format!(" {} of {total} · {} ", l.len(), m.filter.label()),
+        let key = SidebarKey::of(m, theme, area);
+        let lines = match &memo.sidebar {
+            Some((kept, lines)) if *kept == key => Rc::clone(lines),
+            _ => {
+                let lines: Rc<[Line<'static>]> = sidebar_part(m, theme, area).into();
+                memo.sidebar = Some((key.owned(), Rc::clone(&lines)));
+                lines
+            }
         };
-        let size = (area.width.saturating_sub(1) as usize, area.height.saturating_sub(2) as usize);
-        let inner = sidebar::sidebar_lines(m, theme, listed.as_deref(), size);
-        let title = Span::styled(title, border.patch(theme.style(Role::Title)));
-        let lines = bordered(inner, title, border, area);
         parts.push(Part { area, base: Style::default(), lines });
     }
     if let (Some(area), Some(text)) = (panes.banner, m.banner()) {
-        let lines = vec![Line::styled(text, theme.style(Role::BannerError))];
+        let lines = Rc::new([Line::styled(text, theme.style(Role::BannerError))]);
         parts.push(Part { area, base: Style::default(), lines });
     }
     let (status, caret) = status::status_line(m, theme, panes.status.width as usize);
     if let Some(c) = caret {
         cursor = Some((panes.status.x + c.min(panes.status.width.saturating_sub(1)), panes.status.y));
     }
-    parts.push(Part { area: panes.status, base: Style::default(), lines: vec![status] });
+    parts.push(Part { area: panes.status, base: Style::default(), lines: Rc::new([status]) });
     Composed { parts, cursor }
+}
+
+/// The sidebar in `area`: the list inside its border, the title on top.
+fn sidebar_part(m: &Model, theme: &Theme, area: Rect) -> Vec<Line<'static>> {
+    let focused = m.focus == Focus::Sidebar;
+    let border = theme.style(if focused { Role::BorderFocused } else { Role::Border });
+    let total = m.doc.annotations().len();
+    // Filtered once, for the title and the list.
+    let listed = m.listed();
+    let title = match &listed {
+        _ if m.loading => " Annotations ".to_owned(),
+        None => format!(" Annotations ({total}) "),
+        Some(l) => format!(" {} of {total} · {} ", l.len(), m.filter.label()),
+    };
+    let size = (area.width.saturating_sub(1) as usize, area.height.saturating_sub(2) as usize);
+    let inner = sidebar::sidebar_lines(m, theme, listed.as_deref(), size);
+    let title = Span::styled(title, border.patch(theme.style(Role::Title)));
+    bordered(inner, title, border, area)
 }
 
 /// The sidebar's `inner` lines inside a border on its left, top and bottom,
