@@ -1,21 +1,21 @@
-//! The terminal backend: crossterm's, with a faster `draw`.
+//! The terminal backend: crossterm's, with a faster `draw`, and the [`Pen`]
+//! that writes cells for it and for the painter.
 //!
 //! Profiling a PageDown showed that writing the changed cells cost more than
 //! building the frame: crossterm formats every cell's `Print` and every
-//! `MoveTo` through `fmt::Write`. [`FrameBackend::draw`] writes the same
-//! bytes (a test compares them with `CrosstermBackend`'s on random frames)
-//! into one buffer: cursor moves and symbols by hand, style changes — rare —
-//! with crossterm's own commands. Everything else is crossterm's.
+//! `MoveTo` through `fmt::Write`, and sends each attribute and colour change
+//! as its own escape sequence. The pen writes cursor moves and symbols by
+//! hand, and each change of style as one SGR sequence holding only what
+//! changed (or a reset and the new style, when that is shorter): on a page
+//! where suggestions dim every other word that is a third fewer bytes. A
+//! test reads the bytes back with a small terminal ([`super::vt`]) and
+//! checks every cell's symbol and look. Everything else is crossterm's.
 
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, IntoCrossterm, WindowSize};
 use ratatui::buffer::Cell;
-use ratatui::crossterm::queue;
-use ratatui::crossterm::style::{
-    Attribute, Color as CColor, Colored, Colors, SetAttribute, SetBackgroundColor, SetColors,
-    SetForegroundColor, SetUnderlineColor,
-};
+use ratatui::crossterm::style::Colored;
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier, Style};
 
@@ -34,12 +34,9 @@ impl<W: Write> FrameBackend<W> {
 
 /// What the terminal was last told: where the last cell went and the
 /// style in force, so that each cell writes only the cursor move and the
-/// style changes it needs (in the order and form crossterm's backend uses).
+/// style change it needs.
 pub struct Pen {
-    fg: Color,
-    bg: Color,
-    underline: Color,
-    modifier: Modifier,
+    look: Look,
     last: Option<(u16, u16)>,
 }
 
@@ -53,6 +50,10 @@ pub struct Look {
 }
 
 impl Look {
+    /// The terminal's defaults.
+    pub const PLAIN: Look =
+        Look { fg: Color::Reset, bg: Color::Reset, underline: Color::Reset, modifier: Modifier::empty() };
+
     /// A blank cell given `style` (as `Cell::set_style` on a reset cell).
     pub fn of(style: Style) -> Look {
         Look {
@@ -73,76 +74,137 @@ impl Default for Pen {
 impl Pen {
     /// A pen at the terminal's defaults, before any cell.
     pub fn new() -> Pen {
-        Pen {
-            fg: Color::Reset,
-            bg: Color::Reset,
-            underline: Color::Reset,
-            modifier: Modifier::empty(),
-            last: None,
-        }
+        Pen { look: Look::PLAIN, last: None }
     }
 
     /// Write `cell` at column `x`, row `y`. A cell right after the last one
     /// needs no cursor move.
-    pub fn cell(&mut self, out: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
+    pub fn cell(&mut self, out: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) {
         let look =
             Look { fg: cell.fg, bg: cell.bg, underline: cell.underline_color, modifier: cell.modifier };
-        self.text(out, (x, y), cell.symbol(), 1, look)
+        self.text(out, (x, y), cell.symbol(), 1, look);
     }
 
     /// Write `text`, `cells` cells wide, from column `x` of row `y`: the
     /// bytes [`Pen::cell`] writes for each of its cells in turn.
-    pub fn text(
-        &mut self,
-        out: &mut Vec<u8>,
-        (x, y): (u16, u16),
-        text: &str,
-        cells: u16,
-        look: Look,
-    ) -> io::Result<()> {
+    pub fn text(&mut self, out: &mut Vec<u8>, (x, y): (u16, u16), text: &str, cells: u16, look: Look) {
         if !matches!(self.last, Some((lx, ly)) if x == lx + 1 && y == ly) {
             move_to(out, x, y);
         }
         self.last = Some((x + cells.saturating_sub(1), y));
-        if look.modifier != self.modifier {
-            modifier_change(out, self.modifier, look.modifier);
-            self.modifier = look.modifier;
-        }
-        let no_color = Colored::ansi_color_disabled_memoized();
-        if look.fg != self.fg || look.bg != self.bg {
-            if no_color {
-                queue!(out, SetColors(Colors::new(look.fg.into_crossterm(), look.bg.into_crossterm())))?;
-            } else {
-                sgr(out, |out| {
-                    colour(out, b'3', look.fg);
-                    out.push(b';');
-                    colour(out, b'4', look.bg);
-                });
-            }
-            (self.fg, self.bg) = (look.fg, look.bg);
-        }
-        if look.underline != self.underline {
-            if no_color {
-                queue!(out, SetUnderlineColor(look.underline.into_crossterm()))?;
-            } else {
-                sgr(out, |out| colour(out, b'5', look.underline));
-            }
-            self.underline = look.underline;
+        let look = if Colored::ansi_color_disabled_memoized() {
+            // NO_COLOR: attributes only.
+            Look { modifier: look.modifier, ..Look::PLAIN }
+        } else {
+            look
+        };
+        if look != self.look {
+            restyle(out, self.look, look);
+            self.look = look;
         }
         out.extend_from_slice(text.as_bytes());
-        Ok(())
     }
 
-    /// Back to the terminal's default colours and attributes, as crossterm's
-    /// backend ends a frame.
-    pub fn finish(out: &mut Vec<u8>) -> io::Result<()> {
-        queue!(
-            out,
-            SetForegroundColor(CColor::Reset),
-            SetBackgroundColor(CColor::Reset),
-            SetUnderlineColor(CColor::Reset),
-            SetAttribute(Attribute::Reset),
-        )
+    /// Back to the terminal's default colours and attributes, as a frame
+    /// ends (nothing to write when they are in force).
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.look != Look::PLAIN {
+            out.extend_from_slice(b"\x1b[0m");
+            self.look = Look::PLAIN;
+        }
+    }
+}
+
+/// One `CSI … m` that takes the terminal from `from` to `to`: what changed
+/// (attributes removed, then added, then colours), or a reset and all of
+/// `to`, whichever is shorter. A dimmed word in plain text costs 17 bytes
+/// this way, where crossterm's separate commands wrote 41.
+fn restyle(out: &mut Vec<u8>, from: Look, to: Look) {
+    let start = out.len();
+    sgr(out, |p| changes(p, from, to));
+    let changed = out.len();
+    sgr(out, |p| {
+        p.num(0);
+        changes(p, Look::PLAIN, to);
+    });
+    let reset = out.len() - changed;
+    if reset < changed - start {
+        out.copy_within(changed.., start);
+        out.truncate(start + reset);
+    } else {
+        out.truncate(changed);
+    }
+}
+
+/// The SGR parameters from `from` to `to`: bold and dim share one reset
+/// (22), after which the one that stays is set again, as do the two
+/// blinks (25).
+fn changes(p: &mut Params, from: Look, to: Look) {
+    let removed = from.modifier - to.modifier;
+    let mut added = to.modifier - from.modifier;
+    for (gone, off) in
+        [(Modifier::BOLD | Modifier::DIM, 22), (Modifier::SLOW_BLINK | Modifier::RAPID_BLINK, 25)]
+    {
+        if removed.intersects(gone) {
+            p.num(off);
+            added |= to.modifier & gone;
+        }
+    }
+    for (m, off) in [
+        (Modifier::ITALIC, 23),
+        (Modifier::UNDERLINED, 24),
+        (Modifier::REVERSED, 27),
+        (Modifier::HIDDEN, 28),
+        (Modifier::CROSSED_OUT, 29),
+    ] {
+        if removed.contains(m) {
+            p.num(off);
+        }
+    }
+    for (m, on) in [
+        (Modifier::BOLD, 1),
+        (Modifier::DIM, 2),
+        (Modifier::ITALIC, 3),
+        (Modifier::UNDERLINED, 4),
+        (Modifier::SLOW_BLINK, 5),
+        (Modifier::RAPID_BLINK, 6),
+        (Modifier::REVERSED, 7),
+        (Modifier::HIDDEN, 8),
+        (Modifier::CROSSED_OUT, 9),
+    ] {
+        if added.contains(m) {
+            p.num(on);
+        }
+    }
+    for (kind, a, b) in [(b'3', from.fg, to.fg), (b'4', from.bg, to.bg), (b'5', from.underline, to.underline)]
+    {
+        if a != b {
+            p.colour(kind, b);
+        }
+    }
+}
+
+/// SGR parameters being written: numbers and colours, `;` between them.
+struct Params<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl Params<'_> {
+    fn next(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b';');
+        }
+    }
+
+    fn num(&mut self, n: u32) {
+        self.next();
+        decimal(self.out, n);
+    }
+
+    fn colour(&mut self, kind: u8, c: Color) {
+        self.next();
+        colour(self.out, kind, c);
     }
 }
 
@@ -156,9 +218,9 @@ pub fn move_to(out: &mut Vec<u8>, x: u16, y: u16) {
 }
 
 /// `CSI … m` around what `params` writes.
-fn sgr(out: &mut Vec<u8>, params: impl FnOnce(&mut Vec<u8>)) {
+fn sgr(out: &mut Vec<u8>, params: impl FnOnce(&mut Params)) {
     out.extend_from_slice(b"\x1b[");
-    params(out);
+    params(&mut Params { out, first: true });
     out.push(b'm');
 }
 
@@ -208,30 +270,6 @@ fn colour(out: &mut Vec<u8>, kind: u8, c: Color) {
     decimal(out, u32::from(index));
 }
 
-/// The SGR number of the attributes the pen sets (crossterm's table).
-fn attribute_sgr(a: Attribute) -> u32 {
-    match a {
-        Attribute::Reset => 0,
-        Attribute::Bold => 1,
-        Attribute::Dim => 2,
-        Attribute::Italic => 3,
-        Attribute::Underlined => 4,
-        Attribute::SlowBlink => 5,
-        Attribute::RapidBlink => 6,
-        Attribute::Reverse => 7,
-        Attribute::Hidden => 8,
-        Attribute::CrossedOut => 9,
-        Attribute::NormalIntensity => 22,
-        Attribute::NoItalic => 23,
-        Attribute::NoUnderline => 24,
-        Attribute::NoBlink => 25,
-        Attribute::NoReverse => 27,
-        Attribute::NoHidden => 28,
-        Attribute::NotCrossedOut => 29,
-        other => unreachable!("the pen never sets {other:?}"),
-    }
-}
-
 fn decimal(out: &mut Vec<u8>, n: u32) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
@@ -247,57 +285,6 @@ fn decimal(out: &mut Vec<u8>, n: u32) {
     out.extend_from_slice(&digits[i..]);
 }
 
-/// The attributes that take the terminal from `from` to `to`, in the order
-/// ratatui's crossterm backend sends them: what is removed first (bold and
-/// dim share one reset, after which the one that stays is set again), then
-/// what is added.
-fn modifier_change(out: &mut Vec<u8>, from: Modifier, to: Modifier) {
-    let removed = from - to;
-    let added = to - from;
-    let set = |out: &mut Vec<u8>, a: Attribute| sgr(out, |out| decimal(out, attribute_sgr(a)));
-    if removed.contains(Modifier::REVERSED) {
-        set(out, Attribute::NoReverse);
-    }
-    let intensity_reset = removed.intersects(Modifier::BOLD | Modifier::DIM);
-    if intensity_reset {
-        set(out, Attribute::NormalIntensity);
-        if to.contains(Modifier::DIM) {
-            set(out, Attribute::Dim);
-        }
-        if to.contains(Modifier::BOLD) {
-            set(out, Attribute::Bold);
-        }
-    }
-    for (m, a) in [
-        (Modifier::ITALIC, Attribute::NoItalic),
-        (Modifier::UNDERLINED, Attribute::NoUnderline),
-        (Modifier::CROSSED_OUT, Attribute::NotCrossedOut),
-        (Modifier::HIDDEN, Attribute::NoHidden),
-    ] {
-        if removed.contains(m) {
-            set(out, a);
-        }
-    }
-    if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
-        set(out, Attribute::NoBlink);
-    }
-    for (m, a, unless_reset) in [
-        (Modifier::REVERSED, Attribute::Reverse, false),
-        (Modifier::BOLD, Attribute::Bold, true),
-        (Modifier::ITALIC, Attribute::Italic, false),
-        (Modifier::UNDERLINED, Attribute::Underlined, false),
-        (Modifier::DIM, Attribute::Dim, true),
-        (Modifier::CROSSED_OUT, Attribute::CrossedOut, false),
-        (Modifier::HIDDEN, Attribute::Hidden, false),
-        (Modifier::SLOW_BLINK, Attribute::SlowBlink, false),
-        (Modifier::RAPID_BLINK, Attribute::RapidBlink, false),
-    ] {
-        if added.contains(m) && !(unless_reset && intensity_reset) {
-            set(out, a);
-        }
-    }
-}
-
 impl<W: Write> Backend for FrameBackend<W> {
     type Error = io::Error;
 
@@ -309,9 +296,9 @@ impl<W: Write> Backend for FrameBackend<W> {
         out.clear();
         let mut pen = Pen::new();
         for (x, y, cell) in content {
-            pen.cell(out, x, y, cell)?;
+            pen.cell(out, x, y, cell);
         }
-        Pen::finish(out)?;
+        pen.finish(out);
         self.inner.write_all(out)
     }
 
@@ -413,15 +400,7 @@ mod tests {
     }
 
     fn cell() -> impl Strategy<Value = Cell> {
-        let symbol = prop_oneof![
-            Just(" "),
-            Just("a"),
-            Just("é"),
-            Just("香"),
-            Just("👍🏽"),
-            Just("\u{1b}"),
-            Just("e\u{301}")
-        ];
+        let symbol = prop_oneof![Just(" "), Just("a"), Just("é"), Just("香"), Just("👍🏽"), Just("e\u{301}")];
         (symbol, color(), color(), color(), 0u16..0x1ff).prop_map(|(s, fg, bg, ul, m)| {
             let mut c = Cell::new(s);
             c.fg = fg;
@@ -434,8 +413,13 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
+        /// Read by a terminal, the backend's bytes leave every cell drawn
+        /// with its symbol and look, and the defaults in force at the end,
+        /// in no more bytes than crossterm's backend writes. (Not the screen
+        /// crossterm's leaves: taking one of two blinks away, it turns off
+        /// both.)
         #[test]
-        fn the_same_bytes_as_crossterms_backend(
+        fn each_cell_as_it_looks(
             cells in proptest::collection::vec(cell(), 24),
             changed in proptest::collection::vec(any::<bool>(), 24),
         ) {
@@ -443,19 +427,92 @@ mod tests {
             for (i, c) in cells.into_iter().enumerate() {
                 buf.content[i] = c;
             }
+            // As ratatui's diff: never the cell behind a wide one.
+            let mut behind_wide = false;
             let picked: Vec<(u16, u16, &Cell)> = buf
                 .content
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| changed[*i])
+                .filter(|&(i, c)| {
+                    let skip = std::mem::replace(&mut behind_wide, false) && i % 6 != 0;
+                    let pick = changed[i] && !skip;
+                    behind_wide = pick && unicode_width::UnicodeWidthStr::width(c.symbol()) > 1;
+                    pick
+                })
                 .map(|(i, c)| ((i % 6) as u16, (i / 6) as u16, c))
                 .collect();
             let (theirs, ours) = (Shared::default(), Shared::default());
             CrosstermBackend::new(theirs.clone()).draw(picked.iter().copied()).unwrap();
             FrameBackend::new(ours.clone()).draw(picked.iter().copied()).unwrap();
-            prop_assert!(!picked.is_empty() || ours.text().starts_with("\x1b[39m"));
-            prop_assert_eq!(ours.text(), theirs.text());
+            let mut screen = crate::tui::vt::Screen::new(8, 4);
+            screen.feed(&ours.0.borrow());
+            let mut expected = crate::tui::vt::Screen::new(8, 4);
+            for &(x, y, c) in &picked {
+                let (fg, bg, underline) = (wire(c.fg), wire(c.bg), wire(c.underline_color));
+                let look = Look { fg, bg, underline, modifier: c.modifier };
+                expected.cursor = (x, y);
+                expected.look = look;
+                expected.put(c.symbol());
+            }
+            expected.look = Look::PLAIN;
+            expected.cursor = screen.cursor;
+            prop_assert_eq!(screen, expected);
+            prop_assert!(ours.0.borrow().len() <= theirs.0.borrow().len(), "{:?}\n{:?}", ours.text(), theirs.text());
         }
+    }
+
+    /// A colour as the terminal reads it back: named ones by their index.
+    fn wire(c: Color) -> Color {
+        let mut out = b"\x1b[".to_vec();
+        colour(&mut out, b'3', c);
+        out.push(b'm');
+        let mut s = crate::tui::vt::Screen::new(1, 1);
+        s.feed(&out);
+        s.look.fg
+    }
+
+    /// Colours are written as crossterm writes them.
+    #[test]
+    fn colours_as_crossterm_writes_them() {
+        use ratatui::crossterm::style::{SetBackgroundColor, SetForegroundColor, SetUnderlineColor};
+        let named = [Color::Reset, Color::Black, Color::Red, Color::Green, Color::Yellow, Color::Blue];
+        let more = [Color::Magenta, Color::Cyan, Color::Gray, Color::DarkGray, Color::LightRed];
+        let light = [Color::LightGreen, Color::LightYellow, Color::LightBlue, Color::LightMagenta];
+        let other = [Color::LightCyan, Color::White, Color::Indexed(200), Color::Rgb(1, 22, 255)];
+        for c in named.into_iter().chain(more).chain(light).chain(other) {
+            let ours = |kind| {
+                let mut out = b"\x1b[".to_vec();
+                colour(&mut out, kind, c);
+                out.push(b'm');
+                String::from_utf8(out).unwrap()
+            };
+            let cc = c.into_crossterm();
+            let ansi = |cmd: &dyn Fn(&mut String) -> std::fmt::Result| {
+                let mut s = String::new();
+                cmd(&mut s).unwrap();
+                s
+            };
+            use ratatui::crossterm::Command;
+            assert_eq!(ours(b'3'), ansi(&|s| SetForegroundColor(cc).write_ansi(s)), "{c:?}");
+            assert_eq!(ours(b'4'), ansi(&|s| SetBackgroundColor(cc).write_ansi(s)), "{c:?}");
+            assert_eq!(ours(b'5'), ansi(&|s| SetUnderlineColor(cc).write_ansi(s)), "{c:?}");
+        }
+    }
+
+    /// A dimmed, underlined word in plain text: one SGR on, a reset off.
+    #[test]
+    fn one_sgr_for_a_style_change() {
+        let word = Look { fg: Color::Gray, modifier: Modifier::DIM | Modifier::UNDERLINED, ..Look::PLAIN };
+        let mut out = Vec::new();
+        let mut pen = Pen::new();
+        pen.text(&mut out, (0, 0), "the", 3, word);
+        pen.text(&mut out, (3, 0), " ", 1, Look::PLAIN);
+        pen.text(&mut out, (4, 0), "x", 1, Look { modifier: Modifier::DIM, ..word });
+        pen.finish(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\x1b[1;1H\x1b[2;4;38;5;7mthe\x1b[0m \x1b[2;38;5;7mx\x1b[0m"
+        );
     }
 
     #[test]

@@ -19,3 +19,5 @@ pub mod review;
 pub mod theme;
 pub mod triage;
 pub mod update;
+#[cfg(test)]
+pub mod vt;

@@ -85,18 +85,16 @@ fn same_layout(a: &Composed, b: &Composed) -> bool {
 pub struct Bytes {
     pub out: Vec<u8>,
     pen: Pen,
-    cells: bool,
 }
 
 impl Bytes {
     /// A frame's bytes, written into `out` (emptied first; kept for its capacity).
     pub fn new(mut out: Vec<u8>) -> Bytes {
         out.clear();
-        Bytes { out, pen: Pen::new(), cells: false }
+        Bytes { out, pen: Pen::new() }
     }
 }
 
-// Writing to a Vec cannot fail: the io::Results of the pen are Ok.
 impl Sink for Bytes {
     fn clear(&mut self) {
         self.out.extend_from_slice(b"\x1b[2J");
@@ -105,26 +103,22 @@ impl Sink for Bytes {
     fn run(&mut self, x: u16, y: u16, run: Run, style: Style) {
         let look = Look::of(style);
         let cells = run.cells() as u16;
-        let _ = match run {
+        match run {
             Run::Narrow(text, _) => self.pen.text(&mut self.out, (x, y), text, cells, look),
             // Each cell after a wide one starts with a cursor move, as
             // ratatui's diff writes it (the terminal may disagree on widths).
             Run::Grapheme(g, _) => self.pen.text(&mut self.out, (x, y), g, 1, look),
             Run::Blank(n) => {
-                let done = self.pen.text(&mut self.out, (x, y), " ", cells, look);
+                self.pen.text(&mut self.out, (x, y), " ", cells, look);
                 self.out.resize(self.out.len() + n - 1, b' ');
-                done
             }
-        };
-        self.cells = true;
+        }
     }
 
     /// Ends the frame as ratatui does: colours and attributes back to the
     /// defaults after the cells, then the cursor shown where it goes, or hidden.
     fn cursor(&mut self, at: Option<(u16, u16)>) {
-        if self.cells {
-            let _ = Pen::finish(&mut self.out);
-        }
+        self.pen.finish(&mut self.out);
         match at {
             Some((x, y)) => {
                 self.out.extend_from_slice(b"\x1b[?25h");
@@ -178,7 +172,11 @@ mod tests {
         for text in ["香", "港", "ab", "xyz", "10%"] {
             assert!(out.contains(text), "{text} in {out:?}");
         }
-        assert!(out.ends_with("\x1b[0m\x1b[?25h\x1b[2;4H"), "{out:?}");
+        assert!(out.ends_with("\x1b[?25h\x1b[2;4H"), "{out:?}");
+        let mut screen = crate::tui::vt::Screen::new(10, 3);
+        screen.feed(out.as_bytes());
+        assert_eq!((screen.look, screen.cursor, screen.shown), (Look::PLAIN, (3, 1), true), "{out:?}");
+        assert_eq!(screen.cells[1][1].1.fg, Color::Indexed(1), "xyz in red");
     }
 
     #[test]
@@ -238,9 +236,9 @@ mod tests {
             let mut theirs = Vec::new();
             let mut pen = Pen::new();
             for (x, y, cell) in cells {
-                pen.cell(&mut theirs, x, y, cell).unwrap();
+                pen.cell(&mut theirs, x, y, cell);
             }
-            Pen::finish(&mut theirs).unwrap();
+            pen.finish(&mut theirs);
             let mut expected = b"\x1b[2J".to_vec();
             expected.extend(theirs);
             expected.extend(b"\x1b[?25l");

@@ -1,0 +1,145 @@
+//! A small terminal for tests: the cells and looks that bytes leave on a
+//! screen. It reads what the backends write (cursor moves, SGR, text,
+//! clears, the cursor shown or hidden) and panics on anything else, so a
+//! test of the bytes' meaning cannot pass by skipping what it does not know.
+
+use ratatui::style::{Color, Modifier};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use super::backend::Look;
+
+/// A screen: `cells[y][x]` is a symbol and its look (`""` behind a wide one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    pub cells: Vec<Vec<(String, Look)>>,
+    pub cursor: (u16, u16),
+    pub shown: bool,
+    /// The look in force for the next text.
+    pub look: Look,
+}
+
+impl Screen {
+    /// A blank `width` x `height` screen at the terminal's defaults.
+    pub fn new(width: u16, height: u16) -> Screen {
+        let blank = vec![(" ".to_owned(), Look::PLAIN); usize::from(width)];
+        Screen { cells: vec![blank; usize::from(height)], cursor: (0, 0), shown: true, look: Look::PLAIN }
+    }
+
+    /// What `bytes` do to the screen.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let text = std::str::from_utf8(bytes).expect("UTF-8 from the backend");
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("\x1b[") {
+                let end = after.find(|c: char| c.is_ascii_alphabetic()).expect("a final byte");
+                self.command(&after[..end], after.as_bytes()[end]);
+                rest = &after[end + 1..];
+            } else {
+                let end = rest.find('\x1b').unwrap_or(rest.len());
+                for g in rest[..end].graphemes(true) {
+                    self.put(g);
+                }
+                rest = &rest[end..];
+            }
+        }
+    }
+
+    /// `g` at the cursor in the look in force; the cursor moves past it.
+    pub fn put(&mut self, g: &str) {
+        let (x, y) = (usize::from(self.cursor.0), usize::from(self.cursor.1));
+        let width = g.width().max(1);
+        self.cells[y][x] = (g.to_owned(), self.look);
+        for dx in 1..width {
+            if let Some(cell) = self.cells[y].get_mut(x + dx) {
+                *cell = (String::new(), self.look);
+            }
+        }
+        self.cursor.0 += width as u16;
+    }
+
+    fn command(&mut self, params: &str, last: u8) {
+        match (params, last) {
+            ("?25", b'h') => self.shown = true,
+            ("?25", b'l') => self.shown = false,
+            ("2", b'J') => {
+                // Erased cells take the background in force.
+                let blank = Look { bg: self.look.bg, ..Look::PLAIN };
+                for row in &mut self.cells {
+                    row.fill((" ".to_owned(), blank));
+                }
+            }
+            (_, b'H') => {
+                let (row, col) = params.split_once(';').expect("row;col");
+                self.cursor = (col.parse::<u16>().unwrap() - 1, row.parse::<u16>().unwrap() - 1);
+            }
+            (_, b'm') => self.sgr(params),
+            _ => panic!("the test terminal does not know CSI {params:?} {}", last as char),
+        }
+    }
+
+    fn sgr(&mut self, params: &str) {
+        let mut nums = params.split(';').map(|p| if p.is_empty() { 0 } else { p.parse::<u16>().unwrap() });
+        let look = &mut self.look;
+        while let Some(n) = nums.next() {
+            let bit = |n| match n {
+                1 | 22 => Modifier::BOLD,
+                2 => Modifier::DIM,
+                3 | 23 => Modifier::ITALIC,
+                4 | 24 => Modifier::UNDERLINED,
+                5 => Modifier::SLOW_BLINK,
+                6 => Modifier::RAPID_BLINK,
+                7 | 27 => Modifier::REVERSED,
+                8 | 28 => Modifier::HIDDEN,
+                9 | 29 => Modifier::CROSSED_OUT,
+                _ => unreachable!(),
+            };
+            let mut colour = || match nums.next() {
+                Some(5) => Color::Indexed(nums.next().unwrap() as u8),
+                Some(2) => {
+                    let mut c = || nums.next().unwrap() as u8;
+                    Color::Rgb(c(), c(), c())
+                }
+                other => panic!("a colour of kind {other:?}"),
+            };
+            match n {
+                0 => *look = Look::PLAIN,
+                1..=9 => look.modifier.insert(bit(n)),
+                22 => look.modifier.remove(Modifier::BOLD | Modifier::DIM),
+                25 => look.modifier.remove(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK),
+                23 | 24 | 27 | 28 | 29 => look.modifier.remove(bit(n)),
+                38 => look.fg = colour(),
+                48 => look.bg = colour(),
+                58 => look.underline = colour(),
+                39 => look.fg = Color::Reset,
+                49 => look.bg = Color::Reset,
+                59 => look.underline = Color::Reset,
+                _ => panic!("the test terminal does not know SGR {n} in {params:?}"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_moves_styles_and_wide_text() {
+        let mut s = Screen::new(6, 2);
+        s.feed("\x1b[2;2H香\x1b[1;2;38;5;1mx\x1b[22;48;2;1;2;3my\x1b[0m\x1b[?25l".as_bytes());
+        assert_eq!(s.cells[1][1].0, "香");
+        assert_eq!(s.cells[1][2].0, "");
+        let x = s.cells[1][3].1;
+        assert_eq!((x.modifier, x.fg), (Modifier::BOLD | Modifier::DIM, Color::Indexed(1)));
+        let y = s.cells[1][4].1;
+        assert_eq!((y.modifier, y.fg, y.bg), (Modifier::empty(), Color::Indexed(1), Color::Rgb(1, 2, 3)));
+        assert_eq!((s.look, s.shown, s.cursor), (Look::PLAIN, false, (5, 1)));
+    }
+
+    #[test]
+    #[should_panic(expected = "does not know SGR 53")]
+    fn refuses_what_it_does_not_know() {
+        Screen::new(2, 1).feed(b"\x1b[53m");
+    }
+}
