@@ -26,6 +26,23 @@ impl Screen {
         Screen { cells: vec![blank; usize::from(height)], cursor: (0, 0), shown: true, look: Look::PLAIN }
     }
 
+    /// The screen as a person sees it: blanks with no background and
+    /// nothing drawn across them look alike, whatever their colour and
+    /// weight, and a hidden cursor is nowhere.
+    pub fn seen(&self) -> Screen {
+        let drawn = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
+        let mut s = self.clone();
+        if !s.shown {
+            s.cursor = (0, 0);
+        }
+        for (symbol, look) in s.cells.iter_mut().flatten() {
+            if symbol == " " && look.bg == Color::Reset && !look.modifier.intersects(drawn) {
+                *look = Look::PLAIN;
+            }
+        }
+        s
+    }
+
     /// What `bytes` do to the screen.
     pub fn feed(&mut self, bytes: &[u8]) {
         let text = std::str::from_utf8(bytes).expect("UTF-8 from the backend");
