@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use marginote::core::search::{AsciiSearch, Folded, fold_query};
+use marginote::core::search::{AsciiSearch, ChunkSearch, Folded, fold_query};
 use marginote::core::store::AnnotationFile;
 use marginote::core::text::Article;
 
@@ -73,25 +73,30 @@ fn search(c: &mut Criterion) {
     let mut g = c.benchmark_group("search");
     g.sample_size(10);
     let text = support::fifty_mb();
-    let folded = Folded::new(&text, true);
-    // "volume 16" occurs once, 47 MB in; "natásha" thousands of times.
+    // "volume 16" occurs once, 47 MB in; "natásha" thousands of times;
+    // "zürich" nowhere.
     let last = fold_query("volume 16", true);
     let common = fold_query("natásha", true);
-    g.bench_function("fold 50 MB (first search of a non-ASCII query)", |b| {
-        b.iter(|| Folded::new(black_box(&text), true))
-    });
-    g.bench_function("first match of a rare word, 50 MB, ASCII query (no fold)", |b| {
+    let nowhere = fold_query("zürich", true);
+    let far = text.len() * 47 / 50;
+    g.bench_function("first match of a rare word, 50 MB, ASCII query", |b| {
         b.iter(|| AsciiSearch::new(&text, black_box(&last), true).find_from(0, false).unwrap())
     });
-    g.bench_function("all matches of a common word, 50 MB, ASCII query (no fold)", |b| {
+    g.bench_function("all matches of a common word, 50 MB, ASCII query", |b| {
         let the = fold_query("the", true);
         b.iter(|| AsciiSearch::new(&text, black_box(&the), true).find_all().len())
     });
-    g.bench_function("first match of a rare word, 50 MB", |b| {
-        b.iter(|| folded.find_from(&text, black_box(&last), 0, false).unwrap())
+    g.bench_function("next match of a non-ASCII word 47 MB in", |b| {
+        b.iter(|| ChunkSearch::new(&text, black_box(&common), true).find_from(far, false).unwrap())
     });
-    g.bench_function("all matches of a common word, 50 MB", |b| {
-        b.iter(|| folded.find_all(&text, black_box(&common)).len())
+    g.bench_function("a non-ASCII word found nowhere in 50 MB", |b| {
+        b.iter(|| ChunkSearch::new(&text, black_box(&nowhere), true).find_from(far, false).is_none())
+    });
+    g.bench_function("all matches of a non-ASCII word, 50 MB", |b| {
+        b.iter(|| ChunkSearch::new(&text, black_box(&common), true).find_all().len())
+    });
+    g.bench_function("fold all 50 MB at once (what the search did before chunks)", |b| {
+        b.iter(|| Folded::new(black_box(&text), true))
     });
     g.finish();
 }

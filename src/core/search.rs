@@ -5,9 +5,10 @@
 //! compared in NFC, grapheme by grapheme. A query with no upper-case letter
 //! ignores case; one with an upper-case letter matches case exactly.
 //!
-//! The folded text is built once per article and case mode. Only graphemes
-//! whose folded form differs in length are recorded in the offset map, so for
-//! most text the map stays tiny.
+//! An ASCII query is searched for in the text itself ([`AsciiSearch`]);
+//! others in folded copies of about a megabyte of it at a time
+//! ([`ChunkSearch`]). Only graphemes whose folded form differs in length are
+//! recorded in a fold's offset map, so for most text the map stays tiny.
 
 use std::ops::Range;
 
@@ -152,14 +153,28 @@ impl Folded {
         ok.then_some(s..e)
     }
 
-    /// All matches of `query` (already folded) in original offsets, in order.
+    /// Every match of `query` (already folded) in original offsets, in
+    /// order, overlapping ones included.
+    fn each<'s>(&'s self, text: &'s str, query: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
+        let finder = memchr::memmem::Finder::new(query.as_bytes());
+        let hay = self.folded.as_bytes();
+        let mut from = 0;
+        std::iter::from_fn(move || {
+            while !query.is_empty() && from <= hay.len() {
+                let f = from + finder.find(&hay[from..])?;
+                from = f + 1;
+                if let Some(r) = self.confirm(text, query, f..f + query.len()) {
+                    return Some(r);
+                }
+            }
+            None
+        })
+    }
+
+    /// All matches of `query` (already folded) in original offsets, in
+    /// order, each starting after the one before ends.
     pub fn find_all(&self, text: &str, query: &str) -> Vec<Range<usize>> {
-        if query.is_empty() {
-            return Vec::new();
-        }
-        memchr::memmem::find_iter(self.folded.as_bytes(), query.as_bytes())
-            .filter_map(|f| self.confirm(text, query, f..f + query.len()))
-            .collect()
+        apart(self.each(text, query))
     }
 
     /// The first match starting after original byte `after` (wrapping to the
@@ -184,6 +199,120 @@ impl Folded {
             .map(|f| f + from)
             .chain(memchr::memmem::find_iter(&hay[..(from + needle.len() - 1).min(hay.len())], needle))
             .find_map(|f| self.confirm(text, query, f..f + needle.len()))
+    }
+}
+
+/// The matches of `all` (in order) that start after the one before ends.
+fn apart(all: impl Iterator<Item = Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in all {
+        if out.last().is_none_or(|l| r.start >= l.end) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Bytes of text folded at a time by [`ChunkSearch`].
+const CHUNK: usize = 1 << 20;
+
+/// A non-ASCII query searched chunk by chunk: each stretch of about a
+/// megabyte is folded ([`Folded`]), searched and dropped. The first match
+/// after the cursor costs the chunks up to it, and no folded copy of the
+/// whole text (as large as the text) is ever kept; all matches are found
+/// on two threads.
+pub struct ChunkSearch<'a> {
+    text: &'a str,
+    query: &'a str,
+    ignore_case: bool,
+    /// Where chunks start (0 first), each at a [`split_at_or_after`] point.
+    starts: Vec<usize>,
+}
+
+/// The first place at or after byte `b` where folding can start afresh:
+/// between two ASCII bytes other than CR LF (never inside a grapheme, and
+/// the fold of what follows does not depend on what came before), or the
+/// end of the text.
+fn split_at_or_after(text: &str, b: usize) -> usize {
+    let bytes = text.as_bytes();
+    let from = b.max(1);
+    if from >= bytes.len() {
+        return bytes.len();
+    }
+    // Windows from the byte before `from`: a split at `i` sits between bytes i-1 and i.
+    bytes[from - 1..]
+        .windows(2)
+        .position(|w| w[0].is_ascii() && w[1].is_ascii() && w != b"\r\n")
+        .map_or(bytes.len(), |k| from + k)
+}
+
+impl<'a> ChunkSearch<'a> {
+    /// `query` must be folded ([`fold_query`]) the way `ignore_case` says.
+    pub fn new(text: &'a str, query: &'a str, ignore_case: bool) -> ChunkSearch<'a> {
+        ChunkSearch::with_chunk(text, query, ignore_case, CHUNK)
+    }
+
+    fn with_chunk(text: &'a str, query: &'a str, ignore_case: bool, chunk: usize) -> ChunkSearch<'a> {
+        let mut starts = vec![0];
+        loop {
+            let next = split_at_or_after(text, starts[starts.len() - 1] + chunk);
+            if next >= text.len() {
+                break;
+            }
+            starts.push(next);
+        }
+        ChunkSearch { text, query, ignore_case, starts }
+    }
+
+    /// The matches that start in chunk `k`, in order, overlapping ones
+    /// included. The chunk is folded with what follows it up to well past
+    /// a match's length (its text may be longer than the query: decomposed
+    /// letters, the Kelvin sign).
+    fn matches_in(&self, k: usize) -> Vec<Range<usize>> {
+        let (start, end) = (self.starts[k], self.starts.get(k + 1).copied().unwrap_or(self.text.len()));
+        let reach = split_at_or_after(self.text, end + 4 * self.query.len() + 256);
+        let stretch = &self.text[start..reach];
+        let folded = Folded::new(stretch, self.ignore_case);
+        folded
+            .each(stretch, self.query)
+            .map(|r| r.start + start..r.end + start)
+            .take_while(|r| r.start < end)
+            .collect()
+    }
+
+    /// The chunk holding byte `b`.
+    fn chunk_of(&self, b: usize) -> usize {
+        self.starts.partition_point(|&s| s <= b) - 1
+    }
+
+    /// Every match, in order, each starting after the one before ends.
+    /// The second half of the text is searched on a thread of its own.
+    pub fn find_all(&self) -> Vec<Range<usize>> {
+        let n = self.starts.len();
+        let half = n.div_ceil(2);
+        let (mut first, second) = std::thread::scope(|scope| {
+            let later = scope.spawn(|| (half..n).flat_map(|k| self.matches_in(k)).collect::<Vec<_>>());
+            let first: Vec<Range<usize>> = (0..half).flat_map(|k| self.matches_in(k)).collect();
+            (first, later.join().expect("the search thread"))
+        });
+        first.extend(second);
+        apart(first.into_iter())
+    }
+
+    /// The first match starting after byte `after` (wrapping to the start),
+    /// or the last one starting before it when `backward` (wrapping to the
+    /// end).
+    pub fn find_from(&self, after: usize, backward: bool) -> Option<Range<usize>> {
+        let after = after.min(self.text.len());
+        let here = self.chunk_of(after);
+        let n = self.starts.len();
+        if backward {
+            let before =
+                (0..=here).rev().find_map(|k| self.matches_in(k).into_iter().rfind(|r| r.start < after));
+            return before.or_else(|| (here..n).rev().find_map(|k| self.matches_in(k).pop()));
+        }
+        let next = (here..n).find_map(|k| self.matches_in(k).into_iter().find(|r| r.start > after));
+        next.or_else(|| (0..=here).find_map(|k| self.matches_in(k).into_iter().next()))
     }
 }
 
@@ -379,5 +508,48 @@ mod tests {
         let text = "Ö\u{308}香港 Zuckerberg 香港";
         assert_eq!(find(text, "zuckerberg"), ["Zuckerberg"]);
         assert_eq!(find(text, "香港").len(), 2);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Chunk by chunk (chunks of a few bytes here), the matches are
+        /// those of the whole text folded at once, and so is the next or
+        /// previous match from any grapheme boundary.
+        #[test]
+        fn chunks_find_what_the_whole_fold_finds(
+            text in "(ab|Ab|é|e\u{301}|\r\n|\n| |\u{212a}|k|K|İ|i|香|ä|A\u{308}){0,40}",
+            query in "(ab|é|e\u{301}|k|i|香|ä| |\n){1,3}",
+            chunk in 1usize..24,
+            picks in proptest::collection::vec(0usize..200, 4),
+        ) {
+            let ic = ignores_case(&query);
+            let q = fold_query(&query, ic);
+            let whole = Folded::new(&text, ic);
+            let chunked = ChunkSearch::with_chunk(&text, &q, ic, chunk);
+            proptest::prop_assert_eq!(chunked.find_all(), whole.find_all(&text, &q));
+            let bounds: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).chain([text.len()]).collect();
+            for pick in picks {
+                let after = bounds[pick % bounds.len()];
+                for backward in [false, true] {
+                    proptest::prop_assert_eq!(
+                        chunked.find_from(after, backward),
+                        whole.find_from(&text, &q, after, backward),
+                        "from {} backward {}", after, backward
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_start_between_two_ascii_bytes_never_inside_cr_lf() {
+        let text = "a\r\nb é\u{301}cd";
+        assert_eq!(split_at_or_after(text, 0), 1, "between a and CR");
+        assert_eq!(split_at_or_after(text, 2), 3, "not between CR and LF: between LF and b");
+        assert_eq!(split_at_or_after(text, 6), 10, "after the accents: between c and d");
+        assert_eq!(split_at_or_after(text, 10), 10);
+        assert_eq!(split_at_or_after(text, 11), text.len());
+        let starts = ChunkSearch::with_chunk(text, "b", true, 2).starts;
+        assert_eq!(starts, [0, 3, 10]);
     }
 }

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use crate::core::annotation::{Annotation, Stamp};
 use crate::core::document::Document;
 use crate::core::motion;
-use crate::core::search::{AsciiSearch, Folded, fold_query, ignores_case};
+use crate::core::search::{AsciiSearch, ChunkSearch, fold_query, ignores_case};
 use crate::core::viewport::{Viewport, WrapCache};
 use crate::core::wrap::Row;
 
@@ -128,13 +128,6 @@ pub enum Level {
     Error,
 }
 
-/// Folded copies of the text for search, built on first use.
-#[derive(Debug, Clone, Default)]
-pub struct FoldCache {
-    ignore_case: Option<Folded>,
-    exact_case: Option<Folded>,
-}
-
 /// The app's state.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -175,7 +168,6 @@ pub struct Model {
     pub matches: Vec<Range<usize>>,
     /// The query `matches` were found for.
     pub matches_of: Option<String>,
-    pub folds: FoldCache,
     /// Wrapped lines of the article at the pane's width.
     pub wraps: WrapCache,
     /// Terminal size (columns, rows).
@@ -247,7 +239,6 @@ impl Model {
             last_search: None,
             matches: Vec::new(),
             matches_of: None,
-            folds: FoldCache::default(),
             wraps: WrapCache::default(),
             size,
             message: None,
@@ -364,34 +355,28 @@ impl Model {
     }
 
     /// All matches of `query` in the article, folding as smart case says.
-    /// An ASCII query searches the text itself; others a folded copy of it,
-    /// built on first use.
-    pub fn search_all(&mut self, query: &str) -> Vec<Range<usize>> {
+    /// An ASCII query searches the text itself; others folded copies of it,
+    /// a chunk at a time.
+    pub fn search_all(&self, query: &str) -> Vec<Range<usize>> {
         let ic = ignores_case(query);
         let q = fold_query(query, ic);
         let text = self.doc.article.text();
         if q.is_ascii() {
             return AsciiSearch::new(text, &q, ic).find_all();
         }
-        fold(&mut self.folds, text, ic).find_all(text, &q)
+        ChunkSearch::new(text, &q, ic).find_all()
     }
 
     /// The next (or previous) match of `query` after byte `from`, wrapping.
-    pub fn search_from(&mut self, query: &str, from: usize, backward: bool) -> Option<Range<usize>> {
+    pub fn search_from(&self, query: &str, from: usize, backward: bool) -> Option<Range<usize>> {
         let ic = ignores_case(query);
         let q = fold_query(query, ic);
         let text = self.doc.article.text();
         if q.is_ascii() {
             return AsciiSearch::new(text, &q, ic).find_from(from, backward);
         }
-        fold(&mut self.folds, text, ic).find_from(text, &q, from, backward)
+        ChunkSearch::new(text, &q, ic).find_from(from, backward)
     }
-}
-
-/// The folded text for one case mode, built on first use.
-fn fold<'a>(folds: &'a mut FoldCache, text: &str, ignore_case: bool) -> &'a Folded {
-    let slot = if ignore_case { &mut folds.ignore_case } else { &mut folds.exact_case };
-    slot.get_or_insert_with(|| Folded::new(text, ignore_case))
 }
 
 /// Longest row of article text: wider rows are hard to read.
