@@ -841,3 +841,38 @@ fn back_to_list_quits_for_the_list_only_when_a_folder_opened_the_article() {
     h.keys("<Esc><BS>");
     assert!(h.m.quit && h.m.going_back);
 }
+
+/// Suggestions are found on a snapshot of the annotations. Those that
+/// arrive after the user tagged or turned something down are checked
+/// against the change; those found for the annotations as they stand are
+/// taken as they are.
+#[test]
+fn suggestions_found_before_a_change_are_checked_against_it() {
+    let mut h = sample();
+    let file = h.m.doc.file().clone();
+    let found = marginote::core::suggest::suggest(
+        &h.m.doc.article,
+        file.article.numbers,
+        &file.annotations,
+        &file.rejected,
+    );
+    let before = h.m.doc.revision();
+    let statistic = |list: &[marginote::core::suggest::Suggestion]| {
+        list.iter()
+            .filter(|s| &SAMPLE[s.bytes.clone()] == "8.000" && matches!(s.kind, Kind::Statistic { .. }))
+            .count()
+    };
+    assert!(statistic(&found) >= 2, "8.000 is suggested in the headline and the text");
+    // Meanwhile the user tags the headline's 8.000 as a statistic.
+    h.keys("/8.000<Enter>ts");
+    assert_eq!(h.m.doc.annotations().len(), 1);
+    h.input(Input::Suggested(found.clone(), before));
+    assert_eq!(statistic(&h.m.suggestions), statistic(&found) - 1, "the tagged one is no longer suggested");
+
+    // A list said to be found for the annotations as they stand is not
+    // checked again (a book's millions took seconds of the UI thread): even
+    // the stale one is taken whole.
+    let now = h.m.doc.revision();
+    h.input(Input::Suggested(found.clone(), now));
+    assert_eq!(h.m.suggestions, found);
+}

@@ -526,14 +526,15 @@ fn start_anchoring(m: &mut Model) -> Option<Job> {
 
 /// Find suggestions on a thread of their own (a book takes a fraction of a
 /// second); they arrive as [`Input::Suggested`].
-fn start_suggesting(m: &Model) -> std::sync::mpsc::Receiver<Vec<crate::core::suggest::Suggestion>> {
+fn start_suggesting(m: &Model) -> std::sync::mpsc::Receiver<(Vec<crate::core::suggest::Suggestion>, u64)> {
     let (tx, rx) = std::sync::mpsc::channel();
     let article = Arc::clone(&m.doc.article);
     let file = m.doc.file().clone();
+    let revision = m.doc.revision();
     std::thread::spawn(move || {
         let list =
             crate::core::suggest::suggest(&article, file.article.numbers, &file.annotations, &file.rejected);
-        let _ = tx.send(list);
+        let _ = tx.send((list, revision));
     });
     rx
 }
@@ -676,8 +677,8 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         redraw = ready || job.is_some();
         if let Some(rx) = &suggesting {
             match rx.try_recv() {
-                Ok(list) => {
-                    update(m, Input::Suggested(list));
+                Ok((list, revision)) => {
+                    update(m, Input::Suggested(list, revision));
                     suggesting = None;
                     redraw = true;
                 }

@@ -20,8 +20,13 @@ use super::update::Effect;
 
 /// Take freshly computed suggestions, without those that the annotations
 /// made or the suggestions turned down meanwhile have settled.
-pub fn arrived(m: &mut Model, mut list: Vec<Suggestion>) {
-    list.retain(|s| still_open(m, s));
+pub fn arrived(m: &mut Model, mut list: Vec<Suggestion>, revision: u64) {
+    // The list leaves out what was annotated or turned down when it was
+    // found: it is checked again only when the annotations changed since
+    // (a book's millions of suggestions took seconds of the UI thread).
+    if revision != m.doc.revision() {
+        list.retain(|s| still_open(m, s));
+    }
     m.suggestions = list;
     m.suggestions_found = true;
 }

@@ -30,8 +30,9 @@ pub enum Input {
     Anchoring(usize),
     /// Re-anchoring finished: placements parallel to the annotations.
     Anchored(Vec<Placement>),
-    /// Suggestions computed in the background.
-    Suggested(Vec<crate::core::suggest::Suggestion>),
+    /// Suggestions computed in the background, for the annotations of the
+    /// document revision given ([`Document::revision`](crate::core::document::Document::revision)).
+    Suggested(Vec<crate::core::suggest::Suggestion>, u64),
 }
 
 /// What the app loop must do after an update.
@@ -84,8 +85,8 @@ pub fn update(m: &mut Model, input: Input) -> Effect {
             super::review::anchored(m, placements);
             Effect::None
         }
-        Input::Suggested(list) => {
-            super::triage::arrived(m, list);
+        Input::Suggested(list, revision) => {
+            super::triage::arrived(m, list, revision);
             Effect::None
         }
         Input::Key(ev) if ev.kind == KeyEventKind::Release => Effect::None,

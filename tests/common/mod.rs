@@ -62,7 +62,8 @@ impl Harness {
             &file.annotations,
             &file.rejected,
         );
-        self.input(Input::Suggested(list));
+        let revision = self.m.doc.revision();
+        self.input(Input::Suggested(list, revision));
         self
     }
 
