@@ -528,7 +528,7 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     assert!(
         h.m.suggestions
             .iter()
-            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(s.kind, Kind::Entity(_)))
+            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
     );
     // Turn down "AP": it is remembered in the file and not suggested again.
     while h.m.selection().map(|r| &SAMPLE[r]) != Some("AP") {
@@ -546,7 +546,7 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     assert!(
         h.m.suggestions
             .iter()
-            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(s.kind, Kind::Entity(_)))
+            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
     );
 }
 
@@ -859,7 +859,7 @@ fn suggestions_found_before_a_change_are_checked_against_it() {
     let before = h.m.doc.revision();
     let statistic = |list: &[marginote::core::suggest::Suggestion]| {
         list.iter()
-            .filter(|s| &SAMPLE[s.bytes.clone()] == "8.000" && matches!(s.kind, Kind::Statistic { .. }))
+            .filter(|s| &SAMPLE[s.bytes.clone()] == "8.000" && matches!(*s.kind, Kind::Statistic { .. }))
             .count()
     };
     assert!(statistic(&found) >= 2, "8.000 is suggested in the headline and the text");

@@ -37,7 +37,7 @@ fn sample() -> (Article, AnnotationFile) {
     let pieces = pieces_at..pieces_at + first.len() + gap.len() + last.len();
 
     for s in suggest(&art, conv, &[], &[]) {
-        let kind = match s.kind {
+        let kind = match std::sync::Arc::unwrap_or_clone(s.kind) {
             Kind::Quote { .. } => continue,
             Kind::Statistic { .. } if s.bytes.start < pieces.end && pieces.start < s.bytes.end => continue,
             Kind::Entity(_)
@@ -50,8 +50,8 @@ fn sample() -> (Article, AnnotationFile) {
         add(&mut file, Annotation::new(&art, s.bytes, kind, &stamp()));
     }
     for s in suggest(&art, conv, &file.annotations, &[]) {
-        if matches!(s.kind, Kind::Quote { .. }) {
-            add(&mut file, Annotation::new(&art, s.bytes, s.kind, &stamp()));
+        if matches!(*s.kind, Kind::Quote { .. }) {
+            add(&mut file, Annotation::new(&art, s.bytes, Kind::clone(&s.kind), &stamp()));
         }
     }
 

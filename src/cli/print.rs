@@ -61,7 +61,14 @@ pub(super) fn suggest(article: &Path, json: bool) -> Result<(), String> {
     let stamp = crate::core::annotation::Stamp::now(Some("marginote"));
     let as_annotations: Vec<crate::core::annotation::Annotation> = found
         .into_iter()
-        .map(|s| crate::core::annotation::Annotation::new(art, s.bytes, s.kind, &stamp))
+        .map(|s| {
+            crate::core::annotation::Annotation::new(
+                art,
+                s.bytes,
+                std::sync::Arc::unwrap_or_clone(s.kind),
+                &stamp,
+            )
+        })
         .collect();
     // A speaker links to an annotation of the file, not to another suggestion.
     let records: Vec<export::Record> =

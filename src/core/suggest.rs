@@ -20,6 +20,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::annotation::{Annotation, Kind, Speaker};
 use super::numbers::{NumberConvention, find_statistics};
@@ -31,7 +32,9 @@ use super::text::{Article, ceil_char_boundary, floor_char_boundary};
 pub struct Suggestion {
     /// Byte range in the article.
     pub bytes: Range<usize>,
-    pub kind: Kind,
+    /// Shared by every mention of a tagged name: a book can have millions
+    /// of suggestions, and a kind of its own each was most of their memory.
+    pub kind: Arc<Kind>,
 }
 
 /// Everything suggested for `art`, given the annotations it has and the
@@ -52,14 +55,18 @@ pub fn suggest(
     }
     out.extend(quotes(text).into_iter().map(|q| {
         let speaker = q.speaker.map(|name| speaker_for(&name, &entities_by_name));
-        Suggestion { bytes: q.inner, kind: Kind::Quote { speaker } }
+        Suggestion { bytes: q.inner, kind: Arc::new(Kind::Quote { speaker }) }
     }));
-    out.extend(
-        find_statistics(text, conv)
-            .into_iter()
-            .map(|(bytes, p)| Suggestion { bytes, kind: Kind::Statistic { value: p.value, unit: p.unit } }),
-    );
-    out.extend(entities.into_iter().map(|(bytes, t)| Suggestion { bytes, kind: Kind::Entity(t.to_owned()) }));
+    out.extend(find_statistics(text, conv).into_iter().map(|(bytes, p)| Suggestion {
+        bytes,
+        kind: Arc::new(Kind::Statistic { value: p.value, unit: p.unit }),
+    }));
+    // One kind per entity type, shared.
+    let mut types: HashMap<&str, Arc<Kind>> = HashMap::new();
+    out.extend(entities.into_iter().map(|(bytes, t)| {
+        let kind = types.entry(t).or_insert_with(|| Arc::new(Kind::Entity(t.to_owned())));
+        Suggestion { bytes, kind: Arc::clone(kind) }
+    }));
     out.extend(propagate(art, existing));
     // What is annotated already, by start, found by binary search: a book
     // has thousands of annotations and hundreds of thousands of suggestions.
@@ -933,10 +940,11 @@ fn propagate(art: &Article, existing: &[Annotation]) -> Vec<Suggestion> {
     let Ok(finder) = aho_corasick::AhoCorasick::new(tagged.iter().map(|a| a.exact.as_str())) else {
         return Vec::new();
     };
+    let kinds: Vec<Arc<Kind>> = tagged.iter().map(|a| Arc::new(a.kind.clone())).collect();
     finder
         .find_overlapping_iter(text)
         .filter(|m| whole_words(text, m.range()))
-        .map(|m| Suggestion { bytes: m.range(), kind: tagged[m.pattern().as_usize()].kind.clone() })
+        .map(|m| Suggestion { bytes: m.range(), kind: Arc::clone(&kinds[m.pattern().as_usize()]) })
         .collect()
 }
 
@@ -1069,10 +1077,10 @@ mod tests {
         let found = suggest(&art, NumberConvention::CommaThousands, std::slice::from_ref(&meta), &[]);
         let orgs: Vec<&str> = found
             .iter()
-            .filter(|s| s.kind == Kind::Entity("Organization".into()))
+            .filter(|s| *s.kind == Kind::Entity("Organization".into()))
             .map(|s| &text[s.bytes.clone()])
             .collect();
         assert_eq!(orgs, ["Meta", "Meta"], "the other two whole-word Metas; not Metaverse");
-        assert!(found.iter().all(|s| s.bytes.start != 0 || !matches!(s.kind, Kind::Entity(_))));
+        assert!(found.iter().all(|s| s.bytes.start != 0 || !matches!(*s.kind, Kind::Entity(_))));
     }
 }

@@ -4,6 +4,7 @@
 //! annotation file, so it does not come back) or skip it.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::style::Modifier;
@@ -52,7 +53,7 @@ pub fn all_occurrences(m: &mut Model) -> Effect {
             Some(("Tag the text first (t), or select an annotation in the sidebar".into(), Level::Info));
         return Effect::None;
     };
-    propagate(m, &a.exact, a.kind.clone());
+    propagate(m, &a.exact, Arc::new(a.kind.clone()));
     let text = m.doc.article.text();
     let others: Vec<usize> = (0..m.suggestions.len())
         .filter(|&i| {
@@ -111,7 +112,7 @@ pub fn lines(
     for (i, s) in m.suggestions[shown.clone()].iter().enumerate().map(|(k, s)| (shown.start + k, s)) {
         let (letter, role) = super::render::sidebar::badge(&s.kind);
         let row = if i == index { Role::PopupSelected } else { Role::Popup };
-        let label = match &s.kind {
+        let label = match &*s.kind {
             Kind::Entity(t) => t.clone(),
             other => other.name().to_owned(),
         };
@@ -239,7 +240,7 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
         Some(Action::AcceptSuggestion) => accept(m, &[s], index),
         Some(Action::AcceptAllSame) => {
             // Every whole-word occurrence, also those not suggested on their own.
-            if matches!(s.kind, Kind::Entity(_)) {
+            if matches!(*s.kind, Kind::Entity(_)) {
                 let exact = m.doc.article.text()[s.bytes.clone()].to_owned();
                 propagate(m, &exact, s.kind.clone());
             }
@@ -288,13 +289,15 @@ fn accept(m: &mut Model, items: &[Suggestion], index: usize) -> Effect {
     let art = m.doc.article.clone();
     let stamp = m.stamp();
     let made: Vec<Annotation> =
-        items.iter().map(|s| Annotation::new(&art, s.bytes.clone(), s.kind.clone(), &stamp)).collect();
+        items.iter().map(|s| Annotation::new(&art, s.bytes.clone(), Kind::clone(&s.kind), &stamp)).collect();
     let first_id = made.first().map(|a| a.id.clone());
     m.doc.change(|f| f.annotations.extend(made));
     m.suggestions.retain(|o| !items.contains(o));
     // A name accepted here is suggested wherever else it occurs.
-    if let Some(Suggestion { kind: kind @ Kind::Entity(_), bytes }) = items.first() {
-        propagate(m, &art.text()[bytes.clone()], kind.clone());
+    if let Some(Suggestion { kind, bytes }) = items.first()
+        && matches!(**kind, Kind::Entity(_))
+    {
+        propagate(m, &art.text()[bytes.clone()], Arc::clone(kind));
     }
     m.selected = first_id;
     let n = items.len();
@@ -305,18 +308,23 @@ fn accept(m: &mut Model, items: &[Suggestion], index: usize) -> Effect {
 
 /// Suggest `kind` at every other whole-word occurrence of `exact` that is
 /// neither annotated nor suggested already.
-fn propagate(m: &mut Model, exact: &str, kind: Kind) {
+fn propagate(m: &mut Model, exact: &str, kind: Arc<Kind>) {
     // Suggestions of the same text and kind take the type the user chose
     // (a name suggested as Other, tagged as an organisation).
     let text = m.doc.article.text();
     for s in &mut m.suggestions {
         if s.kind.name() == kind.name() && text[s.bytes.clone()] == *exact {
-            s.kind = kind.clone();
+            s.kind = Arc::clone(&kind);
         }
     }
+    // Suggested already: found by binary search (the list is in order).
+    let suggested = |r: &Range<usize>| {
+        let from = m.suggestions.partition_point(|o| (o.bytes.start, o.bytes.end) < (r.start, r.end));
+        m.suggestions[from..].iter().take_while(|o| o.bytes == *r).any(|o| o.kind.name() == kind.name())
+    };
     let mut found: Vec<Suggestion> = occurrences(text, exact)
-        .filter(|r| !m.suggestions.iter().any(|o| o.bytes == *r && o.kind.name() == kind.name()))
-        .map(|bytes| Suggestion { bytes, kind: kind.clone() })
+        .filter(|r| !suggested(r))
+        .map(|bytes| Suggestion { bytes, kind: Arc::clone(&kind) })
         .collect();
     found.retain(|s| still_open(m, s));
     m.suggestions.extend(found);
