@@ -1,7 +1,8 @@
 //! Drawing one 120x40 frame of the 50 MB text with 20,000 annotations, at its
 //! start, middle and end (the cost must not grow with the position), and
-//! the keystrokes that move the view, drawn through ratatui's buffers and
-//! through the painter the app uses. Run with `cargo bench --bench render`.
+//! the keystrokes that move the view (PageDown then PageUp, a frame after
+//! each), drawn through ratatui's buffers (a `TestBackend`) and through the
+//! painter the app uses. Run with `cargo bench --bench render`.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -53,27 +54,34 @@ fn frames(c: &mut Criterion) {
     for (name, at) in [("start", 0), ("middle", len / 2), ("end", len - 1)] {
         let b = m.doc.article.floor_char_boundary(at);
         go_to(&mut m, b);
-        g.bench_function(format!("PageDown + PageUp + draw at the {name}"), |b| {
+        g.bench_function(format!("PageDown, draw, PageUp, draw at the {name}"), |b| {
             b.iter(|| {
                 update(&mut m, key(KeyCode::PageDown));
+                term.draw(|f| render::draw(f, &m, &theme)).unwrap();
                 update(&mut m, key(KeyCode::PageUp));
                 term.draw(|f| render::draw(f, &m, &theme)).unwrap().area
             })
         });
     }
-    // What the app does for a frame without a popup: the lines composed and
-    // only the rows that changed written, as terminal bytes.
+    // What the app does for a frame without a popup: the lines composed
+    // (the sidebar kept by the memo while it does not change) and only the
+    // rows that changed written, as terminal bytes.
     let mut painter = Painter::default();
+    let mut memo = render::Memo::default();
+    let mut frame = |m: &Model| {
+        let mut out = Bytes::new(Vec::new());
+        painter.paint(render::compose_with(m, &theme, &mut memo), &mut out);
+        out.out.len()
+    };
     for (name, at) in [("start", 0), ("middle", len / 2), ("end", len - 1)] {
         let b = m.doc.article.floor_char_boundary(at);
         go_to(&mut m, b);
-        g.bench_function(format!("PageDown + PageUp + compose + paint at the {name}"), |b| {
+        g.bench_function(format!("PageDown, compose + paint, PageUp, compose + paint at the {name}"), |b| {
             b.iter(|| {
                 update(&mut m, key(KeyCode::PageDown));
+                frame(&m);
                 update(&mut m, key(KeyCode::PageUp));
-                let mut out = Bytes::new(Vec::new());
-                painter.paint(render::compose(&m, &theme), &mut out);
-                out.out.len()
+                frame(&m)
             })
         });
     }
