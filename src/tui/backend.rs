@@ -118,27 +118,36 @@ impl Pen {
 /// One `CSI … m` that takes the terminal from `from` to `to`: what changed
 /// (attributes removed, then added, then colours), or a reset and all of
 /// `to`, whichever is shorter. A dimmed word in plain text costs 17 bytes
-/// this way, where crossterm's separate commands wrote 41.
+/// this way, where crossterm's separate commands wrote 41. The underline
+/// colour goes in a sequence of its own, as crossterm sends it: a terminal
+/// that does not know `58` could read the `5` after it as blinking.
 fn restyle(out: &mut Vec<u8>, from: Look, to: Look) {
-    let start = out.len();
-    sgr(out, |p| changes(p, from, to));
-    let changed = out.len();
-    sgr(out, |p| {
-        p.num(0);
-        changes(p, Look::PLAIN, to);
-    });
-    let reset = out.len() - changed;
-    if reset < changed - start {
-        out.copy_within(changed.., start);
-        out.truncate(start + reset);
-    } else {
-        out.truncate(changed);
+    let mut underline = from.underline;
+    if (from.modifier, from.fg, from.bg) != (to.modifier, to.fg, to.bg) {
+        let start = out.len();
+        sgr(out, |p| changes(p, from, to));
+        let changed = out.len();
+        sgr(out, |p| {
+            p.num(0);
+            changes(p, Look::PLAIN, to);
+        });
+        let reset = out.len() - changed;
+        if reset < changed - start {
+            out.copy_within(changed.., start);
+            out.truncate(start + reset);
+            underline = Color::Reset;
+        } else {
+            out.truncate(changed);
+        }
+    }
+    if underline != to.underline {
+        sgr(out, |p| p.colour(b'5', to.underline));
     }
 }
 
-/// The SGR parameters from `from` to `to`: bold and dim share one reset
-/// (22), after which the one that stays is set again, as do the two
-/// blinks (25).
+/// The SGR parameters from `from` to `to`, the underline colour aside:
+/// bold and dim share one reset (22), after which the one that stays is
+/// set again, as do the two blinks (25).
 fn changes(p: &mut Params, from: Look, to: Look) {
     let removed = from.modifier - to.modifier;
     let mut added = to.modifier - from.modifier;
@@ -176,8 +185,7 @@ fn changes(p: &mut Params, from: Look, to: Look) {
             p.num(on);
         }
     }
-    for (kind, a, b) in [(b'3', from.fg, to.fg), (b'4', from.bg, to.bg), (b'5', from.underline, to.underline)]
-    {
+    for (kind, a, b) in [(b'3', from.fg, to.fg), (b'4', from.bg, to.bg)] {
         if a != b {
             p.colour(kind, b);
         }

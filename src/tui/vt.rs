@@ -127,7 +127,13 @@ impl Screen {
                 23 | 24 | 27 | 28 | 29 => look.modifier.remove(bit(n)),
                 38 => look.fg = colour(),
                 48 => look.bg = colour(),
-                58 => look.underline = colour(),
+                58 => {
+                    // A terminal that does not know 58 could read what
+                    // follows it as attributes: it must be alone.
+                    assert!(params.starts_with("58;"), "the underline colour follows others in {params:?}");
+                    look.underline = colour();
+                    assert!(nums.next().is_none(), "the underline colour is followed in {params:?}");
+                }
                 39 => look.fg = Color::Reset,
                 49 => look.bg = Color::Reset,
                 59 => look.underline = Color::Reset,
