@@ -280,10 +280,9 @@ impl Keymap {
 
     /// The first key bound to `action` in `ctx` (or globally), for hints.
     pub fn hint(&self, ctx: Context, action: Action) -> Option<String> {
-        self.keys_for(ctx, action)
-            .first()
-            .or(self.keys_for(Context::Global, action).first())
-            .map(Key::to_string)
+        // The status line asks for several at every frame: no lists built.
+        let first = |ctx| self.map.iter().find(|((c, _), a)| *c == ctx && **a == action).map(|((_, k), _)| k);
+        first(ctx).or_else(|| first(Context::Global)).map(Key::to_string)
     }
 
     /// Every (context, action, keys) with at least one key, in help order.
