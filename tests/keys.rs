@@ -598,7 +598,7 @@ fn listed_texts(h: &Harness) -> Vec<String> {
     let all = h.m.doc.annotations();
     match h.m.listed() {
         None => all.iter().map(|a| a.exact.clone()).collect(),
-        Some(l) => l.into_iter().map(|i| all[i].exact.clone()).collect(),
+        Some(l) => l.iter().map(|&i| all[i].exact.clone()).collect(),
     }
 }
 
@@ -663,7 +663,7 @@ fn filters_by_kind_type_status_and_text_narrow_the_list_and_the_article() {
     h.keys("/zzz<Esc>");
     assert_eq!(h.m.filter.text, "", "Esc drops the text filter");
     h.keys("ff/qq<Enter>");
-    assert_eq!(h.m.listed(), Some(vec![]));
+    assert_eq!(h.m.listed().as_deref(), Some(&[][..]));
     assert_eq!(h.m.selected, None, "nothing listed, nothing selected");
     h.keys("jGc");
     assert_eq!(h.m.selected, None, "moving and cycling in an empty list do nothing");
@@ -875,4 +875,20 @@ fn suggestions_found_before_a_change_are_checked_against_it() {
     let now = h.m.doc.revision();
     h.input(Input::Suggested(found.clone(), now));
     assert_eq!(h.m.suggestions, found);
+}
+
+/// The filtered list is kept between keys, and follows every change to the
+/// annotations: a status cycled under a status filter, undone, a deletion.
+#[test]
+fn the_filtered_list_follows_changes_to_the_annotations() {
+    let mut h = workflow_sample();
+    h.keys("F");
+    assert_eq!(h.m.filter.status, Some(Status::Unreviewed));
+    let all = listed_texts(&h);
+    h.keys("c");
+    assert_eq!(listed_texts(&h).len(), all.len() - 1, "verified: no longer listed");
+    h.keys("u");
+    assert_eq!(listed_texts(&h), all, "undone");
+    h.keys("d");
+    assert_eq!(listed_texts(&h).len(), all.len() - 1, "deleted");
 }

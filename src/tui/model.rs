@@ -2,7 +2,9 @@
 //! both `update` and the render functions need (layout, the selection, the
 //! visible rows).
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
 use ratatui::layout::Rect;
 
@@ -128,6 +130,15 @@ pub enum Level {
     Error,
 }
 
+/// The last list [`Model::listed`] built, with the annotations' revision
+/// and the filter it was built for: a filter over a book's annotations
+/// (a text filter formats each one) is not run again at every key.
+#[derive(Debug, Clone, Default)]
+pub struct ListedMemo(RefCell<Option<Listed>>);
+
+/// A list of annotation indexes, with the revision and filter it is for.
+type Listed = (u64, super::filter::Filter, Rc<[usize]>);
+
 /// The app's state.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -197,6 +208,8 @@ pub struct Model {
     pub suggestions_found: bool,
     /// A recovery file on offer (see [`Mode::Recover`]).
     pub recovered: Option<crate::core::recovery::Recovery>,
+    /// What passed the filter last ([`Model::listed`]).
+    pub listed_memo: ListedMemo,
 }
 
 /// Where each part of the screen is.
@@ -250,6 +263,7 @@ impl Model {
             anchoring: None,
             recovery_dir: None,
             recovered: None,
+            listed_memo: ListedMemo::default(),
             loading: false,
             suggestions: Vec::new(),
             suggestions_found: false,
@@ -331,12 +345,22 @@ impl Model {
 
     /// Indexes (in the document's list) of the annotations the sidebar
     /// lists, those passing the filter; `None` when there is no filter (all).
-    pub fn listed(&self) -> Option<Vec<usize>> {
+    pub fn listed(&self) -> Option<Rc<[usize]>> {
         if !self.filter.is_active() {
             return None;
         }
+        let revision = self.doc.revision();
+        if let Some((r, f, list)) = &*self.listed_memo.0.borrow()
+            && *r == revision
+            && *f == self.filter
+        {
+            return Some(Rc::clone(list));
+        }
         let all = self.doc.annotations();
-        Some((0..all.len()).filter(|&i| self.filter.passes(&all[i], |s| self.doc.speaker_name(s))).collect())
+        let list: Rc<[usize]> =
+            (0..all.len()).filter(|&i| self.filter.passes(&all[i], |s| self.doc.speaker_name(s))).collect();
+        *self.listed_memo.0.borrow_mut() = Some((revision, self.filter.clone(), Rc::clone(&list)));
+        Some(list)
     }
 
     /// Whether annotation `a` passes the filter (is listed and highlighted).

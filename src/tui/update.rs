@@ -805,7 +805,7 @@ fn listed_id(m: &Model, listed: Option<&[usize]>, pos: usize) -> Option<String> 
 
 fn sidebar_move(m: &mut Model, a: Action) {
     let listed = m.listed();
-    let n = listed.as_ref().map_or(m.doc.annotations().len(), Vec::len);
+    let n = listed.as_ref().map_or(m.doc.annotations().len(), |l| l.len());
     if n == 0 {
         return;
     }
