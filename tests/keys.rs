@@ -849,14 +849,7 @@ fn back_to_list_quits_for_the_list_only_when_a_folder_opened_the_article() {
 #[test]
 fn suggestions_found_before_a_change_are_checked_against_it() {
     let mut h = sample();
-    let file = h.m.doc.file().clone();
-    let found = marginote::core::suggest::suggest(
-        &h.m.doc.article,
-        file.article.numbers,
-        &file.annotations,
-        &file.rejected,
-    );
-    let before = h.m.doc.revision();
+    let (found, before) = h.found();
     let statistic = |list: &[marginote::core::suggest::Suggestion]| {
         list.iter()
             .filter(|s| &SAMPLE[s.bytes.clone()] == "8.000" && matches!(*s.kind, Kind::Statistic { .. }))

@@ -53,16 +53,22 @@ impl Harness {
         Harness { m, dir, article }
     }
 
-    /// Deliver the suggestions as the app loop's background thread does.
-    pub fn suggest(&mut self) -> &mut Harness {
-        let file = self.m.doc.file().clone();
+    /// The suggestions for the annotations as they stand, and their
+    /// revision: what the app loop's background thread finds.
+    pub fn found(&self) -> (Vec<marginote::core::suggest::Suggestion>, u64) {
+        let file = self.m.doc.file();
         let list = marginote::core::suggest::suggest(
             &self.m.doc.article,
             file.article.numbers,
             &file.annotations,
             &file.rejected,
         );
-        let revision = self.m.doc.revision();
+        (list, self.m.doc.revision())
+    }
+
+    /// Deliver the suggestions as the app loop's background thread does.
+    pub fn suggest(&mut self) -> &mut Harness {
+        let (list, revision) = self.found();
         self.input(Input::Suggested(list, revision));
         self
     }
