@@ -778,14 +778,9 @@ fn position(listed: Option<&[usize]>, index: usize) -> Option<usize> {
 /// Keep the selected item inside the visible part of the list.
 pub fn clamp_sidebar(m: &mut Model) {
     let listed = m.listed();
-    clamp_in(m, listed.as_deref());
-}
-
-/// [`clamp_sidebar`] for the annotations `listed` ([`Model::listed`]).
-fn clamp_in(m: &mut Model, listed: Option<&[usize]>) {
     let rows = m.sidebar_rows();
-    let n = listed.map_or(m.doc.annotations().len(), <[usize]>::len);
-    let sel = m.selected_index().and_then(|i| position(listed, i)).unwrap_or(0);
+    let n = listed.as_ref().map_or(m.doc.annotations().len(), |l| l.len());
+    let sel = m.selected_index().and_then(|i| position(listed.as_deref(), i)).unwrap_or(0);
     if sel < m.sidebar_top {
         m.sidebar_top = sel;
     } else if sel >= m.sidebar_top + rows {
@@ -821,7 +816,7 @@ fn sidebar_move(m: &mut Model, a: Action) {
         (_, Some(c)) => c,
     };
     m.selected = listed_id(m, listed.as_deref(), pos);
-    clamp_in(m, listed.as_deref());
+    clamp_sidebar(m);
     reveal_selected(m);
 }
 
@@ -834,7 +829,7 @@ pub(crate) fn refiltered(m: &mut Model) {
         m.selected = listed_id(m, listed.as_deref(), 0);
     }
     m.sidebar_top = 0;
-    clamp_in(m, listed.as_deref());
+    clamp_sidebar(m);
     let total = m.doc.annotations().len();
     let text = match listed {
         None => format!("All {total} annotations listed"),
