@@ -13,7 +13,10 @@
 //!   [`core::anchor`] and [`core::reanchor`] (finding annotations again after
 //!   the article changed, in the background), [`core::recovery`] (unsaved
 //!   annotations kept after a crash), [`core::suggest`] (quotes, names and
-//!   numbers found by rules), [`core::search`] (normalisation-
+//!   numbers found by rules), [`core::mentions`] (other occurrences of
+//!   tagged texts, found where asked), [`core::pending`] (the suggestions
+//!   still open, settled against the annotations of the moment),
+//!   [`core::search`] (normalisation-
 //!   insensitive, smart-case search), [`core::export`] (`list --json`,
 //!   annotations placed for export), [`core::brat`] (brat standoff in and
 //!   out), [`core::w3c`] (W3C Web Annotation in and out), [`core::report`]

@@ -506,7 +506,7 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     assert_eq!(h.m.message.as_ref().unwrap().0, "Still looking for suggestions: try again in a moment");
     assert!(matches!(h.m.mode, Mode::Normal));
     h.suggest();
-    assert!(!h.m.suggestions.is_empty());
+    assert!(!h.pending().is_empty());
     // The first suggestion after the cursor: the headline's 8.000.
     h.keys("x");
     assert!(matches!(h.m.mode, Mode::Suggestion { .. }), "{:?}", h.m.mode);
@@ -526,7 +526,7 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     assert_eq!(facebooks, h.m.doc.annotations().iter().filter(|a| a.exact == "Facebook").count());
     assert!(facebooks >= 4, "{facebooks}");
     assert!(
-        h.m.suggestions
+        h.pending()
             .iter()
             .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
     );
@@ -542,9 +542,9 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     let (dir, article) = (h.dir, h.article);
     let mut h = Harness::reopen(dir, article, (100, 30));
     h.suggest();
-    assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "AP"));
+    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes.clone()] != "AP"));
     assert!(
-        h.m.suggestions
+        h.pending()
             .iter()
             .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
     );
@@ -575,11 +575,11 @@ fn annotate_all_occurrences_of_a_tagged_name() {
         kinds.iter().all(|k| *k == Kind::Entity("Organization".into())),
         "the type tagged, not the one guessed: {kinds:?}"
     );
-    assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "Meta"));
+    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes.clone()] != "Meta"));
     // N turns a text down everywhere.
     h.keys("/Facebook<Enter>to*N");
     assert!(h.saved().rejected.iter().any(|r| r.exact == "Facebook" && r.start.is_none()));
-    assert!(h.m.suggestions.iter().all(|s| &SAMPLE[s.bytes.clone()] != "Facebook"));
+    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes.clone()] != "Facebook"));
 }
 
 /// The sample with two mentions of Facebook (one spelt in capitals in a
@@ -842,14 +842,13 @@ fn back_to_list_quits_for_the_list_only_when_a_folder_opened_the_article() {
     assert!(h.m.quit && h.m.going_back);
 }
 
-/// Suggestions are found on a snapshot of the annotations. Those that
-/// arrive after the user tagged or turned something down are checked
-/// against the change; those found for the annotations as they stand are
-/// taken as they are.
+/// Suggestions are found on a snapshot of the annotations. What is tagged
+/// or turned down after that snapshot, and what is undone, is settled
+/// against the annotations of the moment.
 #[test]
-fn suggestions_found_before_a_change_are_checked_against_it() {
+fn suggestions_follow_the_annotations_as_they_are_now() {
     let mut h = sample();
-    let (found, before) = h.found();
+    let found = h.found();
     let statistic = |list: &[marginote::core::suggest::Suggestion]| {
         list.iter()
             .filter(|s| &SAMPLE[s.bytes.clone()] == "8.000" && matches!(*s.kind, Kind::Statistic { .. }))
@@ -859,15 +858,43 @@ fn suggestions_found_before_a_change_are_checked_against_it() {
     // Meanwhile the user tags the headline's 8.000 as a statistic.
     h.keys("/8.000<Enter>ts");
     assert_eq!(h.m.doc.annotations().len(), 1);
-    h.input(Input::Suggested(found.clone(), before));
-    assert_eq!(statistic(&h.m.suggestions), statistic(&found) - 1, "the tagged one is no longer suggested");
+    h.input(Input::Suggested(found.clone()));
+    assert_eq!(statistic(&h.pending()), statistic(&found) - 1, "the tagged one is no longer suggested");
+    // Undone, it is suggested again.
+    h.keys("u");
+    assert_eq!(h.m.doc.annotations().len(), 0);
+    assert_eq!(statistic(&h.pending()), statistic(&found));
+    // A name tagged makes its other mentions suggestions of its type, and
+    // the rules' guess for them gives way.
+    h.keys("/Facebook<Enter>to");
+    let facebooks: Vec<_> =
+        h.pending().into_iter().filter(|s| &SAMPLE[s.bytes.clone()] == "Facebook").collect();
+    let whole = marginote::core::mentions::occurrences(SAMPLE, "Facebook").count();
+    assert_eq!(facebooks.len(), whole - 1, "every other whole-word Facebook, once each");
+    assert!(facebooks.iter().all(|s| *s.kind == Kind::Entity("Organization".into())), "{facebooks:?}");
+}
 
-    // A list said to be found for the annotations as they stand is not
-    // checked again (a book's millions took seconds of the UI thread): even
-    // the stale one is taken whole.
-    let now = h.m.doc.revision();
-    h.input(Input::Suggested(found.clone(), now));
-    assert_eq!(h.m.suggestions, found);
+/// The count in the list of suggestions is made away from the UI thread,
+/// and says "Counting" until a count of the suggestions as they stand
+/// arrives.
+#[test]
+fn the_count_of_suggestions_follows_each_change() {
+    let mut h = sample();
+    h.suggest();
+    h.keys("x");
+    assert_eq!(h.m.pending.count(), None);
+    h.count();
+    assert_eq!(h.m.pending.count(), Some(h.pending().len()));
+    let before = h.pending().len();
+    h.keys("y");
+    assert_eq!(h.m.pending.count(), None, "a change makes the count stale");
+    h.count();
+    assert_eq!(h.m.pending.count(), Some(before - 1));
+    // A count made before a change is not taken after it.
+    let (stale, n) = h.m.pending.counter().run();
+    h.keys("n");
+    h.input(Input::Counted(stale, n));
+    assert_eq!(h.m.pending.count(), None);
 }
 
 /// The filtered list is kept between keys, and follows every change to the

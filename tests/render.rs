@@ -232,10 +232,13 @@ fn suggestions_are_dimmed_and_listed_with_their_context() {
     let mut h = Harness::open(SAMPLE, (100, 30));
     h.suggest();
     h.keys("x");
+    let text = text_of(&screen(&h, "dark"));
+    assert!(text.contains("Counting: y accept"), "{text}");
+    h.count();
     let buf = screen(&h, "dark");
     let text = text_of(&buf);
     assert!(text.contains("┌ Suggestions"), "{text}");
-    let n = h.m.suggestions.len();
+    let n = h.pending().len();
     assert!(text.contains(&format!("{n} left: y accept · Y all of this text · n turn down")), "{text}");
     assert!(
         text.contains(" S statistic    …ernet, Facebook Tak Bertindak Melawan 8.000 Kejahatan Seks Anak"),

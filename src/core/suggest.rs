@@ -38,24 +38,54 @@ pub struct Suggestion {
 }
 
 /// Everything suggested for `art`, given the annotations it has and the
-/// suggestions turned down, in document order.
+/// suggestions turned down, in document order: what the rules find and
+/// every other mention of a tagged name (the command line; tests).
 pub fn suggest(
     art: &Article,
     conv: NumberConvention,
     existing: &[Annotation],
     rejected: &[Rejected],
 ) -> Vec<Suggestion> {
+    let found = by_rules(art, conv, existing, rejected);
+    let mut file = super::store::AnnotationFile::new(std::path::Path::new(""), art, conv);
+    file.annotations = existing.to_vec();
+    file.rejected = rejected.to_vec();
+    let doc = super::document::Document::from_parts(
+        std::path::PathBuf::new(),
+        std::path::PathBuf::new(),
+        art.clone(),
+        file,
+        None,
+    );
+    let mut pending = super::pending::Pending::new(&doc);
+    pending.arrived(found);
+    pending.all()
+}
+
+/// What the rules find in `art` (quotes, numbers, names), less what the
+/// annotations cover and what was turned down, by (start, end). Mentions of
+/// tagged names are not in it ([`super::pending`] finds them where asked).
+pub fn by_rules(
+    art: &Article,
+    conv: NumberConvention,
+    existing: &[Annotation],
+    rejected: &[Rejected],
+) -> Vec<Suggestion> {
     let text = art.text();
-    let entities = entities(text);
     let mut out: Vec<Suggestion> = Vec::new();
     // The first tagged entity of each name, for linking speakers.
     let mut entities_by_name: HashMap<&str, &str> = HashMap::new();
     for a in existing.iter().filter(|a| matches!(a.kind, Kind::Entity(_))) {
         entities_by_name.entry(a.exact.as_str()).or_insert(a.id.as_str());
     }
+    // One kind per speaker, shared (a book has thousands of quotes).
+    let mut speakers: HashMap<Option<String>, Arc<Kind>> = HashMap::new();
     out.extend(quotes(text).into_iter().map(|q| {
-        let speaker = q.speaker.map(|name| speaker_for(&name, &entities_by_name));
-        Suggestion { bytes: q.inner, kind: Arc::new(Kind::Quote { speaker }) }
+        let kind = speakers.entry(q.speaker).or_insert_with_key(|name| {
+            let speaker = name.as_ref().map(|n| speaker_for(n, &entities_by_name));
+            Arc::new(Kind::Quote { speaker })
+        });
+        Suggestion { bytes: q.inner, kind: Arc::clone(kind) }
     }));
     out.extend(find_statistics(text, conv).into_iter().map(|(bytes, p)| Suggestion {
         bytes,
@@ -63,11 +93,10 @@ pub fn suggest(
     }));
     // One kind per entity type, shared.
     let mut types: HashMap<&str, Arc<Kind>> = HashMap::new();
-    out.extend(entities.into_iter().map(|(bytes, t)| {
+    for_each_entity(text, |bytes, t| {
         let kind = types.entry(t).or_insert_with(|| Arc::new(Kind::Entity(t.to_owned())));
-        Suggestion { bytes, kind: Arc::clone(kind) }
-    }));
-    out.extend(propagate(art, existing));
+        out.push(Suggestion { bytes, kind: Arc::clone(kind) });
+    });
     // What is annotated already, by start, found by binary search: a book
     // has thousands of annotations and hundreds of thousands of suggestions.
     let mut taken: Vec<(Range<usize>, &'static str)> =
@@ -82,6 +111,7 @@ pub fn suggest(
     out.retain(|s| !is_rejected(art, s, rejected));
     out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     out.dedup_by(|a, b| a.bytes == b.bytes && a.kind.name() == b.kind.name());
+    out.shrink_to_fit();
     out
 }
 
@@ -686,12 +716,16 @@ struct Word {
     in_caps: bool,
 }
 
-fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
+/// The words of the line `line` (no line break inside it) into `out`,
+/// headlines marked. A line break opens a sentence, so each line's words
+/// are the same found alone as in the whole text.
+fn words(text: &str, line: Range<usize>, out: &mut Vec<Word>) {
+    out.clear();
     let mut sentence_start = true;
     let mut start: Option<usize> = None;
-    let mut last_end = 0;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\n'))) {
+    let mut last_end = line.start;
+    let chars = text[line.clone()].char_indices().map(|(i, c)| (line.start + i, c));
+    for (i, c) in chars.chain(std::iter::once((line.end, '\n'))) {
         let inner_mark = matches!(c, '\'' | '’' | '-' | '.')
             && start.is_some()
             && text[i + c.len_utf8().min(text.len() - i)..].starts_with(char::is_alphanumeric);
@@ -714,8 +748,20 @@ fn words(text: &str) -> Vec<Word> {
             sentence_start = true;
         }
     }
-    mark_titles(text, &mut out);
-    out
+    mark_titles(text, out);
+}
+
+/// The lines of `text`, line breaks left out.
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        (at <= text.len() && !(at == text.len() && at > 0)).then(|| {
+            let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
+            let line = at..end;
+            at = end + 1;
+            line
+        })
+    })
 }
 
 /// Mark the words of lines written in title case (four words or more, three
@@ -799,23 +845,48 @@ fn acronym(w: &str) -> bool {
 
 /// Names in `text` with a type guess: (bytes, type).
 pub fn entities(text: &str) -> Vec<(Range<usize>, &'static str)> {
-    let words = words(text);
+    let mut out = Vec::new();
+    for_each_entity(text, |bytes, t| out.push((bytes, t)));
+    out
+}
+
+/// [`entities`], one at a time: a line's words are all that is kept of the
+/// text besides what it says of each word (a list of every word of a 50 MB
+/// text took four times its size).
+pub fn for_each_entity(text: &str, mut f: impl FnMut(Range<usize>, &'static str)) {
+    let mut words_buf = Vec::new();
     // Words the text writes in lower case somewhere: ordinary words.
-    let lower: HashSet<&str> = words
-        .iter()
-        .map(|w| &text[w.bytes.clone()])
-        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
-        .collect();
+    let mut lower: HashSet<&str> = HashSet::new();
     // Words the text capitalises in mid-sentence outside headlines: names.
-    let named: HashSet<&str> = words
-        .iter()
-        .filter(|w| !w.sentence_start && !w.in_title)
-        .map(|w| &text[w.bytes.clone()])
-        .filter(|w| capitalised(w))
-        .collect();
+    let mut named: HashSet<&str> = HashSet::new();
+    for line in lines(text) {
+        words(text, line, &mut words_buf);
+        for w in &words_buf {
+            let t = &text[w.bytes.clone()];
+            if t.chars().next().is_some_and(char::is_lowercase) {
+                lower.insert(t);
+            } else if !w.sentence_start && !w.in_title && capitalised(t) {
+                named.insert(t);
+            }
+        }
+    }
+    for line in lines(text) {
+        words(text, line, &mut words_buf);
+        names_in_line(text, &words_buf, &Evidence { lower: &lower, named: &named }, &mut f);
+    }
+}
+
+/// What the whole text says of its words.
+struct Evidence<'a> {
+    lower: &'a HashSet<&'a str>,
+    named: &'a HashSet<&'a str>,
+}
+
+/// The names among one line's `words`.
+fn names_in_line(text: &str, words: &[Word], ev: &Evidence, f: &mut impl FnMut(Range<usize>, &'static str)) {
+    let Evidence { lower, named } = ev;
     let ordinary =
         |w: &str| not_name(w) || CALENDAR.contains(&w) || lower.contains(w.to_lowercase().as_str());
-    let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let w = &text[words[i].bytes.clone()];
@@ -916,56 +987,8 @@ pub fn entities(text: &str) -> Vec<(Range<usize>, &'static str)> {
         } else {
             "Person"
         };
-        out.push((bytes, kind));
+        f(bytes, kind);
     }
-    out
-}
-
-// ------------------------------------------------------------- propagation
-
-/// Other occurrences (whole words) of strings tagged as entities.
-fn propagate(art: &Article, existing: &[Annotation]) -> Vec<Suggestion> {
-    let text = art.text();
-    let mut seen = HashSet::new();
-    let tagged: Vec<&Annotation> = existing
-        .iter()
-        .filter(|a| matches!(a.kind, Kind::Entity(_)) && !a.exact.trim().is_empty())
-        .filter(|a| seen.insert((a.exact.as_str(), a.kind.name(), entity_type(&a.kind))))
-        .collect();
-    if tagged.is_empty() {
-        return Vec::new();
-    }
-    // One pass over the text for all the tagged strings (a book has
-    // thousands), overlapping matches included (`Meta` inside `Meta Platforms`).
-    let Ok(finder) = aho_corasick::AhoCorasick::new(tagged.iter().map(|a| a.exact.as_str())) else {
-        return Vec::new();
-    };
-    let kinds: Vec<Arc<Kind>> = tagged.iter().map(|a| Arc::new(a.kind.clone())).collect();
-    finder
-        .find_overlapping_iter(text)
-        .filter(|m| whole_words(text, m.range()))
-        .map(|m| Suggestion { bytes: m.range(), kind: Arc::clone(&kinds[m.pattern().as_usize()]) })
-        .collect()
-}
-
-fn entity_type(kind: &Kind) -> &str {
-    match kind {
-        Kind::Entity(t) => t,
-        _ => "",
-    }
-}
-
-/// Whether no letter or digit is glued to either side of `r`.
-fn whole_words(text: &str, r: Range<usize>) -> bool {
-    let before = text[..r.start].chars().next_back().is_some_and(char::is_alphanumeric);
-    let after = text[r.end..].chars().next().is_some_and(char::is_alphanumeric);
-    !before && !after
-}
-
-/// Byte ranges of `exact` in `text` where it stands as whole words (no
-/// letter or digit glued on either side).
-pub fn occurrences<'a>(text: &'a str, exact: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-    text.match_indices(exact).map(|(at, _)| at..at + exact.len()).filter(|r| whole_words(text, r.clone()))
 }
 
 #[cfg(test)]

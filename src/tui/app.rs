@@ -24,6 +24,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,7 +45,7 @@ use crate::core::reanchor::{Job, Poll};
 use crate::core::store::AnnotationFile;
 
 use super::folder::{self, Folder};
-use super::model::{Level, Model};
+use super::model::{Level, Mode, Model};
 use super::render;
 use super::theme::Theme;
 use super::update::{Effect, Input, go_to, update};
@@ -524,19 +525,38 @@ fn start_anchoring(m: &mut Model) -> Option<Job> {
     finish_anchoring(m, first).then_some(job)
 }
 
-/// Find suggestions on a thread of their own (a book takes a fraction of a
-/// second); they arrive as [`Input::Suggested`].
-fn start_suggesting(m: &Model) -> std::sync::mpsc::Receiver<(Vec<crate::core::suggest::Suggestion>, u64)> {
+/// Find what the rules suggest on a thread of their own (a book takes a
+/// fraction of a second); it arrives as [`Input::Suggested`].
+fn start_suggesting(m: &Model) -> Receiver<Vec<crate::core::suggest::Suggestion>> {
     let (tx, rx) = std::sync::mpsc::channel();
     let article = Arc::clone(&m.doc.article);
     let file = m.doc.file().clone();
-    let revision = m.doc.revision();
     std::thread::spawn(move || {
         let list =
-            crate::core::suggest::suggest(&article, file.article.numbers, &file.annotations, &file.rejected);
-        let _ = tx.send((list, revision));
+            crate::core::suggest::by_rules(&article, file.article.numbers, &file.annotations, &file.rejected);
+        let _ = tx.send(list);
     });
     rx
+}
+
+/// Count the pending suggestions on a thread of their own, for the list of
+/// suggestions; the count arrives as [`Input::Counted`].
+fn start_counting(m: &Model) -> Receiver<(u64, usize)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let counter = m.pending.counter();
+    std::thread::spawn(move || {
+        let _ = tx.send(counter.run());
+    });
+    rx
+}
+
+/// What a background thread sent, if it has: `Err(())` once it is gone.
+fn poll<T>(rx: &Receiver<T>) -> Result<Option<T>, ()> {
+    match rx.try_recv() {
+        Ok(v) => Ok(Some(v)),
+        Err(TryRecvError::Empty) => Ok(None),
+        Err(TryRecvError::Disconnected) => Err(()),
+    }
 }
 
 /// Pass a job's progress or result to the model; true while it runs.
@@ -656,6 +676,7 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     update(m, Input::Resize(size.width, size.height));
     let mut job = start_anchoring(m);
     let mut suggesting = Some(start_suggesting(m));
+    let mut counting: Option<Receiver<(u64, usize)>> = None;
     // Drawn only when something may have changed: an idle tick that finds
     // nothing new writes nothing to the terminal.
     let mut redraw = true;
@@ -671,20 +692,40 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         }
         // Redraw often while a job reports progress; otherwise wake only to
         // look for changes on disk.
-        let busy = job.is_some() || suggesting.is_some();
+        let busy = job.is_some() || suggesting.is_some() || counting.is_some();
         let tick = if busy { Duration::from_millis(50) } else { Duration::from_millis(250) };
         let ready = event::poll(tick)?;
         redraw = ready || job.is_some();
         if let Some(rx) = &suggesting {
-            match rx.try_recv() {
-                Ok((list, revision)) => {
-                    update(m, Input::Suggested(list, revision));
+            match poll(rx) {
+                Ok(Some(list)) => {
+                    update(m, Input::Suggested(list));
                     suggesting = None;
                     redraw = true;
                 }
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => suggesting = None,
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Ok(None) => {}
+                Err(()) => suggesting = None,
             }
+        }
+        if let Some(rx) = &counting {
+            match poll(rx) {
+                Ok(Some((revision, n))) => {
+                    update(m, Input::Counted(revision, n));
+                    counting = None;
+                    redraw = true;
+                }
+                Ok(None) => {}
+                Err(()) => counting = None,
+            }
+        }
+        // The list of suggestions says how many are left: counted again
+        // after each change, while the list is open.
+        if counting.is_none()
+            && suggesting.is_none()
+            && matches!(m.mode, Mode::Suggestion { .. })
+            && m.pending.count().is_none()
+        {
+            counting = Some(start_counting(m));
         }
         match &job {
             Some(j) if !finish_anchoring(m, j.poll()) => job = None,

@@ -116,8 +116,8 @@ pub enum Mode {
     Review { index: usize },
     /// Offering to restore annotations a previous session could not save.
     Recover,
-    /// Going through suggestions; `index` is the one shown.
-    Suggestion { index: usize },
+    /// Going through suggestions; `shown` is the one shown.
+    Suggestion { shown: crate::core::suggest::Suggestion },
     /// The index of entities and speakers; `index` is the highlighted row.
     /// With `link`, Enter links that annotation (an entity) to the picked one.
     Index { index: usize, link: Option<String> },
@@ -201,11 +201,9 @@ pub struct Model {
     pub recovery_dir: Option<std::path::PathBuf>,
     /// A preview of a large article's start, drawn while it loads.
     pub loading: bool,
-    /// Quotes, names and numbers found in the text, not yet annotated, in
-    /// document order (computed in the background at start).
-    pub suggestions: Vec<crate::core::suggest::Suggestion>,
-    /// Whether `suggestions` has arrived (until then, `x` says to wait).
-    pub suggestions_found: bool,
+    /// Quotes, names and numbers suggested and not yet annotated (what the
+    /// rules found arrives from the background; until then, `x` says to wait).
+    pub pending: crate::core::pending::Pending,
     /// A recovery file on offer (see [`Mode::Recover`]).
     pub recovered: Option<crate::core::recovery::Recovery>,
     /// What passed the filter last ([`Model::listed`]).
@@ -231,6 +229,7 @@ pub const NARROW: u16 = 60;
 impl Model {
     /// A model for `doc` at the terminal size `size`.
     pub fn new(doc: Document, keymap: Keymap, size: (u16, u16)) -> Model {
+        let pending = crate::core::pending::Pending::new(&doc);
         let mut m = Model {
             doc,
             keymap,
@@ -265,8 +264,7 @@ impl Model {
             recovered: None,
             listed_memo: ListedMemo::default(),
             loading: false,
-            suggestions: Vec::new(),
-            suggestions_found: false,
+            pending,
         };
         if m.doc.needs_reanchor() {
             m.anchoring = Some((0, m.doc.annotations().len()));

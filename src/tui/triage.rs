@@ -11,37 +11,18 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use crate::core::annotation::{Annotation, Kind};
+use crate::core::pending::key;
 use crate::core::store::Rejected;
-use crate::core::suggest::{Suggestion, is_rejected, occurrences};
+use crate::core::suggest::Suggestion;
 
 use super::action::{Action, Context};
 use super::model::{Level, Mode, Model};
 use super::theme::{Role, Theme};
 use super::update::Effect;
 
-/// Take freshly computed suggestions, without those that the annotations
-/// made or the suggestions turned down meanwhile have settled.
-pub fn arrived(m: &mut Model, mut list: Vec<Suggestion>, revision: u64) {
-    // The list leaves out what was annotated or turned down when it was
-    // found: it is checked again only when the annotations changed since
-    // (a book's millions of suggestions took seconds of the UI thread).
-    if revision != m.doc.revision() {
-        list.retain(|s| still_open(m, s));
-    }
-    m.suggestions = list;
-    m.suggestions_found = true;
-}
-
-/// Whether `s` is neither annotated (an annotation of its kind overlaps
-/// it) nor turned down.
-fn still_open(m: &Model, s: &Suggestion) -> bool {
-    let art = &m.doc.article;
-    let (cs, ce) = (art.byte_to_char(s.bytes.start), art.byte_to_char(s.bytes.end));
-    let list = m.doc.annotations();
-    let taken = list[m.doc.around(cs..ce)]
-        .iter()
-        .any(|a| a.kind.name() == s.kind.name() && a.start < ce && cs < a.end);
-    !taken && !is_rejected(art, s, &m.doc.file().rejected)
+/// Take what the rules found (on a thread of their own).
+pub fn arrived(m: &mut Model, list: Vec<Suggestion>) {
+    m.pending.arrived(list);
 }
 
 /// Every other whole-word occurrence of the selected annotation's text
@@ -53,19 +34,11 @@ pub fn all_occurrences(m: &mut Model) -> Effect {
             Some(("Tag the text first (t), or select an annotation in the sidebar".into(), Level::Info));
         return Effect::None;
     };
-    propagate(m, &a.exact, Arc::new(a.kind.clone()));
-    let text = m.doc.article.text();
-    let others: Vec<usize> = (0..m.suggestions.len())
-        .filter(|&i| {
-            let s = &m.suggestions[i];
-            s.kind.name() == a.kind.name() && text[s.bytes.clone()] == a.exact
-        })
-        .collect();
-    let Some(&first) = others
-        .iter()
-        .find(|&&i| m.suggestions[i].bytes.start >= a.bytes(&m.doc.article).end)
-        .or(others.first())
-    else {
+    m.pending.find_everywhere(&m.doc, &a.exact, Arc::new(a.kind.clone()));
+    let probe = Suggestion { bytes: a.bytes(&m.doc.article), kind: Arc::new(a.kind.clone()) };
+    let others = m.pending.same_as(&probe);
+    let end = probe.bytes.end;
+    let Some(first) = others.iter().find(|s| s.bytes.start >= end).or(others.first()).cloned() else {
         m.message = Some((format!("No other occurrence of “{}”", exact_short(&a.exact)), Level::Info));
         return Effect::None;
     };
@@ -86,19 +59,14 @@ fn exact_short(s: &str) -> String {
     super::render::sidebar::fit(s, 40)
 }
 
-/// The triage list: a header, then the suggestions `shown`, each as its
-/// kind and the line of text around it with the suggested words marked.
-pub fn lines(
-    m: &Model,
-    theme: &Theme,
-    index: usize,
-    shown: Range<usize>,
-    width: usize,
-) -> Vec<Line<'static>> {
+/// The triage list: a header, then `rows` suggestions around `shown`
+/// (marked), each as its kind and the line of text around it with the
+/// suggested words marked.
+pub fn lines(m: &Model, theme: &Theme, shown: &Suggestion, rows: usize, width: usize) -> Vec<Line<'static>> {
     let k = |a| m.keymap.hint(Context::Suggestion, a).unwrap_or_else(|| "?".into());
+    let left = m.pending.count().map_or_else(|| "Counting".to_owned(), |n| format!("{n} left"));
     let header = format!(
-        "{} left: {} accept · {} all of this text · {} turn down · {} everywhere · {} skip · {} done",
-        m.suggestions.len(),
+        "{left}: {} accept · {} all of this text · {} turn down · {} everywhere · {} skip · {} done",
         k(Action::AcceptSuggestion),
         k(Action::AcceptAllSame),
         k(Action::RejectSuggestion),
@@ -108,10 +76,9 @@ pub fn lines(
     );
     let mut out = vec![Line::styled(header, theme.style(Role::SidebarMeta))];
     let text = m.doc.article.text();
-    let shown = shown.start.min(m.suggestions.len())..shown.end.min(m.suggestions.len());
-    for (i, s) in m.suggestions[shown.clone()].iter().enumerate().map(|(k, s)| (shown.start + k, s)) {
+    for s in &around(m, shown, rows) {
         let (letter, role) = super::render::sidebar::badge(&s.kind);
-        let row = if i == index { Role::PopupSelected } else { Role::Popup };
+        let row = if key(s) == key(shown) { Role::PopupSelected } else { Role::Popup };
         let label = match &*s.kind {
             Kind::Entity(t) => t.clone(),
             other => other.name().to_owned(),
@@ -165,38 +132,48 @@ fn context(text: &str, bytes: Range<usize>, room: usize) -> (String, String, Str
     (before, word, after)
 }
 
+/// The `rows` suggestions to list around `shown`: as many before it as
+/// after, fewer before near the start.
+fn around(m: &Model, shown: &Suggestion, rows: usize) -> Vec<Suggestion> {
+    let mut after = m.pending.after(key(shown), rows.saturating_sub(1));
+    let want_before = rows.saturating_sub(1 + after.len().min(rows / 2)).max(rows / 2);
+    let mut out = m.pending.before(key(shown), want_before);
+    let room_after = rows.saturating_sub(out.len() + 1);
+    after.truncate(room_after);
+    out.push(shown.clone());
+    out.extend(after);
+    let skip = out.len().saturating_sub(rows);
+    out.drain(..skip);
+    out
+}
+
 /// Show the first suggestion after the cursor (wrapping round).
 pub fn next(m: &mut Model) -> Effect {
-    if !m.suggestions_found {
+    if !m.pending.is_found() {
         m.message = Some(("Still looking for suggestions: try again in a moment".into(), Level::Info));
         return Effect::None;
     }
-    if m.suggestions.is_empty() {
-        m.mode = Mode::Normal;
-        m.message =
-            Some(("No suggestions: every quote, name and number found is annotated".into(), Level::Info));
-        return Effect::None;
+    match m.pending.first_from(m.cursor + 1) {
+        Some(s) => show(m, s),
+        None => {
+            m.mode = Mode::Normal;
+            m.message =
+                Some(("No suggestions: every quote, name and number found is annotated".into(), Level::Info));
+        }
     }
-    let after = m.cursor + 1;
-    let i = m.suggestions.iter().position(|s| s.bytes.start >= after).unwrap_or(0);
-    show(m, i);
     Effect::None
 }
 
-fn show(m: &mut Model, index: usize) {
-    let Some(s) = m.suggestions.get(index).cloned() else {
-        m.mode = Mode::Normal;
-        return;
-    };
-    m.mode = Mode::Suggestion { index };
+fn show(m: &mut Model, s: Suggestion) {
     super::update::select_range(m, s.bytes.clone());
     // Keep it in the upper part of the pane: the list covers the lower part.
     let (_, h) = m.article_size();
     let v = m.viewport();
     m.top = v.offset_rows(s.bytes.start, -((h / 4) as isize));
-    let same = m.suggestions.iter().filter(|o| same_as(m, o, &s)).count();
+    let same = m.pending.same_as(&s).len();
     let more = if same > 1 { format!("  ({same} of this text: Y takes all)") } else { String::new() };
     m.message = Some((format!("Suggested {}: {}{more}", describe(&s.kind), exact(m, &s)), Level::Info));
+    m.mode = Mode::Suggestion { shown: s };
 }
 
 fn describe(kind: &Kind) -> String {
@@ -221,31 +198,23 @@ fn exact(m: &Model, s: &Suggestion) -> String {
     super::render::sidebar::fit(&m.doc.article.text()[s.bytes.clone()], 50)
 }
 
-fn same_as(m: &Model, a: &Suggestion, b: &Suggestion) -> bool {
-    let text = m.doc.article.text();
-    a.kind.name() == b.kind.name() && text[a.bytes.clone()] == text[b.bytes.clone()]
-}
-
-/// A key while a suggestion is shown.
-pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
-    let Some(s) = m.suggestions.get(index).cloned() else {
-        m.mode = Mode::Normal;
-        return Effect::None;
-    };
+/// A key while `s` is shown.
+pub fn key_pressed(m: &mut Model, ev: KeyEvent, s: Suggestion) -> Effect {
     let action = m.keymap.lookup(Context::Suggestion, &ev);
     if action.is_some_and(|a| super::update::must_wait(m, a)) {
         return Effect::None;
     }
     match action {
-        Some(Action::AcceptSuggestion) => accept(m, &[s], index),
+        Some(Action::AcceptSuggestion) => accept(m, std::slice::from_ref(&s), &s),
         Some(Action::AcceptAllSame) => {
-            // Every whole-word occurrence, also those not suggested on their own.
+            // Every whole-word occurrence of a name, also those not
+            // suggested on their own.
             if matches!(*s.kind, Kind::Entity(_)) {
                 let exact = m.doc.article.text()[s.bytes.clone()].to_owned();
-                propagate(m, &exact, s.kind.clone());
+                m.pending.find_everywhere(&m.doc, &exact, s.kind.clone());
             }
-            let all: Vec<Suggestion> = m.suggestions.iter().filter(|o| same_as(m, o, &s)).cloned().collect();
-            accept(m, &all, index)
+            let all = m.pending.same_as(&s);
+            accept(m, &all, &s)
         }
         Some(a @ (Action::RejectSuggestion | Action::RejectAllSame)) => {
             let everywhere = a == Action::RejectAllSame;
@@ -255,19 +224,20 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
                 kind: s.kind.name().into(),
                 start: (!everywhere).then(|| art.byte_to_char(s.bytes.start)),
             };
+            let gone = if everywhere { m.pending.same_as(&s).len() } else { 1 };
             m.doc.change(|f| f.rejected.push(rejected));
-            let before = m.suggestions.len();
-            let list = std::mem::take(&mut m.suggestions);
-            m.suggestions = list.into_iter().filter(|o| o != &s && still_open(m, o)).collect();
-            let gone = before - m.suggestions.len();
-            after_change(m, index);
+            after_change(m, &s);
             let what =
                 if everywhere { format!("{gone} suggestion(s) of this text") } else { "this one".into() };
             m.message = Some((format!("Turned down {what}; u undoes"), Level::Info));
             Effect::Save
         }
         Some(Action::SkipSuggestion) => {
-            show(m, (index + 1) % m.suggestions.len());
+            let next = m.pending.after(key(&s), 1).into_iter().next().or_else(|| m.pending.first_from(0));
+            match next {
+                Some(n) => show(m, n),
+                None => m.mode = Mode::Normal,
+            }
             Effect::None
         }
         Some(Action::Cancel) => {
@@ -284,70 +254,35 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
     }
 }
 
-/// Turn `items` into annotations (one undo step), then show what follows.
-fn accept(m: &mut Model, items: &[Suggestion], index: usize) -> Effect {
+/// Turn `items` into annotations (one undo step), then show what follows
+/// `shown`.
+fn accept(m: &mut Model, items: &[Suggestion], shown: &Suggestion) -> Effect {
     let art = m.doc.article.clone();
     let stamp = m.stamp();
     let made: Vec<Annotation> =
         items.iter().map(|s| Annotation::new(&art, s.bytes.clone(), Kind::clone(&s.kind), &stamp)).collect();
     let first_id = made.first().map(|a| a.id.clone());
+    // A name accepted here is suggested wherever else it occurs: it is an
+    // entity annotation now, and the pending mentions follow those.
     m.doc.change(|f| f.annotations.extend(made));
-    m.suggestions.retain(|o| !items.contains(o));
-    // A name accepted here is suggested wherever else it occurs.
-    if let Some(Suggestion { kind, bytes }) = items.first()
-        && matches!(**kind, Kind::Entity(_))
-    {
-        propagate(m, &art.text()[bytes.clone()], Arc::clone(kind));
-    }
     m.selected = first_id;
     let n = items.len();
-    after_change(m, index);
+    after_change(m, shown);
     m.message = Some((format!("Accepted {n} (u undoes)"), Level::Info));
     Effect::Save
 }
 
-/// Suggest `kind` at every other whole-word occurrence of `exact` that is
-/// neither annotated nor suggested already.
-fn propagate(m: &mut Model, exact: &str, kind: Arc<Kind>) {
-    // Suggestions of the same text and kind take the type the user chose
-    // (a name suggested as Other, tagged as an organisation).
-    let text = m.doc.article.text();
-    for s in &mut m.suggestions {
-        if s.kind.name() == kind.name() && text[s.bytes.clone()] == *exact {
-            s.kind = Arc::clone(&kind);
-        }
-    }
-    // Suggested already: found by binary search (the list is in order).
-    let suggested = |r: &Range<usize>| {
-        let from = m.suggestions.partition_point(|o| (o.bytes.start, o.bytes.end) < (r.start, r.end));
-        m.suggestions[from..].iter().take_while(|o| o.bytes == *r).any(|o| o.kind.name() == kind.name())
-    };
-    let mut found: Vec<Suggestion> = occurrences(text, exact)
-        .filter(|r| !suggested(r))
-        .map(|bytes| Suggestion { bytes, kind: Arc::clone(&kind) })
-        .collect();
-    found.retain(|s| still_open(m, s));
-    m.suggestions.extend(found);
-    m.suggestions.sort_by_key(|s| (s.bytes.start, s.bytes.end));
-}
-
 /// After accepting or turning down: the next suggestion from here, or back
 /// to reading when none is left.
-fn after_change(m: &mut Model, index: usize) {
+fn after_change(m: &mut Model, shown: &Suggestion) {
     super::review::refresh(m);
-    // What the new annotations cover is settled (a longer name around one).
-    let list = std::mem::take(&mut m.suggestions);
-    m.suggestions = list.into_iter().filter(|s| still_open(m, s)).collect();
-    if m.suggestions.is_empty() {
-        m.mode = Mode::Normal;
-        m.anchor = None;
-    } else {
-        let at = m.cursor;
-        let next = m
-            .suggestions
-            .iter()
-            .position(|s| s.bytes.start >= at)
-            .unwrap_or(index.min(m.suggestions.len() - 1));
-        show(m, next);
+    m.pending.refresh(&m.doc);
+    let next = m.pending.after(key(shown), 1).into_iter().next().or_else(|| m.pending.first_from(0));
+    match next {
+        Some(s) => show(m, s),
+        None => {
+            m.mode = Mode::Normal;
+            m.anchor = None;
+        }
     }
 }

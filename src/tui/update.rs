@@ -30,9 +30,10 @@ pub enum Input {
     Anchoring(usize),
     /// Re-anchoring finished: placements parallel to the annotations.
     Anchored(Vec<Placement>),
-    /// Suggestions computed in the background, for the annotations of the
-    /// document revision given ([`Document::revision`](crate::core::document::Document::revision)).
-    Suggested(Vec<crate::core::suggest::Suggestion>, u64),
+    /// What the rules found, computed in the background.
+    Suggested(Vec<crate::core::suggest::Suggestion>),
+    /// How many suggestions are pending, counted at a revision of them.
+    Counted(u64, usize),
 }
 
 /// What the app loop must do after an update.
@@ -59,6 +60,13 @@ const WHEEL_ROWS: isize = 3;
 
 /// Apply one input to the model.
 pub fn update(m: &mut Model, input: Input) -> Effect {
+    let effect = apply_input(m, input);
+    // The pending suggestions follow the annotations (cheap when unchanged).
+    m.pending.refresh(&m.doc);
+    effect
+}
+
+fn apply_input(m: &mut Model, input: Input) -> Effect {
     match input {
         Input::Resize(w, h) => {
             m.size = (w, h);
@@ -85,8 +93,12 @@ pub fn update(m: &mut Model, input: Input) -> Effect {
             super::review::anchored(m, placements);
             Effect::None
         }
-        Input::Suggested(list, revision) => {
-            super::triage::arrived(m, list, revision);
+        Input::Suggested(list) => {
+            super::triage::arrived(m, list);
+            Effect::None
+        }
+        Input::Counted(revision, n) => {
+            m.pending.counted(revision, n);
             Effect::None
         }
         Input::Key(ev) if ev.kind == KeyEventKind::Release => Effect::None,
@@ -139,7 +151,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
         },
         Mode::Review { index } => super::review::key(m, ev, index),
         Mode::Recover => super::recover::key(m, ev),
-        Mode::Suggestion { index } => super::triage::key(m, ev, index),
+        Mode::Suggestion { shown } => super::triage::key_pressed(m, ev, shown.clone()),
         Mode::Index { index, link } => super::index::key(m, ev, index, link),
         Mode::Search { .. } => search_key(m, ev),
         Mode::Prompt { .. } => prompt_key(m, ev),

@@ -53,24 +53,35 @@ impl Harness {
         Harness { m, dir, article }
     }
 
-    /// The suggestions for the annotations as they stand, and their
-    /// revision: what the app loop's background thread finds.
-    pub fn found(&self) -> (Vec<marginote::core::suggest::Suggestion>, u64) {
+    /// What the rules find for the annotations as they stand: what the
+    /// app loop's background thread finds.
+    pub fn found(&self) -> Vec<marginote::core::suggest::Suggestion> {
         let file = self.m.doc.file();
-        let list = marginote::core::suggest::suggest(
+        marginote::core::suggest::by_rules(
             &self.m.doc.article,
             file.article.numbers,
             &file.annotations,
             &file.rejected,
-        );
-        (list, self.m.doc.revision())
+        )
     }
 
     /// Deliver the suggestions as the app loop's background thread does.
     pub fn suggest(&mut self) -> &mut Harness {
-        let (list, revision) = self.found();
-        self.input(Input::Suggested(list, revision));
+        let list = self.found();
+        self.input(Input::Suggested(list));
         self
+    }
+
+    /// Count the pending suggestions as the app loop's counting thread does.
+    pub fn count(&mut self) -> &mut Harness {
+        let (revision, n) = self.m.pending.counter().run();
+        self.input(Input::Counted(revision, n));
+        self
+    }
+
+    /// Every suggestion pending now.
+    pub fn pending(&self) -> Vec<marginote::core::suggest::Suggestion> {
+        self.m.pending.all()
     }
 
     pub fn ron_path(&self) -> PathBuf {

@@ -29,11 +29,6 @@ struct Mark {
     selected: bool,
 }
 
-/// How far before the screen a suggestion may start and still reach it (a
-/// long quote); suggestions are sorted by start, so the ones on screen are
-/// found by binary search.
-const SUGGESTION_REACH: usize = 8192;
-
 /// The style of a kind: the theme's colours plus a modifier the theme cannot
 /// take away, so kinds differ by more than colour in every theme.
 pub fn kind_style(theme: &Theme, kind: &Kind) -> Style {
@@ -75,12 +70,8 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     }
     // Suggestions, dimmed, under the annotations (which patch over them).
     let suggested = theme.style(Role::AnnotationSuggested);
-    let from = region.start.saturating_sub(SUGGESTION_REACH);
-    let lo = m.suggestions.partition_point(|s| s.bytes.start < from);
-    for s in m.suggestions[lo..].iter().take_while(|s| s.bytes.start < region.end) {
-        if s.bytes.end > region.start {
-            marks.push(Mark { bytes: s.bytes.clone(), style: suggested, selected: false });
-        }
+    for s in m.pending.overlapping(region.clone()) {
+        marks.push(Mark { bytes: s.bytes, style: suggested, selected: false });
     }
     for p in m.review.overlapping(region) {
         let (Some(bytes), Some(i)) = (p.placement.bytes.clone(), m.doc.index_of(&p.id)) else { continue };

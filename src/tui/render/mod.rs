@@ -384,15 +384,14 @@ fn draw_overlay(frame: &mut Frame, m: &Model, theme: &Theme) {
             let lines = super::review::lines(m, theme, *index, shown, width);
             popup(frame, theme, area, "Review: the article changed", lines);
         }
-        Mode::Suggestion { index } => {
+        Mode::Suggestion { shown } => {
             // The lower third of the screen; the suggestion shows above it.
             let b = body(frame);
             let h = (b.height / 3).clamp(4, 14);
             let area = Rect::new(b.x, b.bottom().saturating_sub(h), b.width, h);
             let rows = h.saturating_sub(3) as usize;
-            let skip = index.saturating_sub(rows / 2).min(m.suggestions.len().saturating_sub(rows));
             let width = area.width.saturating_sub(2) as usize;
-            let lines = super::triage::lines(m, theme, *index, skip..skip + rows, width);
+            let lines = super::triage::lines(m, theme, shown, rows, width);
             popup(frame, theme, area, "Suggestions", lines);
         }
         Mode::Index { index, link } => {

@@ -1,0 +1,477 @@
+//! The suggestions still pending in a document: those the rules found
+//! (kept as they were found, in the background) and the [`Mentions`] of
+//! tagged texts (found where they are asked for), less what the annotations
+//! and the turned-down list settle as they are now.
+//!
+//! Nothing here is kept up to date by hand: every question is answered
+//! against the annotations of the moment, so an undo brings back what it
+//! undoes. A book's suggestions are asked for a page, or the next few after
+//! a place, at a time; only [`Counter`] goes through them all, on a thread
+//! of its own.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::annotation::Kind;
+use super::document::Document;
+use super::mentions::{self, Mentions};
+use super::store::Rejected;
+use super::suggest::{Suggestion, is_rejected};
+use super::text::Article;
+
+/// Where the pending suggestions come from, and what they have been
+/// counted at.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    article: Arc<Article>,
+    /// What the rules found, by (start, end); `None` until it arrives.
+    found: Option<Arc<[Suggestion]>>,
+    /// Texts the user asked to find everywhere this session, with their kind.
+    extra: Vec<(String, Arc<Kind>)>,
+    mentions: Arc<Mentions>,
+    settled: Arc<Settled>,
+    /// The document revision `mentions` and `settled` are for.
+    doc_revision: u64,
+    /// A fresh [`revision`](super::revision) whenever any of these changes.
+    revision: u64,
+    /// How many are pending, and the revision they were counted at.
+    count: Option<(u64, usize)>,
+}
+
+/// The order suggestions go in: by start, then end, then kind.
+pub type Key = (usize, usize, &'static str);
+
+/// `s`'s place in the order.
+pub fn key(s: &Suggestion) -> Key {
+    (s.bytes.start, s.bytes.end, s.kind.name())
+}
+
+/// What the annotations cover and what was turned down, as code point
+/// spans by start: a snapshot a thread can take.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    article: Arc<Article>,
+    /// (start, end, kind name) of every annotation, by start, in code points.
+    spans: Vec<(usize, usize, &'static str)>,
+    longest: usize,
+    rejected: Vec<Rejected>,
+}
+
+impl Settled {
+    fn of(doc: &Document) -> Settled {
+        let spans: Vec<(usize, usize, &'static str)> =
+            doc.annotations().iter().map(|a| (a.start, a.end, a.kind.name())).collect();
+        let longest = spans.iter().map(|(s, e, _)| e.saturating_sub(*s)).max().unwrap_or(0);
+        Settled { article: Arc::clone(&doc.article), spans, longest, rejected: doc.file().rejected.clone() }
+    }
+
+    /// Whether `s` is neither annotated (an annotation of its kind overlaps
+    /// it) nor turned down.
+    pub fn open(&self, s: &Suggestion) -> bool {
+        let art = &self.article;
+        let cs = art.byte_to_char(s.bytes.start);
+        self.open_at(s, cs)
+    }
+
+    /// Keep those of `list` (sorted by start) that are [open](Settled::open),
+    /// finding where each starts in code points by counting on from the
+    /// one before: a page has hundreds of suggestions.
+    pub fn retain_open(&self, list: &mut Vec<Suggestion>) {
+        let text = self.article.text();
+        let (mut at, mut chars) = (usize::MAX, 0);
+        list.retain(|s| {
+            if at == usize::MAX || s.bytes.start < at || s.bytes.start - at > 4096 {
+                (at, chars) = (s.bytes.start, self.article.byte_to_char(s.bytes.start));
+            } else {
+                chars += count_chars(&text[at..s.bytes.start]);
+                at = s.bytes.start;
+            }
+            self.open_at(s, chars)
+        });
+    }
+
+    /// [`Settled::open`] for `s` starting at code point `cs`.
+    fn open_at(&self, s: &Suggestion, cs: usize) -> bool {
+        let art = &self.article;
+        let ce = cs + count_chars(&art.text()[s.bytes.clone()]);
+        let from = cs.saturating_sub(self.longest);
+        let lo = self.spans.partition_point(|x| x.0 < from);
+        let hi = self.spans.partition_point(|x| x.0 <= ce).max(lo);
+        let name = s.kind.name();
+        let taken = self.spans[lo..hi].iter().any(|&(a, b, k)| k == name && a < ce && cs < b);
+        !taken && !is_rejected(art, s, &self.rejected)
+    }
+}
+
+/// Code points in `s` (its bytes that do not continue one).
+fn count_chars(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
+/// How far before a region a suggestion the rules found can start and
+/// still reach into it (a long quote).
+const FOUND_REACH: usize = 8 * 1024;
+
+/// How much text the first look for the next suggestion covers; it doubles
+/// until one is found.
+const FIRST_WINDOW: usize = 16 * 1024;
+
+impl Pending {
+    /// Nothing found yet, and the mentions of `doc`'s tagged texts.
+    pub fn new(doc: &Document) -> Pending {
+        let mut p = Pending {
+            article: Arc::clone(&doc.article),
+            found: None,
+            extra: Vec::new(),
+            mentions: Arc::default(),
+            settled: Arc::new(Settled::of(doc)),
+            doc_revision: doc.revision(),
+            revision: super::revision::next(),
+            count: None,
+        };
+        p.rebuild(doc);
+        p
+    }
+
+    /// Take what the rules found (for this article, by (start, end)).
+    pub fn arrived(&mut self, found: Vec<Suggestion>) {
+        self.found = Some(found.into());
+        self.changed();
+    }
+
+    /// Whether what the rules found has arrived.
+    pub fn is_found(&self) -> bool {
+        self.found.is_some()
+    }
+
+    /// Follow `doc`'s annotations after a change (cheap when none).
+    pub fn refresh(&mut self, doc: &Document) {
+        if doc.revision() != self.doc_revision {
+            self.rebuild(doc);
+        }
+    }
+
+    fn rebuild(&mut self, doc: &Document) {
+        self.settled = Arc::new(Settled::of(doc));
+        let patterns = mentions::patterns(doc.annotations(), &self.extra);
+        if !self.mentions.is_for(&patterns) {
+            self.mentions = Arc::new(Mentions::new(&patterns));
+        }
+        self.doc_revision = doc.revision();
+        self.changed();
+    }
+
+    fn changed(&mut self) {
+        self.revision = super::revision::next();
+    }
+
+    /// A fresh number whenever what is pending may have changed.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Suggest `kind` at every whole-word occurrence of `exact` from now on
+    /// (this session).
+    pub fn find_everywhere(&mut self, doc: &Document, exact: &str, kind: Arc<Kind>) {
+        if exact.trim().is_empty() || self.mentions.covers(exact, &kind) {
+            return;
+        }
+        self.extra.push((exact.to_owned(), kind));
+        self.rebuild(doc);
+    }
+
+    /// Whether `s` is one the rules found that gives way to a mention of
+    /// the same text and kind.
+    fn covered(&self, s: &Suggestion) -> bool {
+        !self.mentions.is_empty() && self.mentions.covers(&self.article.text()[s.bytes.clone()], &s.kind)
+    }
+
+    /// The pending suggestions that start in `starts`, in order.
+    pub fn starting_in(&self, starts: Range<usize>) -> Vec<Suggestion> {
+        let mut out: Vec<Suggestion> = Vec::new();
+        if let Some(found) = &self.found {
+            let lo = found.partition_point(|s| s.bytes.start < starts.start);
+            let hi = found.partition_point(|s| s.bytes.start < starts.end).max(lo);
+            out.extend(found[lo..hi].iter().filter(|s| !self.covered(s)).cloned());
+        }
+        self.mentions.each_starting_in(self.article.text(), starts, |bytes, kind| {
+            out.push(Suggestion { bytes, kind: Arc::clone(kind) });
+        });
+        self.settle(out)
+    }
+
+    /// `list` in order, without those settled or found twice.
+    fn settle(&self, mut list: Vec<Suggestion>) -> Vec<Suggestion> {
+        list.sort_by_key(key);
+        list.dedup_by_key(|s| key(s));
+        self.settled.retain_open(&mut list);
+        list
+    }
+
+    /// The pending suggestions that reach into `region`, in order.
+    pub fn overlapping(&self, region: Range<usize>) -> Vec<Suggestion> {
+        let reaches = |s: &Suggestion| s.bytes.end > region.start || s.bytes.start >= region.start;
+        let mut out: Vec<Suggestion> = Vec::new();
+        if let Some(found) = &self.found {
+            let lo = found.partition_point(|s| s.bytes.start < region.start.saturating_sub(FOUND_REACH));
+            let hi = found.partition_point(|s| s.bytes.start < region.end).max(lo);
+            out.extend(found[lo..hi].iter().filter(|s| reaches(s) && !self.covered(s)).cloned());
+        }
+        let starts = region.start.saturating_sub(self.mentions.longest())..region.end;
+        self.mentions.each_starting_in(self.article.text(), starts, |bytes, kind| {
+            let s = Suggestion { bytes, kind: Arc::clone(kind) };
+            if reaches(&s) {
+                out.push(s);
+            }
+        });
+        self.settle(out)
+    }
+
+    /// Up to `n` pending suggestions after `after` (by [`key`]), in order,
+    /// not wrapping round.
+    pub fn after(&self, after: Key, n: usize) -> Vec<Suggestion> {
+        let len = self.article.len();
+        let mut out = Vec::new();
+        let (mut lo, mut width) = (after.0, FIRST_WINDOW);
+        while out.len() < n && lo < len {
+            let hi = lo.saturating_add(width).min(len);
+            out.extend(self.starting_in(lo..hi).into_iter().filter(|s| key(s) > after));
+            (lo, width) = (hi, width.saturating_mul(2));
+        }
+        out.truncate(n);
+        out
+    }
+
+    /// Up to `n` pending suggestions before `before` (by [`key`]), in order.
+    pub fn before(&self, before: Key, n: usize) -> Vec<Suggestion> {
+        let mut out: Vec<Suggestion> = Vec::new();
+        let (mut hi, mut width) = ((before.0 + 1).min(self.article.len()), FIRST_WINDOW);
+        while out.len() < n && hi > 0 {
+            let lo = hi.saturating_sub(width);
+            let mut got: Vec<Suggestion> =
+                self.starting_in(lo..hi).into_iter().filter(|s| key(s) < before).collect();
+            got.append(&mut out);
+            out = got;
+            (hi, width) = (lo, width.saturating_mul(2));
+        }
+        let skip = out.len().saturating_sub(n);
+        out.drain(..skip);
+        out
+    }
+
+    /// The first pending suggestion that starts at `at` or after, or the
+    /// first of all when none does.
+    pub fn first_from(&self, at: usize) -> Option<Suggestion> {
+        let from = (at, 0, "");
+        self.after(from, 1)
+            .into_iter()
+            .chain(self.starting_in(at..at + 1).into_iter().filter(|s| key(s) > from))
+            .next()
+            .or_else(|| self.after((0, 0, ""), 1).into_iter().next())
+            .or_else(|| self.starting_in(0..1).into_iter().next())
+    }
+
+    /// Every pending suggestion of `s`'s text and kind, in order.
+    pub fn same_as(&self, s: &Suggestion) -> Vec<Suggestion> {
+        let text = self.article.text();
+        let exact = &text[s.bytes.clone()];
+        let mut out = if self.covered(s) || self.found.is_none() {
+            self.mentions.of(text, exact, &s.kind)
+        } else {
+            let found = self.found.as_deref().unwrap_or_default();
+            found
+                .iter()
+                .filter(|o| o.kind.name() == s.kind.name() && &text[o.bytes.clone()] == exact)
+                .cloned()
+                .collect()
+        };
+        out.retain(|o| self.settled.open(o));
+        out
+    }
+
+    /// Whether `s` is still pending.
+    pub fn is_open(&self, s: &Suggestion) -> bool {
+        self.settled.open(s)
+    }
+
+    /// Every pending suggestion, in order (the command line; tests).
+    pub fn all(&self) -> Vec<Suggestion> {
+        self.starting_in(0..self.article.len())
+    }
+
+    /// How many are pending, when counted since the last change.
+    pub fn count(&self) -> Option<usize> {
+        self.count.filter(|(r, _)| *r == self.revision).map(|(_, n)| n)
+    }
+
+    /// Take a count made by [`Counter::run`] (ignored when out of date).
+    pub fn counted(&mut self, revision: u64, n: usize) {
+        if revision == self.revision {
+            self.count = Some((revision, n));
+        }
+    }
+
+    /// What counting them takes, to run on another thread.
+    pub fn counter(&self) -> Counter {
+        Counter {
+            found: self.found.clone().unwrap_or_else(|| Arc::from(Vec::new())),
+            mentions: Arc::clone(&self.mentions),
+            settled: Arc::clone(&self.settled),
+            revision: self.revision,
+        }
+    }
+}
+
+/// A count of the pending suggestions, made away from the UI thread: a
+/// tagged word can be mentioned a hundred thousand times in a book.
+#[derive(Debug)]
+pub struct Counter {
+    found: Arc<[Suggestion]>,
+    mentions: Arc<Mentions>,
+    settled: Arc<Settled>,
+    revision: u64,
+}
+
+impl Counter {
+    /// (the revision counted at, how many are pending).
+    pub fn run(self) -> (u64, usize) {
+        let art = &self.settled.article;
+        let text = art.text();
+        let covered = |s: &Suggestion| {
+            !self.mentions.is_empty() && self.mentions.covers(&text[s.bytes.clone()], &s.kind)
+        };
+        let mut n = self.found.iter().filter(|s| !covered(s) && self.settled.open(s)).count();
+        // A megabyte at a time (the automaton looks past each end for the
+        // mentions that start in it).
+        let step = 1 << 20;
+        let mut at = 0;
+        while at < text.len() {
+            let end = art.floor_char_boundary((at + step).min(text.len()));
+            let end = if end <= at { text.len() } else { end };
+            let mut chunk = Vec::new();
+            self.mentions.each_starting_in(text, at..end, |bytes, kind| {
+                chunk.push(Suggestion { bytes, kind: Arc::clone(kind) });
+            });
+            chunk.sort_by_key(key);
+            chunk.dedup_by_key(|s| key(s));
+            self.settled.retain_open(&mut chunk);
+            n += chunk.len();
+            at = end;
+        }
+        (self.revision, n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::annotation::{Annotation, Stamp};
+    use crate::core::store::AnnotationFile;
+    use std::path::PathBuf;
+
+    fn doc(text: &str) -> Document {
+        let art = Article::from_text(text);
+        let file = AnnotationFile::new(std::path::Path::new("a.txt"), &art, Default::default());
+        Document::from_parts(PathBuf::from("a.txt"), PathBuf::from("a.txt.annotations.ron"), art, file, None)
+    }
+
+    fn tag(d: &mut Document, exact: &str, nth: usize, kind: Kind) {
+        let at = d.article.text().match_indices(exact).nth(nth).unwrap().0;
+        let a = Annotation::new(
+            &d.article,
+            at..at + exact.len(),
+            kind,
+            &Stamp { author: "t".into(), now: "n".into() },
+        );
+        d.change(|f| f.annotations.push(a));
+    }
+
+    fn texts<'a>(text: &'a str, list: &[Suggestion]) -> Vec<&'a str> {
+        list.iter().map(|s| &text[s.bytes.clone()]).collect()
+    }
+
+    #[test]
+    fn mentions_follow_the_annotations_and_undo() {
+        let text = "Meta said no. The Metaverse is Meta's. Ask Meta.";
+        let mut d = doc(text);
+        let mut p = Pending::new(&d);
+        p.arrived(Vec::new());
+        assert!(p.all().is_empty());
+        tag(&mut d, "Meta", 0, Kind::Entity("Organization".into()));
+        p.refresh(&d);
+        assert_eq!(texts(text, &p.all()), ["Meta", "Meta"], "the others, not Metaverse nor the tagged one");
+        assert!(p.all().iter().all(|s| *s.kind == Kind::Entity("Organization".into())));
+        d.undo();
+        p.refresh(&d);
+        assert!(p.all().is_empty());
+    }
+
+    #[test]
+    fn a_mention_replaces_the_rules_guess_and_counts_once() {
+        let text = "Acme sells. Acme buys. Acme is Acme.";
+        let mut d = doc(text);
+        let mut p = Pending::new(&d);
+        let guess =
+            |at: usize| Suggestion { bytes: at..at + 4, kind: Arc::new(Kind::Entity("Other".into())) };
+        p.arrived(text.match_indices("Acme").map(|(i, _)| guess(i)).collect());
+        assert_eq!(p.all().len(), 4);
+        tag(&mut d, "Acme", 1, Kind::Entity("Organization".into()));
+        tag(&mut d, "Acme", 2, Kind::Entity("Person".into()));
+        p.refresh(&d);
+        let all = p.all();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all.iter().all(|s| *s.kind == Kind::Entity("Organization".into())), "{all:?}");
+        assert_eq!(p.count(), None);
+        let (rev, n) = p.counter().run();
+        p.counted(rev, n);
+        assert_eq!(p.count(), Some(2));
+        tag(&mut d, "Acme", 0, Kind::Entity("Organization".into()));
+        p.refresh(&d);
+        assert_eq!(p.count(), None, "a count is of one revision");
+        let (rev, n) = p.counter().run();
+        assert_eq!(n, p.all().len());
+        p.counted(rev, n);
+        assert_eq!(p.count(), Some(1));
+    }
+
+    #[test]
+    fn next_and_previous_wrap_and_cross_windows() {
+        // Statistics far apart: the look for the next one widens its window.
+        let filler = "word ".repeat(10_000);
+        let text = format!("1 {filler} 2 {filler} 3 {filler}");
+        let d = doc(&text);
+        let mut p = Pending::new(&d);
+        let stat = |n: &str| {
+            let at = text.find(&format!(" {n} ")).map_or(0, |i| i + 1);
+            Suggestion { bytes: at..at + 1, kind: Arc::new(Kind::Statistic { value: None, unit: None }) }
+        };
+        p.arrived(vec![stat("1"), stat("2"), stat("3")]);
+        let two = stat("2");
+        assert_eq!(texts(&text, &p.after(key(&two), 5)), ["3"]);
+        assert_eq!(texts(&text, &p.before(key(&two), 5)), ["1"]);
+        assert_eq!(texts(&text, &p.before(key(&stat("3")), 1)), ["2"]);
+        assert_eq!(p.first_from(two.bytes.start).map(|s| s.bytes), Some(two.bytes.clone()));
+        assert_eq!(p.first_from(text.len() - 1).map(|s| s.bytes.start), Some(0), "wraps round");
+        assert_eq!(p.same_as(&two).len(), 1);
+    }
+
+    #[test]
+    fn counting_on_agrees_with_each_lookup() {
+        // Multi-byte text, suggestions near and far apart, some annotated.
+        let text = format!("Ödön és Ádám {} Ödön Ádám {} Ödön.", "ő ".repeat(3000), "é".repeat(10));
+        let mut d = doc(&text);
+        tag(&mut d, "Ödön", 1, Kind::Entity("Person".into()));
+        tag(&mut d, "Ádám", 0, Kind::Entity("Person".into()));
+        let p = Pending::new(&d);
+        let mut list: Vec<Suggestion> = ["Ödön", "Ádám", "és"]
+            .iter()
+            .flat_map(|w| text.match_indices(w).map(|(i, w)| i..i + w.len()))
+            .map(|bytes| Suggestion { bytes, kind: Arc::new(Kind::Entity("Person".into())) })
+            .collect();
+        list.sort_by_key(key);
+        let each: Vec<Suggestion> = list.iter().filter(|s| p.settled.open(s)).cloned().collect();
+        assert!(each.len() < list.len() && !each.is_empty());
+        p.settled.retain_open(&mut list);
+        assert_eq!(list, each);
+    }
+}
