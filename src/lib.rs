@@ -9,7 +9,8 @@
 //!   [`core::numbers`] (number conventions and statistic parsing),
 //!   [`core::store`] (the RON file, atomic saves), [`core::document`]
 //!   (article + annotations + undo, saving under [`core::lock`] with
-//!   [`core::backup`] and [`core::merge`]), [`core::history`] (undo),
+//!   [`core::backup`] and [`core::merge`]), [`core::history`] (undo) with
+//!   [`core::patch`] (an undo step the size of its change),
 //!   [`core::anchor`] and [`core::reanchor`] (finding annotations again after
 //!   the article changed, in the background), [`core::recovery`] (unsaved
 //!   annotations kept after a crash), [`core::suggest`] (quotes, names and

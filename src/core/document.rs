@@ -23,6 +23,7 @@ use super::history::History;
 use super::lock::{LockState, try_lock};
 use super::merge::{Conflict, merge};
 use super::numbers::infer_convention;
+use super::patch::Patch;
 use super::store::{self, AnnotationFile, LoadError};
 use super::text::Article;
 
@@ -53,7 +54,7 @@ pub struct Document {
     /// The article text (shared with background jobs such as re-anchoring).
     pub article: Arc<Article>,
     file: AnnotationFile,
-    history: History<AnnotationFile>,
+    history: History<Patch>,
     /// Why saving is refused (the annotation file could not be read), if it is.
     pub load_error: Option<LoadError>,
     /// Whether there are changes not yet written.
@@ -204,8 +205,8 @@ impl Document {
         let before = self.file.clone();
         f(&mut self.file);
         self.reindex();
-        if self.file != before {
-            self.history.record(before);
+        if let Some(back) = Patch::back(&before, &self.file) {
+            self.history.record(back);
             self.dirty = true;
         }
     }
@@ -221,17 +222,14 @@ impl Document {
     }
 
     fn step(&mut self, back: bool) -> bool {
-        let current = self.file.clone();
-        let restored = if back { self.history.undo(current) } else { self.history.redo(current) };
-        match restored {
-            Some(file) => {
-                self.file = file;
-                self.reindex();
-                self.dirty = true;
-                true
-            }
-            None => false,
+        let file = &mut self.file;
+        let apply = |p: Patch| p.apply(file);
+        let done = if back { self.history.undo(apply) } else { self.history.redo(apply) };
+        if done {
+            self.reindex();
+            self.dirty = true;
         }
+        done
     }
 
     /// Keep the list in document order and the index current.
@@ -348,7 +346,8 @@ impl Document {
             None => self.empty_like(),
         };
         let merged = merge(&base, &self.file, &theirs);
-        self.history.rebase(|snapshot| merge(&base, snapshot, &theirs).file);
+        // Undo steps hold only our own changes: undoing one past the merge
+        // keeps what came from disk.
         self.file = merged.file;
         self.reindex();
         self.disk = DiskState { bytes: Some(bytes), stamp: disk_stamp(&self.ann_path) };

@@ -1,52 +1,48 @@
-//! Undo and redo as whole snapshots of the annotation file.
-//!
-//! A snapshot is small next to the article (annotations only), and restoring
-//! one gives back exactly the earlier state, so undoing every change writes
-//! the original file again byte for byte.
+//! Undo and redo stacks. A step is whatever undoes one change (for the
+//! annotation file, a [`Patch`](super::patch::Patch) of the annotations it
+//! touched), and undoing it gives the step that redoes it.
 
-/// Undo and redo stacks of snapshots of `T`.
+/// Undo and redo stacks of steps `P`.
 #[derive(Debug, Clone)]
-pub struct History<T> {
-    undo: Vec<T>,
-    redo: Vec<T>,
+pub struct History<P> {
+    undo: Vec<P>,
+    redo: Vec<P>,
     limit: usize,
 }
 
-impl<T: Clone> History<T> {
+impl<P> History<P> {
     /// Keep at most `limit` undo steps.
-    pub fn new(limit: usize) -> History<T> {
+    pub fn new(limit: usize) -> History<P> {
         History { undo: Vec::new(), redo: Vec::new(), limit: limit.max(1) }
     }
 
-    /// Remember `before`, the state just before a change; clears redo.
-    pub fn record(&mut self, before: T) {
-        if self.undo.len() == self.limit {
-            self.undo.remove(0);
-        }
-        self.undo.push(before);
+    /// Remember the step that undoes a change just made; clears redo.
+    pub fn record(&mut self, step: P) {
+        self.push_undo(step);
         self.redo.clear();
     }
 
-    /// Step back: returns the state to restore, given the current one.
-    pub fn undo(&mut self, current: T) -> Option<T> {
-        let prev = self.undo.pop()?;
-        self.redo.push(current);
-        Some(prev)
-    }
-
-    /// Step forward again after an undo.
-    pub fn redo(&mut self, current: T) -> Option<T> {
-        let next = self.redo.pop()?;
-        self.undo.push(current);
-        Some(next)
-    }
-
-    /// Change every remembered state (e.g. to merge in what changed on disk,
-    /// so that undoing past a merge does not drop the merged-in work).
-    pub fn rebase(&mut self, mut f: impl FnMut(&T) -> T) {
-        for s in self.undo.iter_mut().chain(self.redo.iter_mut()) {
-            *s = f(s);
+    fn push_undo(&mut self, step: P) {
+        if self.undo.len() == self.limit {
+            self.undo.remove(0);
         }
+        self.undo.push(step);
+    }
+
+    /// Step back: `apply` undoes the last change and returns what redoes it.
+    pub fn undo(&mut self, apply: impl FnOnce(P) -> P) -> bool {
+        let Some(step) = self.undo.pop() else { return false };
+        self.redo.push(apply(step));
+        true
+    }
+
+    /// Step forward again after an undo: `apply` redoes the change and
+    /// returns what undoes it.
+    pub fn redo(&mut self, apply: impl FnOnce(P) -> P) -> bool {
+        let Some(step) = self.redo.pop() else { return false };
+        let back = apply(step);
+        self.push_undo(back);
+        true
     }
 
     /// Steps that can be undone.
@@ -64,34 +60,47 @@ impl<T: Clone> History<T> {
 mod tests {
     use super::*;
 
+    /// Steps over a number: each adds its value; the opposite step subtracts it.
+    fn apply(s: &mut i64) -> impl FnMut(i64) -> i64 + '_ {
+        move |d| {
+            *s += d;
+            -d
+        }
+    }
+
     #[test]
     fn undo_redo_and_new_change_clears_redo() {
         let mut h = History::new(10);
         let mut s = 0;
-        for next in 1..=3 {
-            h.record(s);
-            s = next;
+        for d in [1, 2, 3] {
+            s += d;
+            h.record(-d);
         }
-        s = h.undo(s).unwrap();
-        assert_eq!(s, 2);
-        s = h.undo(s).unwrap();
+        assert!(h.undo(apply(&mut s)));
+        assert_eq!(s, 3);
+        assert!(h.undo(apply(&mut s)));
         assert_eq!(s, 1);
-        s = h.redo(s).unwrap();
-        assert_eq!(s, 2);
-        h.record(s);
-        s = 9;
-        assert_eq!(h.redo(s), None);
-        assert_eq!(h.undo(s), Some(2));
+        assert!(h.redo(apply(&mut s)));
+        assert_eq!(s, 3);
+        s += 10;
+        h.record(-10);
+        assert!(!h.redo(apply(&mut s)));
+        assert!(h.undo(apply(&mut s)));
+        assert_eq!(s, 3);
     }
 
     #[test]
     fn limit_drops_the_oldest() {
         let mut h = History::new(2);
-        h.record(1);
-        h.record(2);
-        h.record(3);
-        assert_eq!(h.undo(4), Some(3));
-        assert_eq!(h.undo(3), Some(2));
-        assert_eq!(h.undo(2), None);
+        let mut s = 0;
+        for d in [1, 2, 3] {
+            s += d;
+            h.record(-d);
+        }
+        assert!(h.undo(apply(&mut s)));
+        assert!(h.undo(apply(&mut s)));
+        assert!(!h.undo(apply(&mut s)));
+        assert_eq!(s, 1);
+        assert_eq!((h.undo_len(), h.redo_len()), (0, 2));
     }
 }

@@ -16,6 +16,7 @@ pub mod mentions;
 pub mod merge;
 pub mod motion;
 pub mod numbers;
+pub mod patch;
 pub mod paths;
 pub mod pending;
 pub mod places;
