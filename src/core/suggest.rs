@@ -46,7 +46,7 @@ pub fn suggest(
     existing: &[Annotation],
     rejected: &[Rejected],
 ) -> Vec<Suggestion> {
-    let found = by_rules(art, conv, existing, rejected);
+    let found = by_rules(art, conv, &tagged_names(existing));
     let mut file = super::store::AnnotationFile::new(std::path::Path::new(""), art, conv);
     file.annotations = existing.to_vec();
     file.rejected = rejected.to_vec();
@@ -62,21 +62,29 @@ pub fn suggest(
     pending.all()
 }
 
-/// What the rules find in `art` (quotes, numbers, names), less what the
-/// annotations cover and what was turned down, by (start, end). Mentions of
-/// tagged names are not in it ([`super::pending`] finds them where asked).
-pub fn by_rules(
-    art: &Article,
-    conv: NumberConvention,
-    existing: &[Annotation],
-    rejected: &[Rejected],
-) -> Vec<Suggestion> {
+/// The (text, id) of each entity annotation: a quote's speaker of that
+/// name links to the first.
+pub fn tagged_names(existing: &[Annotation]) -> Vec<(String, String)> {
+    existing
+        .iter()
+        .filter(|a| matches!(a.kind, Kind::Entity(_)))
+        .map(|a| (a.exact.clone(), a.id.clone()))
+        .collect()
+}
+
+/// What the rules find in `art` (quotes, numbers, names), by (start, end),
+/// a speaker linked to the entity of that name in `names` (see
+/// [`tagged_names`]). What is annotated or turned down is left in:
+/// [`super::pending`] settles that against the annotations of the moment.
+/// Mentions of tagged names are not in it ([`super::pending`] finds them
+/// where asked).
+pub fn by_rules(art: &Article, conv: NumberConvention, names: &[(String, String)]) -> Vec<Suggestion> {
     let text = art.text();
     let mut out: Vec<Suggestion> = Vec::new();
     // The first tagged entity of each name, for linking speakers.
     let mut entities_by_name: HashMap<&str, &str> = HashMap::new();
-    for a in existing.iter().filter(|a| matches!(a.kind, Kind::Entity(_))) {
-        entities_by_name.entry(a.exact.as_str()).or_insert(a.id.as_str());
+    for (exact, id) in names {
+        entities_by_name.entry(exact.as_str()).or_insert(id.as_str());
     }
     // One kind per speaker, shared (a book has thousands of quotes).
     let mut speakers: HashMap<Option<String>, Arc<Kind>> = HashMap::new();
@@ -97,18 +105,6 @@ pub fn by_rules(
         let kind = types.entry(t).or_insert_with(|| Arc::new(Kind::Entity(t.to_owned())));
         out.push(Suggestion { bytes, kind: Arc::clone(kind) });
     });
-    // What is annotated already, by start, found by binary search: a book
-    // has thousands of annotations and hundreds of thousands of suggestions.
-    let mut taken: Vec<(Range<usize>, &'static str)> =
-        existing.iter().map(|a| (a.bytes(art), a.kind.name())).collect();
-    taken.sort_by_key(|(r, _)| r.start);
-    let longest = taken.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
-    out.retain(|s| {
-        let lo = taken.partition_point(|(r, _)| r.start + longest < s.bytes.start);
-        let hi = taken.partition_point(|(r, _)| r.start < s.bytes.end);
-        !taken[lo..hi.max(lo)].iter().any(|(r, k)| *k == s.kind.name() && s.bytes.start < r.end)
-    });
-    out.retain(|s| !is_rejected(art, s, rejected));
     out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     out.dedup_by(|a, b| a.bytes == b.bytes && a.kind.name() == b.kind.name());
     out.shrink_to_fit();

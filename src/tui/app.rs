@@ -530,11 +530,12 @@ fn start_anchoring(m: &mut Model) -> Option<Job> {
 fn start_suggesting(m: &Model) -> Receiver<Vec<crate::core::suggest::Suggestion>> {
     let (tx, rx) = std::sync::mpsc::channel();
     let article = Arc::clone(&m.doc.article);
-    let file = m.doc.file().clone();
+    let conv = m.doc.file().article.numbers;
+    // Only the names of tagged entities (for speakers), not a copy of the
+    // annotations: what they settle is settled when the list is asked.
+    let names = crate::core::suggest::tagged_names(m.doc.annotations());
     std::thread::spawn(move || {
-        let list =
-            crate::core::suggest::by_rules(&article, file.article.numbers, &file.annotations, &file.rejected);
-        let _ = tx.send(list);
+        let _ = tx.send(crate::core::suggest::by_rules(&article, conv, &names));
     });
     rx
 }

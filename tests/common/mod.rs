@@ -56,12 +56,11 @@ impl Harness {
     /// What the rules find for the annotations as they stand: what the
     /// app loop's background thread finds.
     pub fn found(&self) -> Vec<marginote::core::suggest::Suggestion> {
-        let file = self.m.doc.file();
-        marginote::core::suggest::by_rules(
+        use marginote::core::suggest::{by_rules, tagged_names};
+        by_rules(
             &self.m.doc.article,
-            file.article.numbers,
-            &file.annotations,
-            &file.rejected,
+            self.m.doc.file().article.numbers,
+            &tagged_names(self.m.doc.annotations()),
         )
     }
 
