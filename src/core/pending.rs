@@ -25,7 +25,8 @@ use super::text::Article;
 pub struct Pending {
     article: Arc<Article>,
     /// What the rules found, by (start, end); `None` until it arrives.
-    found: Option<Arc<[Suggestion]>>,
+    /// (An `Arc<Vec>`: made from the list, it does not copy it.)
+    found: Option<Arc<Vec<Suggestion>>>,
     /// Texts the user asked to find everywhere this session, with their kind.
     extra: Vec<(String, Arc<Kind>)>,
     mentions: Arc<Mentions>,
@@ -135,7 +136,7 @@ impl Pending {
 
     /// Take what the rules found (for this article, by (start, end)).
     pub fn arrived(&mut self, found: Vec<Suggestion>) {
-        self.found = Some(found.into());
+        self.found = Some(Arc::new(found));
         self.changed();
     }
 
@@ -275,15 +276,13 @@ impl Pending {
     pub fn same_as(&self, s: &Suggestion) -> Vec<Suggestion> {
         let text = self.article.text();
         let exact = &text[s.bytes.clone()];
-        let mut out = if self.covered(s) || self.found.is_none() {
-            self.mentions.of(text, exact, &s.kind)
-        } else {
-            let found = self.found.as_deref().unwrap_or_default();
-            found
+        let mut out = match &self.found {
+            Some(found) if !self.covered(s) => found
                 .iter()
                 .filter(|o| o.kind.name() == s.kind.name() && &text[o.bytes.clone()] == exact)
                 .cloned()
-                .collect()
+                .collect(),
+            _ => self.mentions.of(text, exact, &s.kind),
         };
         out.retain(|o| self.settled.open(o));
         out
@@ -314,7 +313,7 @@ impl Pending {
     /// What counting them takes, to run on another thread.
     pub fn counter(&self) -> Counter {
         Counter {
-            found: self.found.clone().unwrap_or_else(|| Arc::from(Vec::new())),
+            found: self.found.clone().unwrap_or_default(),
             mentions: Arc::clone(&self.mentions),
             settled: Arc::clone(&self.settled),
             revision: self.revision,
@@ -326,7 +325,7 @@ impl Pending {
 /// tagged word can be mentioned a hundred thousand times in a book.
 #[derive(Debug)]
 pub struct Counter {
-    found: Arc<[Suggestion]>,
+    found: Arc<Vec<Suggestion>>,
     mentions: Arc<Mentions>,
     settled: Arc<Settled>,
     revision: u64,
