@@ -120,18 +120,16 @@ const FIRST_WINDOW: usize = 16 * 1024;
 impl Pending {
     /// Nothing found yet, and the mentions of `doc`'s tagged texts.
     pub fn new(doc: &Document) -> Pending {
-        let mut p = Pending {
+        Pending {
             article: Arc::clone(&doc.article),
             found: None,
             extra: Vec::new(),
-            mentions: Arc::default(),
+            mentions: Arc::new(Mentions::new(&mentions::patterns(doc.annotations(), &[]))),
             settled: Arc::new(Settled::of(doc)),
             doc_revision: doc.revision(),
             revision: super::revision::next(),
             count: None,
-        };
-        p.rebuild(doc);
-        p
+        }
     }
 
     /// Take what the rules found (for this article, by (start, end)).
@@ -260,16 +258,17 @@ impl Pending {
         out
     }
 
+    /// The first pending suggestion after `after` (by [`key`]), or the
+    /// first of all when none is (wrapping round).
+    pub fn next_after(&self, after: Key) -> Option<Suggestion> {
+        let first = |k: Key| self.after(k, 1).into_iter().next();
+        first(after).or_else(|| first((0, 0, "")))
+    }
+
     /// The first pending suggestion that starts at `at` or after, or the
     /// first of all when none does.
     pub fn first_from(&self, at: usize) -> Option<Suggestion> {
-        let from = (at, 0, "");
-        self.after(from, 1)
-            .into_iter()
-            .chain(self.starting_in(at..at + 1).into_iter().filter(|s| key(s) > from))
-            .next()
-            .or_else(|| self.after((0, 0, ""), 1).into_iter().next())
-            .or_else(|| self.starting_in(0..1).into_iter().next())
+        self.next_after((at, 0, ""))
     }
 
     /// Every pending suggestion of `s`'s text and kind, in order.
@@ -286,11 +285,6 @@ impl Pending {
         };
         out.retain(|o| self.settled.open(o));
         out
-    }
-
-    /// Whether `s` is still pending.
-    pub fn is_open(&self, s: &Suggestion) -> bool {
-        self.settled.open(s)
     }
 
     /// Every pending suggestion, in order (the command line; tests).
@@ -340,8 +334,8 @@ impl Counter {
             !self.mentions.is_empty() && self.mentions.covers(&text[s.bytes.clone()], &s.kind)
         };
         let mut n = self.found.iter().filter(|s| !covered(s) && self.settled.open(s)).count();
-        // A megabyte at a time (the automaton looks past each end for the
-        // mentions that start in it).
+        // A megabyte at a time, each chunk's mentions sorted and settled
+        // together (a mention that starts in a chunk may end past it).
         let step = 1 << 20;
         let mut at = 0;
         while at < text.len() {

@@ -752,12 +752,10 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
             Some(j) if !finish_anchoring(m, j.poll()) => job = None,
             Some(_) => {}
             // Changes on disk are merged when idle, not while re-anchoring (its
-            // result pairs with the list as it was); what another program
-            // added or removed changes what is left to suggest.
-            None if !ready && sync(m) => {
-                redraw = true;
-                suggesting = Some(start_suggesting(m));
-            }
+            // result pairs with the list as it was). What another program
+            // added or removed is settled against the pending suggestions as
+            // they are asked for, like the user's own changes.
+            None if !ready && sync(m) => redraw = true,
             None => {}
         }
         if !ready {

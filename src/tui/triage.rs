@@ -233,7 +233,7 @@ pub fn key_pressed(m: &mut Model, ev: KeyEvent, s: Suggestion) -> Effect {
             Effect::Save
         }
         Some(Action::SkipSuggestion) => {
-            let next = m.pending.after(key(&s), 1).into_iter().next().or_else(|| m.pending.first_from(0));
+            let next = m.pending.next_after(key(&s));
             match next {
                 Some(n) => show(m, n),
                 None => m.mode = Mode::Normal,
@@ -277,7 +277,7 @@ fn accept(m: &mut Model, items: &[Suggestion], shown: &Suggestion) -> Effect {
 fn after_change(m: &mut Model, shown: &Suggestion) {
     super::review::refresh(m);
     m.pending.refresh(&m.doc);
-    let next = m.pending.after(key(shown), 1).into_iter().next().or_else(|| m.pending.first_from(0));
+    let next = m.pending.next_after(key(shown));
     match next {
         Some(s) => show(m, s),
         None => {
