@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use marginote::core::annotation::{Annotation, Kind, Speaker, Stamp, Status};
+use marginote::core::document::Document;
 use marginote::core::numbers::infer_convention;
 use marginote::core::report::{CSV_COLUMNS, csv, markdown, sentence_around};
 use marginote::core::store::AnnotationFile;
@@ -36,7 +37,10 @@ fn sample() -> (Article, AnnotationFile) {
     let pieces_at = art.text().find(&format!("{first}{gap}{last}")).expect("24 anak in the sample");
     let pieces = pieces_at..pieces_at + first.len() + gap.len() + last.len();
 
-    for s in suggest(&art, conv, &[], &[]) {
+    let doc = |file: &AnnotationFile| {
+        Document::from_parts(path.into(), path.into(), art.clone(), file.clone(), None)
+    };
+    for s in suggest(&doc(&file)) {
         let kind = match std::sync::Arc::unwrap_or_clone(s.kind) {
             Kind::Quote { .. } => continue,
             Kind::Statistic { .. } if s.bytes.start < pieces.end && pieces.start < s.bytes.end => continue,
@@ -49,7 +53,7 @@ fn sample() -> (Article, AnnotationFile) {
         };
         add(&mut file, Annotation::new(&art, s.bytes, kind, &stamp()));
     }
-    for s in suggest(&art, conv, &file.annotations, &[]) {
+    for s in suggest(&doc(&file)) {
         if matches!(*s.kind, Kind::Quote { .. }) {
             add(&mut file, Annotation::new(&art, s.bytes, Kind::clone(&s.kind), &stamp()));
         }

@@ -56,8 +56,7 @@ pub(super) fn suggest(article: &Path, json: bool) -> Result<(), String> {
         return Err(e.to_string());
     }
     let art = &doc.article;
-    let file = doc.file();
-    let found = crate::core::suggest::suggest(art, file.article.numbers, doc.annotations(), &file.rejected);
+    let found = crate::core::suggest::suggest(&doc);
     let stamp = crate::core::annotation::Stamp::now(Some("marginote"));
     let as_annotations: Vec<crate::core::annotation::Annotation> = found
         .into_iter()

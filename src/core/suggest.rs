@@ -37,27 +37,12 @@ pub struct Suggestion {
     pub kind: Arc<Kind>,
 }
 
-/// Everything suggested for `art`, given the annotations it has and the
-/// suggestions turned down, in document order: what the rules find and
-/// every other mention of a tagged name (the command line; tests).
-pub fn suggest(
-    art: &Article,
-    conv: NumberConvention,
-    existing: &[Annotation],
-    rejected: &[Rejected],
-) -> Vec<Suggestion> {
-    let found = by_rules(art, conv, &tagged_names(existing));
-    let mut file = super::store::AnnotationFile::new(std::path::Path::new(""), art, conv);
-    file.annotations = existing.to_vec();
-    file.rejected = rejected.to_vec();
-    let doc = super::document::Document::from_parts(
-        std::path::PathBuf::new(),
-        std::path::PathBuf::new(),
-        art.clone(),
-        file,
-        None,
-    );
-    let mut pending = super::pending::Pending::new(&doc);
+/// Everything suggested in `doc` and not annotated or turned down, in
+/// document order: what the rules find and every other mention of a tagged
+/// name (the command line; tests).
+pub fn suggest(doc: &super::document::Document) -> Vec<Suggestion> {
+    let found = by_rules(&doc.article, doc.file().article.numbers, &tagged_names(doc.annotations()));
+    let mut pending = super::pending::Pending::new(doc);
     pending.arrived(found);
     pending.all()
 }
@@ -750,13 +735,10 @@ fn words(text: &str, line: Range<usize>, out: &mut Vec<Word>) {
 /// The lines of `text`, line breaks left out.
 fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut at = 0;
-    std::iter::from_fn(move || {
-        (at <= text.len() && !(at == text.len() && at > 0)).then(|| {
-            let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
-            let line = at..end;
-            at = end + 1;
-            line
-        })
+    text.split('\n').map(move |line| {
+        let r = at..at + line.len();
+        at = r.end + 1;
+        r
     })
 }
 
@@ -1090,10 +1072,11 @@ mod tests {
     #[test]
     fn tagged_names_propagate_and_tagged_text_is_not_suggested_again() {
         let text = "Meta said no. The Metaverse is Meta's. Ask Meta.";
-        let art = Article::from_text(text);
+        let mut doc = crate::core::document::Document::scratch("a.txt", text);
         let stamp = crate::core::annotation::Stamp { author: "t".into(), now: "n".into() };
-        let meta = Annotation::new(&art, 0..4, Kind::Entity("Organization".into()), &stamp);
-        let found = suggest(&art, NumberConvention::CommaThousands, std::slice::from_ref(&meta), &[]);
+        let meta = Annotation::new(&doc.article, 0..4, Kind::Entity("Organization".into()), &stamp);
+        doc.change(|f| f.annotations.push(meta));
+        let found = suggest(&doc);
         let orgs: Vec<&str> = found
             .iter()
             .filter(|s| *s.kind == Kind::Entity("Organization".into()))
