@@ -187,14 +187,35 @@ impl Pending {
 
     /// The pending suggestions that start in `starts`, in order.
     pub fn starting_in(&self, starts: Range<usize>) -> Vec<Suggestion> {
+        self.gather(starts.clone(), starts, |_| true)
+    }
+
+    /// The pending suggestions that reach into `region`, in order.
+    pub fn overlapping(&self, region: Range<usize>) -> Vec<Suggestion> {
+        let found = region.start.saturating_sub(FOUND_REACH)..region.end;
+        let mentions = region.start.saturating_sub(self.mentions.longest())..region.end;
+        self.gather(found, mentions, |s| s.bytes.end > region.start || s.bytes.start >= region.start)
+    }
+
+    /// Those `keep` takes of the rules' suggestions that start in `found`
+    /// and the mentions that start in `mentions`, in order, settled.
+    fn gather(
+        &self,
+        found: Range<usize>,
+        mentions: Range<usize>,
+        keep: impl Fn(&Suggestion) -> bool,
+    ) -> Vec<Suggestion> {
         let mut out: Vec<Suggestion> = Vec::new();
-        if let Some(found) = &self.found {
-            let lo = found.partition_point(|s| s.bytes.start < starts.start);
-            let hi = found.partition_point(|s| s.bytes.start < starts.end).max(lo);
-            out.extend(found[lo..hi].iter().filter(|s| !self.covered(s)).cloned());
+        if let Some(list) = &self.found {
+            let lo = list.partition_point(|s| s.bytes.start < found.start);
+            let hi = list.partition_point(|s| s.bytes.start < found.end).max(lo);
+            out.extend(list[lo..hi].iter().filter(|s| keep(s) && !self.covered(s)).cloned());
         }
-        self.mentions.each_starting_in(self.article.text(), starts, |bytes, kind| {
-            out.push(Suggestion { bytes, kind: Arc::clone(kind) });
+        self.mentions.each_starting_in(self.article.text(), mentions, |bytes, kind| {
+            let s = Suggestion { bytes, kind: Arc::clone(kind) };
+            if keep(&s) {
+                out.push(s);
+            }
         });
         self.settle(out)
     }
@@ -205,25 +226,6 @@ impl Pending {
         list.dedup_by_key(|s| key(s));
         self.settled.retain_open(&mut list);
         list
-    }
-
-    /// The pending suggestions that reach into `region`, in order.
-    pub fn overlapping(&self, region: Range<usize>) -> Vec<Suggestion> {
-        let reaches = |s: &Suggestion| s.bytes.end > region.start || s.bytes.start >= region.start;
-        let mut out: Vec<Suggestion> = Vec::new();
-        if let Some(found) = &self.found {
-            let lo = found.partition_point(|s| s.bytes.start < region.start.saturating_sub(FOUND_REACH));
-            let hi = found.partition_point(|s| s.bytes.start < region.end).max(lo);
-            out.extend(found[lo..hi].iter().filter(|s| reaches(s) && !self.covered(s)).cloned());
-        }
-        let starts = region.start.saturating_sub(self.mentions.longest())..region.end;
-        self.mentions.each_starting_in(self.article.text(), starts, |bytes, kind| {
-            let s = Suggestion { bytes, kind: Arc::clone(kind) };
-            if reaches(&s) {
-                out.push(s);
-            }
-        });
-        self.settle(out)
     }
 
     /// Up to `n` pending suggestions after `after` (by [`key`]), in order,
@@ -306,52 +308,34 @@ impl Pending {
 
     /// What counting them takes, to run on another thread.
     pub fn counter(&self) -> Counter {
-        Counter {
-            found: self.found.clone().unwrap_or_default(),
-            mentions: Arc::clone(&self.mentions),
-            settled: Arc::clone(&self.settled),
-            revision: self.revision,
-        }
+        Counter(self.clone())
     }
 }
 
 /// A count of the pending suggestions, made away from the UI thread: a
-/// tagged word can be mentioned a hundred thousand times in a book.
+/// tagged word can be mentioned a hundred thousand times in a book. (A
+/// copy of [`Pending`]: its lists are shared, not copied.)
 #[derive(Debug)]
-pub struct Counter {
-    found: Arc<Vec<Suggestion>>,
-    mentions: Arc<Mentions>,
-    settled: Arc<Settled>,
-    revision: u64,
-}
+pub struct Counter(Pending);
 
 impl Counter {
     /// (the revision counted at, how many are pending).
     pub fn run(self) -> (u64, usize) {
-        let art = &self.settled.article;
-        let text = art.text();
-        let covered = |s: &Suggestion| {
-            !self.mentions.is_empty() && self.mentions.covers(&text[s.bytes.clone()], &s.kind)
-        };
-        let mut n = self.found.iter().filter(|s| !covered(s) && self.settled.open(s)).count();
-        // A megabyte at a time, each chunk's mentions sorted and settled
-        // together (a mention that starts in a chunk may end past it).
+        let p = &self.0;
+        let found = p.found.as_deref().map_or(&[][..], Vec::as_slice);
+        let mut n = found.iter().filter(|s| !p.covered(s) && p.settled.open(s)).count();
+        // The mentions a megabyte at a time, each chunk's settled together
+        // (a mention that starts in a chunk may end past it).
+        let art = &p.article;
         let step = 1 << 20;
         let mut at = 0;
-        while at < text.len() {
-            let end = art.floor_char_boundary((at + step).min(text.len()));
-            let end = if end <= at { text.len() } else { end };
-            let mut chunk = Vec::new();
-            self.mentions.each_starting_in(text, at..end, |bytes, kind| {
-                chunk.push(Suggestion { bytes, kind: Arc::clone(kind) });
-            });
-            chunk.sort_by_key(key);
-            chunk.dedup_by_key(|s| key(s));
-            self.settled.retain_open(&mut chunk);
-            n += chunk.len();
+        while at < art.len() {
+            let end = art.floor_char_boundary((at + step).min(art.len()));
+            let end = if end <= at { art.len() } else { end };
+            n += p.gather(0..0, at..end, |_| true).len();
             at = end;
         }
-        (self.revision, n)
+        (p.revision, n)
     }
 }
 
