@@ -144,23 +144,19 @@ impl Mentions {
     /// suggestion of it gives way to the mention, which has the kind the
     /// user tagged).
     pub fn covers(&self, exact: &str, kind: &Kind) -> bool {
+        self.pattern(exact, kind).is_some()
+    }
+
+    /// The (first) pattern of text `exact` and `kind`'s kind.
+    fn pattern(&self, exact: &str, kind: &Kind) -> Option<&(String, Arc<Kind>)> {
         let name = kind.name();
         let from = self.patterns.partition_point(|(e, k)| (e.as_str(), k.name()) < (exact, name));
-        self.patterns.get(from).is_some_and(|(e, k)| e == exact && k.name() == name)
+        self.patterns.get(from).filter(|(e, k)| e == exact && k.name() == name)
     }
 
     /// Every mention that starts in `starts`, whole words only, in no
     /// particular order (overlapping ones included: `Meta` inside `Meta
-    /// Platforms`).
-    pub fn starting_in(&self, text: &str, starts: Range<usize>) -> Vec<Suggestion> {
-        let mut out = Vec::new();
-        self.each_starting_in(text, starts, |bytes, kind| {
-            out.push(Suggestion { bytes, kind: Arc::clone(kind) });
-        });
-        out
-    }
-
-    /// [`Mentions::starting_in`], one at a time, without a list.
+    /// Platforms`), as (bytes, kind).
     pub fn each_starting_in(
         &self,
         text: &str,
@@ -222,11 +218,7 @@ impl Mentions {
 
     /// Every mention of `exact` as `kind`'s kind, in order.
     pub fn of<'a>(&'a self, text: &'a str, exact: &'a str, kind: &Kind) -> Vec<Suggestion> {
-        let name = kind.name();
-        let from = self.patterns.partition_point(|(e, k)| (e.as_str(), k.name()) < (exact, name));
-        let Some((_, kind)) = self.patterns.get(from).filter(|(e, k)| e == exact && k.name() == name) else {
-            return Vec::new();
-        };
+        let Some((_, kind)) = self.pattern(exact, kind) else { return Vec::new() };
         occurrences(text, exact).map(|bytes| Suggestion { bytes, kind: Arc::clone(kind) }).collect()
     }
 }
@@ -327,19 +319,26 @@ mod tests {
         Kind::Entity("Organization".into())
     }
 
+    /// The mentions that start in `starts`, as byte ranges in order.
+    fn starting_in(m: &Mentions, text: &str, starts: Range<usize>) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        m.each_starting_in(text, starts, |bytes, _| out.push(bytes));
+        out.sort_by_key(|r| (r.start, r.end));
+        out
+    }
+
     #[test]
     fn whole_words_only_overlapping_included() {
         let text = "Meta said no. The Metaverse is Meta's. Ask Meta Platforms.";
         let kinds = [org(), Kind::Entity("Organization".into())];
         let m = Mentions::new(&[("Meta", &kinds[0]), ("Meta Platforms", &kinds[1])]);
         let mut found: Vec<&str> =
-            m.starting_in(text, 0..text.len()).iter().map(|s| &text[s.bytes.clone()]).collect();
+            starting_in(&m, text, 0..text.len()).into_iter().map(|r| &text[r]).collect();
         found.sort();
         assert_eq!(found, ["Meta", "Meta", "Meta", "Meta Platforms"]);
         // Only those that start in the range; one that runs past its end counts.
         let at = text.find("Meta Platforms").unwrap();
-        let found: Vec<&str> =
-            m.starting_in(text, at..at + 1).iter().map(|s| &text[s.bytes.clone()]).collect();
+        let found: Vec<&str> = starting_in(&m, text, at..at + 1).into_iter().map(|r| &text[r]).collect();
         assert_eq!(found.len(), 2, "{found:?}");
     }
 
@@ -369,7 +368,7 @@ mod tests {
     fn no_patterns_find_nothing() {
         let m = Mentions::new(&[]);
         assert!(m.is_empty());
-        assert!(m.starting_in("anything", 0..8).is_empty());
+        assert!(starting_in(&m, "anything", 0..8).is_empty());
     }
 
     proptest::proptest! {
@@ -404,8 +403,7 @@ mod tests {
             let m = Mentions::new(&list);
             let (a, b) = (cut.0.min(text.len()), cut.1.min(text.len()));
             let starts = a.min(b)..a.max(b);
-            let mut got: Vec<Range<usize>> = m.starting_in(&text, starts.clone()).into_iter().map(|s| s.bytes).collect();
-            got.sort_by_key(|r| (r.start, r.end));
+            let got = starting_in(&m, &text, starts.clone());
             let mut want: Vec<Range<usize>> = list
                 .iter()
                 .flat_map(|(e, _)| occurrences(&text, e).collect::<Vec<_>>())
