@@ -34,7 +34,9 @@ const LOCK_WAIT: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct DiskState {
     /// Shared with [`Backup::Due`]: a book's annotation file is megabytes.
-    bytes: Option<Arc<[u8]>>,
+    /// (An `Arc<Vec>`: made from the bytes read or written, it does not
+    /// copy them.)
+    bytes: Option<Arc<Vec<u8>>>,
     stamp: Option<(SystemTime, u64)>,
 }
 
@@ -70,7 +72,7 @@ pub struct Document {
 #[derive(Debug, Clone)]
 enum Backup {
     /// Not written yet: the bytes read at open (`None`: there was no file).
-    Due(Option<Arc<[u8]>>),
+    Due(Option<Arc<Vec<u8>>>),
     /// Written, or nothing to write.
     Done,
 }
@@ -122,7 +124,7 @@ impl Document {
         let mut disk = DiskState { bytes: None, stamp };
         let (file, load_error) = match read {
             Ok((bytes, parsed)) => {
-                disk.bytes = Some(bytes.into());
+                disk.bytes = Some(Arc::new(bytes));
                 match parsed {
                     Ok(file) => (file, None),
                     Err(e) => (fresh(), Some(e)),
@@ -304,7 +306,7 @@ impl Document {
         let ron = self.to_ron();
         store::write_atomic(&self.ann_path, ron.as_bytes())
             .map_err(|e| format!("not saved: {}: {e}", self.ann_path.display()))?;
-        self.disk = DiskState { bytes: Some(ron.into_bytes().into()), stamp: disk_stamp(&self.ann_path) };
+        self.disk = DiskState { bytes: Some(Arc::new(ron.into_bytes())), stamp: disk_stamp(&self.ann_path) };
         self.dirty = false;
         Ok(conflicts)
     }
@@ -336,7 +338,7 @@ impl Document {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(format!("not saved: {}: {e}", self.ann_path.display())),
         };
-        if now.as_deref() == self.disk.bytes.as_deref() {
+        if now.as_ref() == self.disk.bytes.as_deref() {
             return Ok(Vec::new());
         }
         let Some(bytes) = now else { return Ok(Vec::new()) };
@@ -351,7 +353,7 @@ impl Document {
         // keeps what came from disk.
         self.file = merged.file;
         self.reindex();
-        self.disk = DiskState { bytes: Some(bytes.into()), stamp: disk_stamp(&self.ann_path) };
+        self.disk = DiskState { bytes: Some(Arc::new(bytes)), stamp: disk_stamp(&self.ann_path) };
         Ok(merged.conflicts)
     }
 
@@ -369,7 +371,8 @@ impl Document {
         let before = self.file.clone();
         let result = self.merge_from_disk();
         if result.is_ok() {
-            self.dirty = self.dirty || self.disk.bytes.as_deref() != Some(self.to_ron().as_bytes());
+            self.dirty =
+                self.dirty || self.disk.bytes.as_deref().map(Vec::as_slice) != Some(self.to_ron().as_bytes());
         }
         (self.file != before || result.is_err()).then_some(result)
     }
