@@ -744,7 +744,9 @@ fn suggestions_arrive_from_their_thread_and_are_accepted() {
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
     // The list opens once the background thread has delivered; before, x
-    // says to wait. Each x is answered before the next.
+    // says to wait. Each x is answered before the next, and a "wait" is
+    // cleared (any key in normal mode clears the status) before the next
+    // x, so that an old answer is never taken for the new one's.
     let screen = poll(|| {
         s.type_text("x");
         let sc = s.wait_screen("an answer to x", |sc| {
@@ -752,7 +754,12 @@ fn suggestions_arrive_from_their_thread_and_are_accepted() {
             (sc.contains("┌ Suggestions") && status.starts_with(" SUGGEST ") && status.contains("Suggested"))
                 || status.contains("Still looking for suggestions")
         });
-        sc.contains("┌ Suggestions").then_some(sc)
+        if sc.contains("┌ Suggestions") {
+            return Some(sc);
+        }
+        s.keys(&["Escape"]);
+        s.wait_screen("the wait cleared", |sc| !status_line(sc).contains("Still looking for suggestions"));
+        None
     })
     .expect("the suggestions list");
     assert!(status_line(&screen).starts_with(" SUGGEST "), "{screen}");
