@@ -34,9 +34,7 @@ const LOCK_WAIT: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct DiskState {
     /// Shared with [`Backup::Due`]: a book's annotation file is megabytes.
-    /// (An `Arc<Vec>`: made from the bytes read or written, it does not
-    /// copy them.)
-    bytes: Option<Arc<Vec<u8>>>,
+    bytes: Option<Arc<[u8]>>,
     stamp: Option<(SystemTime, u64)>,
 }
 
@@ -72,7 +70,7 @@ pub struct Document {
 #[derive(Debug, Clone)]
 enum Backup {
     /// Not written yet: the bytes read at open (`None`: there was no file).
-    Due(Option<Arc<Vec<u8>>>),
+    Due(Option<Arc<[u8]>>),
     /// Written, or nothing to write.
     Done,
 }
@@ -124,7 +122,7 @@ impl Document {
         let mut disk = DiskState { bytes: None, stamp };
         let (file, load_error) = match read {
             Ok((bytes, parsed)) => {
-                disk.bytes = Some(Arc::new(bytes));
+                disk.bytes = Some(bytes.into());
                 match parsed {
                     Ok(file) => (file, None),
                     Err(e) => (fresh(), Some(e)),
@@ -306,7 +304,7 @@ impl Document {
         let ron = self.to_ron();
         store::write_atomic(&self.ann_path, ron.as_bytes())
             .map_err(|e| format!("not saved: {}: {e}", self.ann_path.display()))?;
-        self.disk = DiskState { bytes: Some(Arc::new(ron.into_bytes())), stamp: disk_stamp(&self.ann_path) };
+        self.disk = DiskState { bytes: Some(ron.into_bytes().into()), stamp: disk_stamp(&self.ann_path) };
         self.dirty = false;
         Ok(conflicts)
     }
@@ -338,7 +336,7 @@ impl Document {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(format!("not saved: {}: {e}", self.ann_path.display())),
         };
-        if now.as_ref() == self.disk.bytes.as_deref() {
+        if now.as_deref() == self.disk.bytes.as_deref() {
             return Ok(Vec::new());
         }
         let Some(bytes) = now else { return Ok(Vec::new()) };
@@ -353,7 +351,7 @@ impl Document {
         // keeps what came from disk.
         self.file = merged.file;
         self.reindex();
-        self.disk = DiskState { bytes: Some(Arc::new(bytes)), stamp: disk_stamp(&self.ann_path) };
+        self.disk = DiskState { bytes: Some(bytes.into()), stamp: disk_stamp(&self.ann_path) };
         Ok(merged.conflicts)
     }
 
@@ -371,8 +369,7 @@ impl Document {
         let before = self.file.clone();
         let result = self.merge_from_disk();
         if result.is_ok() {
-            self.dirty =
-                self.dirty || self.disk.bytes.as_deref().map(Vec::as_slice) != Some(self.to_ron().as_bytes());
+            self.dirty = self.dirty || self.disk.bytes.as_deref() != Some(self.to_ron().as_bytes());
         }
         (self.file != before || result.is_err()).then_some(result)
     }
