@@ -50,6 +50,15 @@ fn annotations(c: &mut Criterion) {
     g.bench_function("open 50 MB + 20,000 annotations (Document::open)", |b| {
         b.iter(|| marginote::core::document::Document::open(black_box(&article)).unwrap())
     });
+    // The whole save: lock, read the file back to see whether it changed,
+    // serialize, write atomically, and keep its digest and merge base.
+    let mut doc = marginote::core::document::Document::open(&article).unwrap();
+    g.bench_function("Document::save 20,000 (lock, check, write, merge base)", |b| {
+        b.iter(|| doc.save().unwrap())
+    });
+    g.bench_function("merge base of 20,000 (a fingerprint each)", |b| {
+        b.iter(|| marginote::core::merge::Base::of(black_box(&file)))
+    });
     g.finish();
 }
 

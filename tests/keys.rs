@@ -481,6 +481,26 @@ fn the_backup_holds_the_file_as_the_session_found_it() {
 }
 
 #[test]
+fn with_no_backup_of_the_sessions_start_the_first_save_backs_up_what_it_replaces() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp");
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen(dir, article, (100, 30));
+    let bak = marginote::core::backup::backup_path(&h.ron_path());
+    assert!(!bak.exists());
+    // A text editor, which makes no backup, writes a note before this
+    // session's first save: the file this session found is gone.
+    let by_hand = h.ron().replacen("note: None", "note: Some(\"by hand\")", 1);
+    assert_ne!(by_hand, h.ron());
+    std::fs::write(h.ron_path(), &by_hand).unwrap();
+    h.keys("/Meta<Enter>to");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), by_hand, "what the first save replaced");
+    let saved = h.saved();
+    assert_eq!(saved.annotations.len(), 2, "merged: nothing lost");
+    assert!(saved.annotations.iter().any(|a| a.note.as_deref() == Some("by hand")));
+}
+
+#[test]
 fn search_counts_matches_and_n_and_shift_n_walk_them() {
     let mut h = sample();
     let total = SAMPLE.to_lowercase().matches("meta").count();

@@ -21,7 +21,7 @@ use super::anchor::{Placement, place_all};
 use super::annotation::{Annotation, Speaker, sort};
 use super::history::History;
 use super::lock::{LockState, try_lock};
-use super::merge::{Conflict, merge};
+use super::merge::{Base, Conflict, merge_onto};
 use super::numbers::infer_convention;
 use super::patch::Patch;
 use super::store::{self, AnnotationFile, LoadError};
@@ -30,12 +30,24 @@ use super::text::Article;
 /// How long a save waits for another instance's lock.
 const LOCK_WAIT: Duration = Duration::from_secs(1);
 
-/// The annotation file as last read from or written to disk.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The annotation file as last read from or written to disk: enough to tell
+/// whether it changed since and to merge with it, without its bytes (a
+/// book's annotation file is megabytes).
+#[derive(Debug, Clone, Default, PartialEq)]
 struct DiskState {
-    /// Shared with [`Backup::Due`]: a book's annotation file is megabytes.
-    bytes: Option<Arc<[u8]>>,
+    /// The digest of its bytes; `None`: there was no file.
+    digest: Option<Digest>,
+    /// What it held, as a merge base; `None`: no file, or an unreadable one.
+    base: Option<Base>,
     stamp: Option<(SystemTime, u64)>,
+}
+
+/// A 128-bit XXH3 of a file's bytes: changes are noticed, not defended
+/// against (a sha256 took 6 ms for 10 MB, twice a save; this takes under 1).
+type Digest = u128;
+
+fn digest(bytes: &[u8]) -> Digest {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 fn disk_stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -67,10 +79,12 @@ pub struct Document {
 
 /// The backup of the annotation file as this session found it (`<file>.bak`),
 /// written at the session's first save, so it is never one keystroke old.
+/// The bytes are not kept meanwhile: at that save they are read from disk
+/// (see [`Document::back_up`]).
 #[derive(Debug, Clone)]
 enum Backup {
-    /// Not written yet: the bytes read at open (`None`: there was no file).
-    Due(Option<Arc<[u8]>>),
+    /// Not written yet: the digest of the file at open (`None`: there was no file).
+    Due(Option<Digest>),
     /// Written, or nothing to write.
     Done,
 }
@@ -109,9 +123,11 @@ impl Document {
         let (article, (stamp, read)) = std::thread::scope(|s| {
             let annotations = s.spawn(|| {
                 let stamp = disk_stamp(&ann_path);
+                // Only a digest and the merge base outlive the bytes.
                 let read = std::fs::read(&ann_path).map(|bytes| {
                     let parsed = AnnotationFile::from_ron(&bytes, &ann_path);
-                    (bytes, parsed)
+                    let base = parsed.as_ref().ok().map(Base::of);
+                    (digest(&bytes), base, parsed)
                 });
                 (stamp, read)
             });
@@ -119,10 +135,11 @@ impl Document {
         });
         let article = article?;
         let fresh = || AnnotationFile::new(path, &article, infer_convention(article.text()));
-        let mut disk = DiskState { bytes: None, stamp };
+        let mut disk = DiskState { stamp, ..DiskState::default() };
         let (file, load_error) = match read {
-            Ok((bytes, parsed)) => {
-                disk.bytes = Some(bytes.into());
+            Ok((digest, base, parsed)) => {
+                disk.digest = Some(digest);
+                disk.base = base;
                 match parsed {
                     Ok(file) => (file, None),
                     Err(e) => (fresh(), Some(e)),
@@ -135,7 +152,7 @@ impl Document {
             ),
         };
         let mut doc = Document::from_parts(path.to_owned(), ann_path, article, file, load_error);
-        doc.backup = Backup::Due(disk.bytes.clone());
+        doc.backup = Backup::Due(disk.digest);
         doc.disk = disk;
         Ok(doc)
     }
@@ -290,12 +307,13 @@ impl Document {
             return Err(format!("not saved: {e} (read-only; see README: start fresh)"));
         }
         let _lock = self.lock()?;
-        if let Backup::Due(Some(bytes)) = &self.backup {
-            super::backup::write_backup(&self.ann_path, bytes)
+        let now = self.read_disk()?;
+        if let Backup::Due(Some(start)) = self.backup {
+            self.back_up(start, now.as_deref())
                 .map_err(|e| format!("not saved: cannot back up {}: {e}", self.ann_path.display()))?;
         }
         self.backup = Backup::Done;
-        let conflicts = self.merge_from_disk()?;
+        let conflicts = self.merge_from(now)?;
         if self.file.annotations.iter().all(|a| a.matches(&self.article)) {
             // Every annotation fits this article: record it as theirs.
             self.file.article.sha256 = self.article.sha256().to_owned();
@@ -304,7 +322,11 @@ impl Document {
         let ron = self.to_ron();
         store::write_atomic(&self.ann_path, ron.as_bytes())
             .map_err(|e| format!("not saved: {}: {e}", self.ann_path.display()))?;
-        self.disk = DiskState { bytes: Some(ron.into_bytes().into()), stamp: disk_stamp(&self.ann_path) };
+        self.disk = DiskState {
+            digest: Some(digest(ron.as_bytes())),
+            base: Some(Base::of(&self.file)),
+            stamp: disk_stamp(&self.ann_path),
+        };
         self.dirty = false;
         Ok(conflicts)
     }
@@ -328,35 +350,57 @@ impl Document {
         }
     }
 
-    /// When the file on disk is not what we last read or wrote, merge it into
-    /// memory (by annotation id). An unreadable file on disk stops the save.
-    fn merge_from_disk(&mut self) -> Result<Vec<Conflict>, String> {
-        let now = match std::fs::read(&self.ann_path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(format!("not saved: {}: {e}", self.ann_path.display())),
-        };
-        if now.as_deref() == self.disk.bytes.as_deref() {
+    /// The annotation file's bytes now; `None` when there is none.
+    fn read_disk(&self) -> Result<Option<Vec<u8>>, String> {
+        match std::fs::read(&self.ann_path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("not saved: {}: {e}", self.ann_path.display())),
+        }
+    }
+
+    /// Write the backup of the file as this session found it (digest
+    /// `start`), given what is on disk `now`. That is the same file unless
+    /// another program wrote it since: then the backup that program made
+    /// may hold it already (a second marginote backs up what it found), and
+    /// is kept; if not, what is on disk now, which this save replaces, is
+    /// backed up instead. With no file left on disk there is nothing to keep.
+    fn back_up(&self, start: Digest, now: Option<&[u8]>) -> std::io::Result<()> {
+        let Some(now) = now else { return Ok(()) };
+        if digest(now) != start {
+            let bak = super::backup::backup_path(&self.ann_path);
+            if std::fs::read(&bak).is_ok_and(|b| digest(&b) == start) {
+                return Ok(());
+            }
+        }
+        super::backup::write_backup(&self.ann_path, now).map(drop)
+    }
+
+    /// When the file on disk (`now`) is not what we last read or wrote, merge
+    /// it into memory (by annotation id). An unreadable file stops the save.
+    fn merge_from(&mut self, now: Option<Vec<u8>>) -> Result<Vec<Conflict>, String> {
+        let Some(bytes) = now else { return Ok(Vec::new()) };
+        let now_digest = digest(&bytes);
+        if Some(now_digest) == self.disk.digest {
             return Ok(Vec::new());
         }
-        let Some(bytes) = now else { return Ok(Vec::new()) };
         let theirs = AnnotationFile::from_ron(&bytes, &self.ann_path)
             .map_err(|e| format!("not saved: the file changed on disk and cannot be read: {e}"))?;
-        let base = match &self.disk.bytes {
-            Some(b) => AnnotationFile::from_ron(b, &self.ann_path).unwrap_or_else(|_| self.empty_like()),
-            None => self.empty_like(),
+        drop(bytes);
+        let merged = match &self.disk.base {
+            Some(base) => merge_onto(base, &self.file, &theirs),
+            None => merge_onto(&Base::empty_like(&self.file), &self.file, &theirs),
         };
-        let merged = merge(&base, &self.file, &theirs);
         // Undo steps hold only our own changes: undoing one past the merge
         // keeps what came from disk.
         self.file = merged.file;
         self.reindex();
-        self.disk = DiskState { bytes: Some(bytes.into()), stamp: disk_stamp(&self.ann_path) };
+        self.disk = DiskState {
+            digest: Some(now_digest),
+            base: Some(Base::of(&theirs)),
+            stamp: disk_stamp(&self.ann_path),
+        };
         Ok(merged.conflicts)
-    }
-
-    fn empty_like(&self) -> AnnotationFile {
-        AnnotationFile { annotations: Vec::new(), ..self.file.clone() }
     }
 
     /// Pick up changes another program made to the file on disk while we
@@ -367,9 +411,9 @@ impl Document {
             return None;
         }
         let before = self.file.clone();
-        let result = self.merge_from_disk();
+        let result = self.read_disk().and_then(|now| self.merge_from(now));
         if result.is_ok() {
-            self.dirty = self.dirty || self.disk.bytes.as_deref() != Some(self.to_ron().as_bytes());
+            self.dirty = self.dirty || self.disk.digest != Some(digest(self.to_ron().as_bytes()));
         }
         (self.file != before || result.is_err()).then_some(result)
     }

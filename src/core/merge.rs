@@ -16,11 +16,131 @@
 //! changed them. Annotations are matched by id; should a file hold the same id
 //! twice, the n-th occurrence is matched with the n-th occurrence in the other
 //! versions, so duplicates are never collapsed.
+//!
+//! The base is only ever compared, never copied into the result, so a
+//! [`Base`] keeps a 128-bit fingerprint per annotation instead of the
+//! annotations: an open book need not hold its annotation file twice.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
-use super::annotation::{Annotation, sort};
-use super::store::AnnotationFile;
+use super::annotation::{Annotation, Kind, Speaker, Status, sort};
+use super::store::{AnnotationFile, ArticleMeta};
+
+/// What a merge needs of the base version: its format version, its article
+/// meta, and a fingerprint of each annotation by (id, occurrence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Base {
+    version: u32,
+    article: ArticleMeta,
+    /// (fingerprint of the key, fingerprint of the annotation), sorted.
+    annotations: Vec<(u128, u128)>,
+}
+
+impl Base {
+    /// The base that `file` is.
+    pub fn of(file: &AnnotationFile) -> Base {
+        let mut annotations: Vec<(u128, u128)> =
+            occurrences(file).map(|(id, n, a)| (key_print(id, n), fingerprint(a))).collect();
+        annotations.sort_unstable();
+        Base { version: file.version, article: file.article.clone(), annotations }
+    }
+
+    /// A base with `file`'s version and meta and no annotations: what a file
+    /// created since is merged against.
+    pub fn empty_like(file: &AnnotationFile) -> Base {
+        Base { version: file.version, article: file.article.clone(), annotations: Vec::new() }
+    }
+
+    /// The fingerprint of the annotation with this key, if the base has one.
+    fn get(&self, key: &Key) -> Option<u128> {
+        let k = key_print(&key.0, key.1);
+        let i = self.annotations.partition_point(|(x, _)| *x < k);
+        self.annotations.get(i).filter(|(x, _)| *x == k).map(|(_, f)| *f)
+    }
+}
+
+/// Fields laid out as bytes by their `Hash` impls (strings end in `0xff`,
+/// which UTF-8 never holds; lists start with their length), then hashed in
+/// one go with the 128-bit XXH3: one call per annotation, not one per field.
+struct Print(Vec<u8>);
+
+impl Hasher for Print {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// Unused: [`Print::finish`] gives the 128 bits.
+    fn finish(&self) -> u64 {
+        self.print() as u64
+    }
+}
+
+impl Print {
+    fn new() -> Print {
+        Print(Vec::with_capacity(256))
+    }
+
+    fn add(&mut self, x: impl Hash) {
+        x.hash(self);
+    }
+
+    fn print(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(&self.0)
+    }
+}
+
+fn key_print(id: &str, n: usize) -> u128 {
+    let mut p = Print::new();
+    p.add((id, n));
+    p.print()
+}
+
+/// A fingerprint of every field of `a` (destructured in full, so a new field
+/// is a compile error here). Numbers compare by their bits: `0.0` and `-0.0`
+/// differ, which at worst reports an edit that is none.
+fn fingerprint(a: &Annotation) -> u128 {
+    let Annotation {
+        id,
+        kind,
+        start,
+        end,
+        fragments,
+        same_as,
+        exact,
+        prefix,
+        suffix,
+        note,
+        source,
+        status,
+        author,
+        created,
+        modified,
+    } = a;
+    let mut p = Print::new();
+    p.add((id, start, end, fragments, same_as, exact, prefix, suffix));
+    p.add((note, source, author, created, modified));
+    match kind {
+        Kind::Quote { speaker } => {
+            p.add(0u8);
+            match speaker {
+                None => p.add(0u8),
+                Some(Speaker::Entity(id)) => p.add((1u8, id)),
+                Some(Speaker::Text(t)) => p.add((2u8, t)),
+            }
+        }
+        Kind::Entity(t) => p.add((1u8, t)),
+        Kind::Statistic { value, unit } => p.add((2u8, value.map(f64::to_bits), unit)),
+    }
+    match status {
+        Status::Unreviewed => p.add(0u8),
+        Status::Verified => p.add(1u8),
+        Status::Disputed => p.add(2u8),
+        Status::NeedsSource => p.add(3u8),
+        Status::Other(s) => p.add((4u8, s)),
+    }
+    p.print()
+}
 
 /// The result of a merge.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,13 +165,20 @@ type Key = (String, usize);
 
 /// Merge `ours` and `theirs`, both derived from `base`. See the module docs for the rules.
 pub fn merge(base: &AnnotationFile, ours: &AnnotationFile, theirs: &AnnotationFile) -> Merged {
-    let (b, o, t) = (index(base), index(ours), index(theirs));
+    merge_onto(&Base::of(base), ours, theirs)
+}
+
+/// [`merge`] with the base as a [`Base`].
+pub fn merge_onto(base: &Base, ours: &AnnotationFile, theirs: &AnnotationFile) -> Merged {
+    let (o, t) = (index(ours), index(theirs));
+    // Ids a copy must not take: those of both sides. An id only the base
+    // has was deleted on both sides, and is free again.
     let mut taken: HashSet<String> =
-        [base, ours, theirs].iter().flat_map(|f| f.annotations.iter().map(|a| a.id.clone())).collect();
+        [ours, theirs].iter().flat_map(|f| f.annotations.iter().map(|a| a.id.clone())).collect();
     let mut annotations = Vec::new();
     let mut conflicts = Vec::new();
     for key in keys(ours, theirs) {
-        let outcome = merge_one(b.get(&key).copied(), o.get(&key).copied(), t.get(&key).copied());
+        let outcome = merge_one(base.get(&key), o.get(&key).copied(), t.get(&key).copied());
         apply(outcome, &mut taken, &mut annotations, &mut conflicts);
     }
     sort(&mut annotations);
@@ -74,19 +201,21 @@ enum Outcome<'a> {
     Drop,
 }
 
+/// One annotation's outcome; `base` is its fingerprint in the base.
 fn merge_one<'a>(
-    base: Option<&'a Annotation>,
+    base: Option<u128>,
     ours: Option<&'a Annotation>,
     theirs: Option<&'a Annotation>,
 ) -> Outcome<'a> {
+    let unchanged = |a: &Annotation| base == Some(fingerprint(a));
     match (base, ours, theirs) {
         (_, Some(o), Some(t)) if o == t => Outcome::Keep(o),
-        (Some(b), Some(o), Some(t)) if b == o => Outcome::Keep(t),
-        (Some(b), Some(o), Some(t)) if b == t => Outcome::Keep(o),
+        (Some(_), Some(o), Some(t)) if unchanged(o) => Outcome::Keep(t),
+        (Some(_), Some(o), Some(t)) if unchanged(t) => Outcome::Keep(o),
         (Some(_), Some(o), Some(t)) => Outcome::KeepBoth { ours: o, theirs: t, why: "edited" },
         (None, Some(o), Some(t)) => Outcome::KeepBoth { ours: o, theirs: t, why: "added" },
-        (Some(b), None, Some(t)) if b == t => Outcome::Drop,
-        (Some(b), Some(o), None) if b == o => Outcome::Drop,
+        (Some(_), None, Some(t)) if unchanged(t) => Outcome::Drop,
+        (Some(_), Some(o), None) if unchanged(o) => Outcome::Drop,
         (Some(_), None, Some(t)) => Outcome::KeepReported(
             t,
             format!("{}: deleted here but edited on disk; kept the edited one", label(t)),
@@ -152,14 +281,17 @@ fn fresh_id(id: &str, taken: &mut HashSet<String>) -> String {
 
 /// Every annotation of `file` by (id, occurrence).
 fn index(file: &AnnotationFile) -> HashMap<Key, &Annotation> {
+    occurrences(file).map(|(id, n, a)| ((id.to_owned(), n), a)).collect()
+}
+
+/// Every annotation of `file` with its key: its id, and how many before it had that id.
+fn occurrences(file: &AnnotationFile) -> impl Iterator<Item = (&str, usize, &Annotation)> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut map = HashMap::with_capacity(file.annotations.len());
-    for a in &file.annotations {
+    file.annotations.iter().map(move |a| {
         let n = seen.entry(&a.id).or_default();
-        map.insert((a.id.clone(), *n), a);
         *n += 1;
-    }
-    map
+        (a.id.as_str(), *n - 1, a)
+    })
 }
 
 /// The keys of ours, then those only in theirs, each once. Keys only in base
@@ -168,13 +300,9 @@ fn keys(ours: &AnnotationFile, theirs: &AnnotationFile) -> Vec<Key> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for file in [ours, theirs] {
-        let mut occurrences: HashMap<&str, usize> = HashMap::new();
-        for a in &file.annotations {
-            let n = occurrences.entry(&a.id).or_default();
-            let key = (a.id.clone(), *n);
-            *n += 1;
-            if seen.insert(key.clone()) {
-                out.push(key);
+        for (id, n, _) in occurrences(file) {
+            if seen.insert((id, n)) {
+                out.push((id.to_owned(), n));
             }
         }
     }
@@ -183,7 +311,7 @@ fn keys(ours: &AnnotationFile, theirs: &AnnotationFile) -> Vec<Key> {
 
 /// The result's version and article meta: ours, unless only theirs changed them.
 fn merge_meta(
-    base: &AnnotationFile,
+    base: &Base,
     ours: &AnnotationFile,
     theirs: &AnnotationFile,
     annotations: Vec<Annotation>,
@@ -380,5 +508,57 @@ mod tests {
         meta.status = Status::Verified;
         let base = file(&[&meta, &ann("s", "Siti")]);
         assert_eq!(merge(&base, &base, &base), Merged { file: base.clone(), conflicts: vec![] });
+    }
+
+    #[test]
+    fn the_base_fingerprint_sees_an_edit_of_every_field() {
+        let a = ann("m", "Meta");
+        type Edit = fn(&mut Annotation);
+        let edits: Vec<(&str, Edit)> = vec![
+            ("kind", |a| a.kind = Kind::Entity("Person".into())),
+            ("speaker", |a| a.kind = Kind::Quote { speaker: Some(Speaker::Text("x".into())) }),
+            ("value", |a| a.kind = Kind::Statistic { value: Some(-0.0), unit: None }),
+            ("unit", |a| a.kind = Kind::Statistic { value: Some(0.0), unit: Some("%".into()) }),
+            ("start", |a| a.start += 1),
+            ("end", |a| a.end += 1),
+            ("fragments", |a| a.fragments = vec![(0, 1)]),
+            ("same_as", |a| a.same_as = Some("s".into())),
+            ("exact", |a| a.exact.push('x')),
+            ("prefix", |a| a.prefix.push('x')),
+            ("suffix", |a| a.suffix.push('x')),
+            ("note", |a| a.note = Some(String::new())),
+            ("source", |a| a.source = Some(String::new())),
+            ("status", |a| a.status = Status::Other("Verified".into())),
+            ("author", |a| a.author.push('x')),
+            ("created", |a| a.created.push('x')),
+            ("modified", |a| a.modified.push('x')),
+        ];
+        let mut prints = vec![fingerprint(&a)];
+        for (field, edit) in edits {
+            let mut e = a.clone();
+            edit(&mut e);
+            prints.push(fingerprint(&e));
+            // Edited here, untouched on disk: a base that missed the edit
+            // would take the disk's copy and lose it.
+            let m = merge(&file(&[&a]), &file(&[&e]), &file(&[&a]));
+            assert_eq!(m.file.annotations, [e.clone()], "{field}");
+            let m = merge(&file(&[&a]), &file(&[&a]), &file(&[&e]));
+            assert_eq!(m.file.annotations, [e], "{field}");
+        }
+        let n = prints.len();
+        prints.sort_unstable();
+        prints.dedup();
+        assert_eq!(prints.len(), n, "every edit its own fingerprint");
+        assert_eq!(fingerprint(&a.clone()), fingerprint(&a), "a copy is the same");
+    }
+
+    #[test]
+    fn a_base_matches_the_nth_copy_of_an_id_with_the_nth() {
+        let (first, second) = (ann("d", "Meta"), ann("d", "Siti"));
+        let base = file(&[&first, &second]);
+        let moved = edited(&second, "x");
+        let m = merge(&base, &file(&[&first, &moved]), &base);
+        assert_eq!(m.file.annotations, [first, moved]);
+        assert!(m.conflicts.is_empty());
     }
 }
