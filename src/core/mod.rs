@@ -12,6 +12,7 @@ pub mod history;
 pub mod import;
 pub mod index;
 pub mod lock;
+pub mod matches;
 pub mod mentions;
 pub mod merge;
 pub mod motion;

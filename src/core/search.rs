@@ -15,6 +15,8 @@ use std::ops::Range;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
+use super::matches::Matches;
+
 /// The text folded one way, with the map back to the original offsets.
 #[derive(Debug, Clone)]
 pub struct Folded {
@@ -174,7 +176,9 @@ impl Folded {
     /// All matches of `query` (already folded) in original offsets, in
     /// order, each starting after the one before ends.
     pub fn find_all(&self, text: &str, query: &str) -> Vec<Range<usize>> {
-        apart(self.each(text, query).collect())
+        let mut all: Vec<Range<usize>> = self.each(text, query).collect();
+        all.dedup_by(|r, kept| r.start < kept.end);
+        all
     }
 
     /// The first match starting after original byte `after` (wrapping to the
@@ -200,16 +204,6 @@ impl Folded {
             .chain(memchr::memmem::find_iter(&hay[..(from + needle.len() - 1).min(hay.len())], needle))
             .find_map(|f| self.confirm(text, query, f..f + needle.len()))
     }
-}
-
-/// The matches of `all` (in order) that start after the one before ends,
-/// kept in place (a common word's matches are megabytes).
-fn apart(mut all: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    all.dedup_by(|r, kept| r.start < kept.end);
-    // Kept while the search stands: 12 MB for "the" in 50 MB, 4 more if
-    // left at the size it grew to.
-    all.shrink_to_fit();
-    all
 }
 
 /// Bytes of text folded at a time by [`ChunkSearch`].
@@ -286,16 +280,16 @@ impl<'a> ChunkSearch<'a> {
 
     /// Every match, in order, each starting after the one before ends.
     /// The second half of the text is searched on a thread of its own.
-    pub fn find_all(&self) -> Vec<Range<usize>> {
+    pub fn find_all(&self) -> Matches {
         let n = self.starts.len();
         let half = n.div_ceil(2);
         let (mut first, second) = std::thread::scope(|scope| {
-            let later = scope.spawn(|| (half..n).flat_map(|k| self.matches_in(k)).collect::<Vec<_>>());
-            let first: Vec<Range<usize>> = (0..half).flat_map(|k| self.matches_in(k)).collect();
+            let later = scope.spawn(|| Matches::apart((half..n).flat_map(|k| self.matches_in(k))));
+            let first = Matches::apart((0..half).flat_map(|k| self.matches_in(k)));
             (first, later.join().expect("the search thread"))
         });
-        first.extend(second);
-        apart(first)
+        first.extend(second.iter());
+        first
     }
 
     /// The first match starting after byte `after` (wrapping to the start),
@@ -367,9 +361,9 @@ impl<'a> AsciiSearch<'a> {
     }
 
     /// Every match, in order.
-    pub fn find_all(&self) -> Vec<Range<usize>> {
+    pub fn find_all(&self) -> Matches {
         let n = self.query.len();
-        apart(self.starts(0, self.text.len(), false).map(|at| at..at + n).collect())
+        Matches::apart(self.starts(0, self.text.len(), false).map(|at| at..at + n))
     }
 
     /// The first match starting after byte `after` (wrapping to the start),
@@ -453,7 +447,7 @@ mod tests {
                 let folded = fold_query(q, ic);
                 let f = Folded::new(text, ic);
                 let a = AsciiSearch::new(text, &folded, ic);
-                assert_eq!(a.find_all(), f.find_all(text, &folded), "{q:?}");
+                assert_eq!(a.find_all().iter().collect::<Vec<_>>(), f.find_all(text, &folded), "{q:?}");
                 for after in [0, 1, text.len() / 3, text.len() / 2, text.len().saturating_sub(1), text.len()]
                 {
                     for back in [false, true] {
@@ -519,7 +513,7 @@ mod tests {
             let q = fold_query(&query, ic);
             let whole = Folded::new(&text, ic);
             let chunked = ChunkSearch::with_chunk(&text, &q, ic, chunk);
-            proptest::prop_assert_eq!(chunked.find_all(), whole.find_all(&text, &q));
+            proptest::prop_assert_eq!(chunked.find_all().iter().collect::<Vec<_>>(), whole.find_all(&text, &q));
             let bounds: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).chain([text.len()]).collect();
             for pick in picks {
                 let after = bounds[pick % bounds.len()];

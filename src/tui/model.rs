@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 
 use crate::core::annotation::{Annotation, Stamp};
 use crate::core::document::Document;
+use crate::core::matches::Matches;
 use crate::core::motion;
 use crate::core::search::{AsciiSearch, ChunkSearch, fold_query, ignores_case};
 use crate::core::viewport::{Viewport, WrapCache};
@@ -176,7 +177,7 @@ pub struct Model {
     /// The last search query, as typed.
     pub last_search: Option<String>,
     /// Every match of the last search (highlighted in the article).
-    pub matches: Vec<Range<usize>>,
+    pub matches: Matches,
     /// The query `matches` were found for.
     pub matches_of: Option<String>,
     /// Wrapped lines of the article at the pane's width.
@@ -249,7 +250,7 @@ impl Model {
             reviewed_upto: None,
             mode: Mode::Normal,
             last_search: None,
-            matches: Vec::new(),
+            matches: Matches::default(),
             matches_of: None,
             wraps: WrapCache::default(),
             size,
@@ -379,7 +380,7 @@ impl Model {
     /// All matches of `query` in the article, folding as smart case says.
     /// An ASCII query searches the text itself; others folded copies of it,
     /// a chunk at a time.
-    pub fn search_all(&self, query: &str) -> Vec<Range<usize>> {
+    pub fn search_all(&self, query: &str) -> Matches {
         let ic = ignores_case(query);
         let q = fold_query(query, ic);
         let text = self.doc.article.text();

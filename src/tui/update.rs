@@ -219,7 +219,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         Reattach => reattach(m),
         Cancel => {
             m.anchor = None;
-            m.matches = Vec::new();
+            m.matches = Default::default();
             m.matches_of = None;
             m.reattach = None;
             Effect::None
@@ -537,7 +537,7 @@ fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
             say(m, format!("/{q}  match {nth} of {}", m.matches.len()), Level::Info);
         }
         None => {
-            m.matches = Vec::new();
+            m.matches = Default::default();
             m.matches_of = None;
             say(m, format!("Not found: {q}"), Level::Error);
         }

@@ -211,7 +211,7 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     let lo = m.matches.partition_point(|r| r.end <= first.start);
     let hi = m.matches.partition_point(|r| r.start < last.end);
     let marks = marks_in(m, theme, first.start..last.end);
-    let matches = &m.matches[lo..hi.max(lo)];
+    let matches: Vec<Range<usize>> = m.matches.range(lo..hi.max(lo)).collect();
     let selection = m.selection();
     let reviewed = m.reviewed_upto.filter(|&b| b < m.doc.article.len()).map(|b| {
         let b = crate::core::motion::snap(&m.doc.article, b);
