@@ -18,7 +18,8 @@
 //!   tagged texts, found where asked), [`core::pending`] (the suggestions
 //!   still open, settled against the annotations of the moment),
 //!   [`core::search`] (normalisation-
-//!   insensitive, smart-case search), [`core::export`] (`list --json`,
+//!   insensitive, smart-case search) with [`core::matches`] (its matches,
+//!   8 bytes each), [`core::export`] (`list --json`,
 //!   annotations placed for export), [`core::brat`] (brat standoff in and
 //!   out), [`core::w3c`] (W3C Web Annotation in and out), [`core::report`]
 //!   (CSV and the Markdown report), [`core::import`] (adding imported
