@@ -11,7 +11,7 @@ use std::ops::Range;
 const LEN_BITS: u32 = 24;
 
 /// Matches in text order, each starting at or after the end of the one
-/// before (see [`Matches::push`]).
+/// before (see [`Matches::apart`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matches(Store);
 
