@@ -8,9 +8,13 @@
 //! undoes. A book's suggestions are asked for a page, or the next few after
 //! a place, at a time; only [`Counter`] goes through them all, on a thread
 //! of its own.
+//!
+//! What a stretch around the page holds can be asked for ahead of time
+//! ([`Pending::prepare`], at an idle moment): the next page drawn is then
+//! taken from it instead of looked up while a key waits.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::annotation::Kind;
 use super::document::Document;
@@ -37,6 +41,48 @@ pub struct Pending {
     revision: u64,
     /// How many are pending, and the revision they were counted at.
     count: Option<(u64, usize)>,
+    /// What [`Pending::prepare`] looked up last.
+    window: Window,
+}
+
+/// The pending suggestions that reach into a stretch of the text, for one
+/// [`Pending::revision`]. A copy of a `Pending` starts without one (a
+/// thread's copy has no page to draw).
+#[derive(Debug, Default)]
+struct Window(Mutex<Option<Kept>>);
+
+/// What a [`Window`] holds.
+#[derive(Debug)]
+struct Kept {
+    revision: u64,
+    covers: Range<usize>,
+    list: Arc<[Suggestion]>,
+}
+
+impl Clone for Window {
+    fn clone(&self) -> Window {
+        Window::default()
+    }
+}
+
+impl Window {
+    /// The list kept for `revision`, when it covers `region`.
+    fn covering(&self, revision: u64, region: &Range<usize>) -> Option<Arc<[Suggestion]>> {
+        let kept = self.0.lock().ok()?;
+        let Kept { revision: r, covers, list } = kept.as_ref()?;
+        (*r == revision && covers.start <= region.start && region.end <= covers.end).then(|| Arc::clone(list))
+    }
+
+    fn keep(&self, revision: u64, covers: Range<usize>, list: Vec<Suggestion>) {
+        if let Ok(mut kept) = self.0.lock() {
+            *kept = Some(Kept { revision, covers, list: list.into() });
+        }
+    }
+}
+
+/// Whether `s` reaches into `region` (an empty one at its start counts).
+fn reaches(s: &Suggestion, region: &Range<usize>) -> bool {
+    s.bytes.start < region.end && (s.bytes.end > region.start || s.bytes.start >= region.start)
 }
 
 /// The order suggestions go in: by start, then end, then kind.
@@ -129,6 +175,7 @@ impl Pending {
             doc_revision: doc.revision(),
             revision: super::revision::next(),
             count: None,
+            window: Window::default(),
         }
     }
 
@@ -190,11 +237,44 @@ impl Pending {
         self.gather(starts.clone(), starts, |_| true)
     }
 
-    /// The pending suggestions that reach into `region`, in order.
+    /// The pending suggestions that reach into `region`, in order: taken
+    /// from what [`Pending::prepare`] kept when that covers `region`.
     pub fn overlapping(&self, region: Range<usize>) -> Vec<Suggestion> {
+        match self.window.covering(self.revision, &region) {
+            Some(list) => {
+                // Nothing that starts further back than a lookup reaches
+                // can reach into `region` (the list is by start).
+                let back = region.start.saturating_sub(FOUND_REACH.max(self.mentions.longest()));
+                let lo = list.partition_point(|s| s.bytes.start < back);
+                let hi = list.partition_point(|s| s.bytes.start < region.end).max(lo);
+                // At its size at once: a page holds hundreds, and growing
+                // the list was a tenth of a key's time.
+                let mut out = Vec::with_capacity(hi - lo);
+                out.extend(list[lo..hi].iter().filter(|s| reaches(s, &region)).cloned());
+                out
+            }
+            None => self.look_up(region),
+        }
+    }
+
+    /// Look up ahead what the next pages around `view` will ask for, so
+    /// that [`Pending::overlapping`] answers from memory: what reaches into
+    /// twice `view`'s length of text on each side of it. Nothing is done
+    /// while what is kept reaches `view`'s length past it on both sides, so
+    /// scrolling a line at a time looks up again once a page.
+    pub fn prepare(&self, view: Range<usize>) {
+        let span = view.len();
+        let around =
+            |n: usize| view.start.saturating_sub(n * span)..(view.end + n * span).min(self.article.len());
+        if self.window.covering(self.revision, &around(1)).is_none() {
+            self.window.keep(self.revision, around(2), self.look_up(around(2)));
+        }
+    }
+
+    fn look_up(&self, region: Range<usize>) -> Vec<Suggestion> {
         let found = region.start.saturating_sub(FOUND_REACH)..region.end;
         let mentions = region.start.saturating_sub(self.mentions.longest())..region.end;
-        self.gather(found, mentions, |s| s.bytes.end > region.start || s.bytes.start >= region.start)
+        self.gather(found, mentions, |s| reaches(s, &region))
     }
 
     /// Those `keep` takes of the rules' suggestions that start in `found`
@@ -450,5 +530,53 @@ mod tests {
         assert!(each.len() < list.len() && !each.is_empty());
         p.settled.retain_open(&mut list);
         assert_eq!(list, each);
+    }
+
+    #[test]
+    fn a_prepared_stretch_answers_as_a_lookup_does_and_only_for_its_revision() {
+        let text = "Acme said \"Acme and Bolt will merge\" on 3 May. Bolt and Acme. ".repeat(40);
+        let mut d = doc(&text);
+        tag(&mut d, "Acme", 0, Kind::Entity("Organization".into()));
+        tag(&mut d, "Bolt and Acme", 2, Kind::Entity("Other".into()));
+        let mut p = Pending::new(&d);
+        // A long quote from before most regions, a short statistic in each sentence.
+        let mut found: Vec<Suggestion> = text
+            .match_indices('"')
+            .step_by(2)
+            .map(|(i, _)| Suggestion {
+                bytes: i..(i + 400).min(text.len()),
+                kind: Arc::new(Kind::Quote { speaker: None }),
+            })
+            .chain(text.match_indices("3 May").map(|(i, w)| Suggestion {
+                bytes: i..i + w.len(),
+                kind: Arc::new(Kind::Statistic { value: Some(3.0), unit: None }),
+            }))
+            .collect();
+        found.sort_by_key(key);
+        p.arrived(found);
+        p.prepare(1000..1300);
+        assert!(p.window.covering(p.revision, &(400..1900)).is_some(), "twice the view on each side");
+        assert!(p.window.covering(p.revision, &(399..1900)).is_none());
+        let window = 700..1900;
+        let fresh = |p: &Pending, r: Range<usize>| p.look_up(r);
+        for start in (window.start..window.end).step_by(37) {
+            for end in [start, start + 1, start + 90, window.end] {
+                let r = start..end.min(window.end);
+                assert_eq!(p.overlapping(r.clone()), fresh(&p, r.clone()), "{r:?}");
+            }
+        }
+        assert!(!p.overlapping(window.clone()).is_empty());
+        // A change: the kept stretch is of the revision before.
+        let before = p.overlapping(window.clone());
+        tag(&mut d, "Bolt", 0, Kind::Entity("Organization".into()));
+        p.refresh(&d);
+        let after = p.overlapping(window.clone());
+        assert_ne!(after, before, "Bolt is now mentioned everywhere");
+        assert_eq!(after, fresh(&p, window.clone()));
+        // Outside it, or in a copy, a lookup.
+        p.prepare(1000..1300);
+        assert_eq!(p.overlapping(0..2000), fresh(&p, 0..2000));
+        assert!(p.clone().window.covering(p.revision, &window).is_none());
+        assert!(p.window.covering(p.revision, &window).is_some());
     }
 }

@@ -703,6 +703,9 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     loop {
         if redraw {
             screen.draw(m, theme)?;
+            if !event::poll(Duration::ZERO)? {
+                m.prepare();
+            }
         }
         if term_signal.load(Ordering::Relaxed) {
             return Ok(Exit::Signal);

@@ -330,6 +330,18 @@ impl Model {
         self.viewport().rows_from(self.top, h)
     }
 
+    /// Look up ahead of time what the next keys will draw (the app loop
+    /// calls this when no key waits): the pending suggestions around the
+    /// view ([`Pending::prepare`](crate::core::pending::Pending::prepare)),
+    /// so that a page or a line away they are taken from memory, not
+    /// looked up while a key waits.
+    pub fn prepare(&self) {
+        let rows = self.visible_rows();
+        if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+            self.pending.prepare(first.start..last.end);
+        }
+    }
+
     /// The selected byte range (the cursor's grapheme included), if any.
     pub fn selection(&self) -> Option<Range<usize>> {
         let a = self.anchor?;
