@@ -240,6 +240,15 @@ impl Pending {
     /// The pending suggestions that reach into `region`, in order: taken
     /// from what [`Pending::prepare`] kept when that covers `region`.
     pub fn overlapping(&self, region: Range<usize>) -> Vec<Suggestion> {
+        let mut out = Vec::new();
+        self.each_overlapping(region, |s| out.push(s.clone()));
+        out
+    }
+
+    /// [`Pending::overlapping`], one at a time: a page holds hundreds, and
+    /// a list of them made each frame was a tenth of a key's time (growing
+    /// it, or glibc tidying its free lists for one that large).
+    pub fn each_overlapping(&self, region: Range<usize>, f: impl FnMut(&Suggestion)) {
         match self.window.covering(self.revision, &region) {
             Some(list) => {
                 // Nothing that starts further back than a lookup reaches
@@ -247,13 +256,9 @@ impl Pending {
                 let back = region.start.saturating_sub(FOUND_REACH.max(self.mentions.longest()));
                 let lo = list.partition_point(|s| s.bytes.start < back);
                 let hi = list.partition_point(|s| s.bytes.start < region.end).max(lo);
-                // At its size at once: a page holds hundreds, and growing
-                // the list was a tenth of a key's time.
-                let mut out = Vec::with_capacity(hi - lo);
-                out.extend(list[lo..hi].iter().filter(|s| reaches(s, &region)).cloned());
-                out
+                list[lo..hi].iter().filter(|s| reaches(s, &region)).for_each(f);
             }
-            None => self.look_up(region),
+            None => self.look_up(region).iter().for_each(f),
         }
     }
 

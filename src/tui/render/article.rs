@@ -53,10 +53,8 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     // Annotations waiting for review are drawn where they landed (orphans
     // nowhere), never on whatever text now sits at their old offsets.
     // A discontinuous span (imported from brat) marks only its fragments.
-    let around = m.doc.around(cs..ce);
-    let suggested = m.pending.overlapping(region.clone());
-    let mut marks: Vec<Mark> = Vec::with_capacity(around.len() + suggested.len());
-    for a in &list[around] {
+    let mut marks: Vec<Mark> = Vec::new();
+    for a in &list[m.doc.around(cs..ce)] {
         if a.end < cs || a.end <= a.start || m.review.of(&a.id).is_some() || !m.shows(a) {
             continue;
         }
@@ -72,7 +70,9 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     }
     // Suggestions, dimmed, under the annotations (which patch over them).
     let style = theme.style(Role::AnnotationSuggested);
-    marks.extend(suggested.into_iter().map(|s| Mark { bytes: s.bytes, style, selected: false }));
+    m.pending.each_overlapping(region.clone(), |s| {
+        marks.push(Mark { bytes: s.bytes.clone(), style, selected: false })
+    });
     for p in m.review.overlapping(region) {
         let (Some(bytes), Some(i)) = (p.placement.bytes.clone(), m.doc.index_of(&p.id)) else { continue };
         marks.push(Mark {
