@@ -386,7 +386,7 @@ fn folder_loop(app: &mut App, list: &mut Folder, open: Opener) -> io::Result<()>
         let outcome = match to_input(event::read()?) {
             Some(Input::Key(k)) => folder::key(list, k),
             Some(input @ Input::Resize(w, h)) => {
-                app.screen.follow(&input)?;
+                app.screen.follow(&input);
                 list.resize(w, h);
                 folder::Outcome::None
             }
@@ -634,12 +634,24 @@ struct Screen {
     bytes: Vec<u8>,
     /// What the last composed frame can lend the next.
     memo: render::Memo,
+    /// A size the terminal took that ratatui has not been told yet: it is
+    /// told at its next draw (telling it clears the screen, which the
+    /// painter does anyway when it paints the whole screen).
+    resized: Option<Rect>,
 }
 
 impl Screen {
     fn new(terminal: Term, out: FrameWriter) -> Screen {
         let painter = Painter::default();
-        Screen { terminal, out, painter, painted: false, bytes: Vec::new(), memo: render::Memo::default() }
+        Screen {
+            terminal,
+            out,
+            painter,
+            painted: false,
+            bytes: Vec::new(),
+            memo: render::Memo::default(),
+            resized: None,
+        }
     }
 
     /// Draw a frame and send it.
@@ -662,7 +674,10 @@ impl Screen {
 
     /// Draw through ratatui (clearing what the painter left) and send it.
     fn draw_with(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        if self.painted {
+        if let Some(area) = self.resized.take() {
+            self.terminal.resize(area)?;
+            self.painted = false;
+        } else if self.painted {
             // Resizing to the same size clears the screen and ratatui's idea
             // of it, as `clear` does without asking the terminal where its
             // cursor is.
@@ -676,12 +691,11 @@ impl Screen {
     }
 
     /// Follow the terminal's size (the viewport is fixed otherwise).
-    fn follow(&mut self, input: &Input) -> io::Result<()> {
+    fn follow(&mut self, input: &Input) {
         if let Input::Resize(w, h) = *input {
-            self.terminal.resize(Rect::new(0, 0, w, h))?;
+            self.resized = Some(Rect::new(0, 0, w, h));
             self.painter.invalidate();
         }
-        Ok(())
     }
 }
 
@@ -769,12 +783,12 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         }
         untrimmed = true;
         let Some(input) = to_input(event::read()?) else { continue };
-        screen.follow(&input)?;
+        screen.follow(&input);
         step(m, input, pending);
         // Drain what is already queued before drawing again (fast typing, resizes).
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
-                screen.follow(&input)?;
+                screen.follow(&input);
                 step(m, input, pending);
             }
         }
