@@ -5,13 +5,36 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use super::text::Article;
 use super::wrap::{Row, row_of, wrap_line};
 
 /// The rows of each line wrapped so far, by line index.
-type Lines = HashMap<usize, Rc<[Row]>>;
+type Lines = HashMap<usize, Rc<[Row]>, BuildHasherDefault<LineHash>>;
+
+/// A line index times a large odd number: line indices are not chosen by
+/// anyone, so they need no keyed (SipHash) hash, and a frame makes
+/// hundreds of lookups.
+#[derive(Default)]
+struct LineHash(u64);
+
+impl Hasher for LineHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0 ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
 
 /// Lines wrapped lately, for one width: moving through a book asks for the
 /// same lines many times per key (the rows around the cursor, the page
