@@ -45,11 +45,20 @@ pub struct Pending {
     window: Window,
 }
 
-/// The pending suggestions that reach into a stretch of the text, for one
-/// [`Pending::revision`]. A copy of a `Pending` starts without one (a
-/// thread's copy has no page to draw).
+/// The pending suggestions that reach into stretches of the text, for one
+/// [`Pending::revision`]: one around the view, one at the start of the
+/// text and one at its end (where `gg` and `G` go). A copy of a `Pending`
+/// starts without them (a thread's copy has no page to draw).
 #[derive(Debug, Default)]
-struct Window(Mutex<Option<Kept>>);
+struct Window(Mutex<[Option<Kept>; 3]>);
+
+/// Which of a [`Window`]'s stretches.
+#[derive(Debug, Clone, Copy)]
+enum Stretch {
+    View = 0,
+    Start = 1,
+    End = 2,
+}
 
 /// What a [`Window`] holds.
 #[derive(Debug)]
@@ -66,16 +75,18 @@ impl Clone for Window {
 }
 
 impl Window {
-    /// The list kept for `revision`, when it covers `region`.
+    /// A list kept for `revision` that covers `region`.
     fn covering(&self, revision: u64, region: &Range<usize>) -> Option<Arc<[Suggestion]>> {
         let kept = self.0.lock().ok()?;
-        let Kept { revision: r, covers, list } = kept.as_ref()?;
-        (*r == revision && covers.start <= region.start && region.end <= covers.end).then(|| Arc::clone(list))
+        kept.iter().flatten().find_map(|Kept { revision: r, covers, list }| {
+            (*r == revision && covers.start <= region.start && region.end <= covers.end)
+                .then(|| Arc::clone(list))
+        })
     }
 
-    fn keep(&self, revision: u64, covers: Range<usize>, list: Vec<Suggestion>) {
+    fn keep(&self, stretch: Stretch, revision: u64, covers: Range<usize>, list: Vec<Suggestion>) {
         if let Ok(mut kept) = self.0.lock() {
-            *kept = Some(Kept { revision, covers, list: list.into() });
+            kept[stretch as usize] = Some(Kept { revision, covers, list: list.into() });
         }
     }
 }
@@ -264,15 +275,23 @@ impl Pending {
 
     /// Look up ahead what the next pages around `view` will ask for, so
     /// that [`Pending::overlapping`] answers from memory: what reaches into
-    /// twice `view`'s length of text on each side of it. Nothing is done
-    /// while what is kept reaches `view`'s length past it on both sides, so
-    /// scrolling a line at a time looks up again once a page.
+    /// twice `view`'s length of text on each side of it, and into twice
+    /// that length at the start and at the end of the text. Nothing is
+    /// looked up again while what is kept reaches `view`'s length past it
+    /// on both sides (scrolling a line at a time looks up once a page),
+    /// nor at either end while a view's length there is covered.
     pub fn prepare(&self, view: Range<usize>) {
-        let span = view.len();
-        let around =
-            |n: usize| view.start.saturating_sub(n * span)..(view.end + n * span).min(self.article.len());
-        if self.window.covering(self.revision, &around(1)).is_none() {
-            self.window.keep(self.revision, around(2), self.look_up(around(2)));
+        let (span, len) = (view.len(), self.article.len());
+        let around = |n: usize| view.start.saturating_sub(n * span)..(view.end + n * span).min(len);
+        let stretches = [
+            (Stretch::View, around(1), around(2)),
+            (Stretch::Start, 0..span.min(len), 0..(2 * span).min(len)),
+            (Stretch::End, len.saturating_sub(span)..len, len.saturating_sub(2 * span)..len),
+        ];
+        for (stretch, needed, kept) in stretches {
+            if self.window.covering(self.revision, &needed).is_none() {
+                self.window.keep(stretch, self.revision, kept.clone(), self.look_up(kept));
+            }
         }
     }
 
@@ -562,6 +581,12 @@ mod tests {
         p.prepare(1000..1300);
         assert!(p.window.covering(p.revision, &(400..1900)).is_some(), "twice the view on each side");
         assert!(p.window.covering(p.revision, &(399..1900)).is_none());
+        let len = text.len();
+        assert!(p.window.covering(p.revision, &(0..600)).is_some(), "the start, for gg");
+        assert!(p.window.covering(p.revision, &(len - 600..len)).is_some(), "the end, for G");
+        for r in [0..250, len - 250..len] {
+            assert_eq!(p.overlapping(r.clone()), p.look_up(r.clone()), "{r:?}");
+        }
         let window = 700..1900;
         let fresh = |p: &Pending, r: Range<usize>| p.look_up(r);
         for start in (window.start..window.end).step_by(37) {
