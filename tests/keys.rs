@@ -520,6 +520,41 @@ fn search_counts_matches_and_n_and_shift_n_walk_them() {
 }
 
 #[test]
+fn a_search_shows_its_first_match_before_all_are_counted() {
+    let mut h = sample();
+    // Keys straight to update: nothing delivers the matches meanwhile.
+    let type_keys = |h: &mut Harness, keys: &str| {
+        for ev in common::parse_keys(keys) {
+            marginote::tui::update::update(&mut h.m, Input::Key(ev));
+        }
+    };
+    type_keys(&mut h, "/meta<Enter>");
+    let first = SAMPLE.to_lowercase().find("meta").unwrap();
+    assert_eq!(h.m.selection().map(|r| r.start), Some(first), "the first match is selected at once");
+    assert_eq!(h.m.message.as_ref().unwrap().0, "/meta  counting the matches…");
+    assert_eq!(h.m.matching.as_deref(), Some("meta"));
+    assert!(h.m.matches.is_empty());
+    type_keys(&mut h, "n");
+    assert_eq!(h.m.matching.as_deref(), Some("meta"), "still the same query: not looked for again");
+    // What another query's thread finds is not this one's.
+    let others = h.m.search_all("Clegg");
+    marginote::tui::update::update(&mut h.m, Input::Matched("Clegg".into(), others));
+    assert!(h.m.matches.is_empty());
+    let all = h.m.search_all("meta");
+    let total = all.len();
+    marginote::tui::update::update(&mut h.m, Input::Matched("meta".into(), all));
+    assert_eq!(h.m.matching, None);
+    assert_eq!(h.m.matches.len(), total);
+    assert_eq!(h.m.message.as_ref().unwrap().0, format!("/meta  match 2 of {total}"), "counted where n went");
+    // Escape gives the search up: matches that come late are dropped.
+    type_keys(&mut h, "/Clegg<Enter><Esc>");
+    assert_eq!(h.m.matching, None);
+    let late = h.m.search_all("Clegg");
+    marginote::tui::update::update(&mut h.m, Input::Matched("Clegg".into(), late));
+    assert!(h.m.matches.is_empty() && h.m.matches_of.is_none());
+}
+
+#[test]
 fn suggestions_are_accepted_turned_down_and_remembered() {
     let mut h = sample();
     h.keys("x");

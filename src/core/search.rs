@@ -384,6 +384,18 @@ fn is_grapheme_boundary(text: &str, b: usize) -> bool {
     GraphemeCursor::new(b, text.len(), true).is_boundary(text, 0).unwrap_or(false)
 }
 
+/// All matches of `query` (as typed) in `text`, folding as smart case
+/// says: an ASCII query searches the text itself, others folded copies of
+/// it, a chunk at a time.
+pub fn all_matches(text: &str, query: &str) -> Matches {
+    let ic = ignores_case(query);
+    let q = fold_query(query, ic);
+    if q.is_ascii() {
+        return AsciiSearch::new(text, &q, ic).find_all();
+    }
+    ChunkSearch::new(text, &q, ic).find_all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

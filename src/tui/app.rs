@@ -40,6 +40,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+use crate::core::matches::Matches;
 use crate::core::places::{self, Place};
 use crate::core::reanchor::{Job, Poll};
 use crate::core::store::AnnotationFile;
@@ -542,6 +543,16 @@ fn start_suggesting(m: &Model) -> Receiver<Vec<crate::core::suggest::Suggestion>
 
 /// Count the pending suggestions on a thread of their own, for the list of
 /// suggestions; the count arrives as [`Input::Counted`].
+/// Find every match of `query` on a thread of its own.
+fn start_matching(m: &Model, query: &str) -> Receiver<Matches> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (article, query) = (Arc::clone(&m.doc.article), query.to_owned());
+    std::thread::spawn(move || {
+        let _ = tx.send(crate::core::search::all_matches(article.text(), &query));
+    });
+    rx
+}
+
 fn start_counting(m: &Model) -> Receiver<(u64, usize)> {
     let (tx, rx) = std::sync::mpsc::channel();
     let counter = m.pending.counter();
@@ -709,6 +720,8 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     let mut job = start_anchoring(m);
     let mut suggesting = Some(start_suggesting(m));
     let mut counting: Option<Receiver<(u64, usize)>> = None;
+    // A search's matches being found, for this query.
+    let mut searching: Option<(String, Receiver<Matches>)> = None;
     // Whether memory freed since the last idle moment may still be held.
     let mut untrimmed = true;
     // Drawn only when something may have changed: an idle tick that finds
@@ -717,6 +730,11 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     loop {
         if redraw {
             screen.draw(m, theme)?;
+            if let Some(q) = &m.matching
+                && searching.as_ref().is_none_or(|(s, _)| s != q)
+            {
+                searching = Some((q.clone(), start_matching(m, q)));
+            }
             if !event::poll(Duration::ZERO)? {
                 m.prepare();
             }
@@ -730,7 +748,12 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         // Redraw often while a job reports progress; otherwise wake only to
         // look for changes on disk.
         let busy = job.is_some() || suggesting.is_some() || counting.is_some();
-        let tick = if busy { Duration::from_millis(50) } else { Duration::from_millis(250) };
+        let tick = match (searching.is_some(), busy) {
+            // The highlights and the count of a search, soon after they are found.
+            (true, _) => Duration::from_millis(10),
+            (false, true) => Duration::from_millis(50),
+            (false, false) => Duration::from_millis(250),
+        };
         let ready = event::poll(tick)?;
         redraw = ready || job.is_some();
         if let Some(rx) = &suggesting {
@@ -743,6 +766,22 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
                 }
                 Ok(None) => {}
                 Err(()) => suggesting = None,
+            }
+        }
+        if let Some((q, rx)) = &searching {
+            match poll(rx) {
+                Ok(Some(list)) => {
+                    update(m, Input::Matched(q.clone(), list));
+                    searching = None;
+                    redraw = true;
+                    untrimmed = true;
+                }
+                Ok(None) => {}
+                Err(()) => {
+                    // The thread is gone without them (it panicked): not again.
+                    m.matching = None;
+                    searching = None;
+                }
             }
         }
         if let Some(rx) = &counting {

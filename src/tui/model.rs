@@ -180,6 +180,9 @@ pub struct Model {
     pub matches: Matches,
     /// The query `matches` were found for.
     pub matches_of: Option<String>,
+    /// The query whose matches are wanted: the app loop finds them on a
+    /// thread and brings them as [`Input::Matched`](super::update::Input).
+    pub matching: Option<String>,
     /// Wrapped lines of the article at the pane's width.
     pub wraps: WrapCache,
     /// Terminal size (columns, rows).
@@ -251,6 +254,7 @@ impl Model {
             mode: Mode::Normal,
             last_search: None,
             matches: Matches::default(),
+            matching: None,
             matches_of: None,
             wraps: WrapCache::default(),
             size,
@@ -389,17 +393,10 @@ impl Model {
         self.panes().sidebar.map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1))
     }
 
-    /// All matches of `query` in the article, folding as smart case says.
-    /// An ASCII query searches the text itself; others folded copies of it,
-    /// a chunk at a time.
+    /// All matches of `query` in the article (see
+    /// [`all_matches`](crate::core::search::all_matches)).
     pub fn search_all(&self, query: &str) -> Matches {
-        let ic = ignores_case(query);
-        let q = fold_query(query, ic);
-        let text = self.doc.article.text();
-        if q.is_ascii() {
-            return AsciiSearch::new(text, &q, ic).find_all();
-        }
-        ChunkSearch::new(text, &q, ic).find_all()
+        crate::core::search::all_matches(self.doc.article.text(), query)
     }
 
     /// The next (or previous) match of `query` after byte `from`, wrapping.

@@ -34,6 +34,8 @@ pub enum Input {
     Suggested(Vec<crate::core::suggest::Suggestion>),
     /// How many suggestions are pending, counted at a revision of them.
     Counted(u64, usize),
+    /// Every match of a search query, found in the background.
+    Matched(String, crate::core::matches::Matches),
 }
 
 /// What the app loop must do after an update.
@@ -99,6 +101,10 @@ fn apply_input(m: &mut Model, input: Input) -> Effect {
         }
         Input::Counted(revision, n) => {
             m.pending.counted(revision, n);
+            Effect::None
+        }
+        Input::Matched(q, list) => {
+            matched(m, q, list);
             Effect::None
         }
         Input::Key(ev) if ev.kind == KeyEventKind::Release => Effect::None,
@@ -221,6 +227,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
             m.anchor = None;
             m.matches = Default::default();
             m.matches_of = None;
+            m.matching = None;
             m.reattach = None;
             Effect::None
         }
@@ -518,6 +525,34 @@ fn search_again(m: &mut Model, backward: bool) {
     }
 }
 
+/// What the status line says while a search's matches are counted.
+fn counting(q: &str) -> String {
+    format!("/{q}  counting the matches…")
+}
+
+/// "/q  match n of N", for the selection among the matches of `q`.
+fn say_nth(m: &mut Model, q: &str) {
+    let at = m.anchor.unwrap_or(m.cursor);
+    let i = m.matches.partition_point(|x| x.start < at);
+    let nth = if m.matches.get(i).is_some_and(|x| x.start == at) { i + 1 } else { 0 };
+    say(m, format!("/{q}  match {nth} of {}", m.matches.len()), Level::Info);
+}
+
+/// Every match of `q` arrived: kept when they are still wanted, and
+/// counted on the status line when it still says they are being counted.
+fn matched(m: &mut Model, q: String, list: crate::core::matches::Matches) {
+    if m.matching.as_deref() != Some(q.as_str()) {
+        return;
+    }
+    m.matching = None;
+    m.matches = list;
+    let still = m.message.as_ref().is_some_and(|(t, _)| *t == counting(&q));
+    if still {
+        say_nth(m, &q);
+    }
+    m.matches_of = Some(q);
+}
+
 /// Find the next match from `from` and select it.
 fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
     let Some(q) = m.last_search.clone() else { return };
@@ -525,20 +560,25 @@ fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
     match m.search_from(&q, from, backward) {
         Some(r) => {
             select_range(m, r);
-            // `n` and `N` reuse the matches of the same query (a common
-            // word has hundreds of thousands in a book).
-            if m.matches_of.as_deref() != Some(q.as_str()) {
-                m.matches = m.search_all(&q);
-                m.matches_of = Some(q.clone());
+            // `n` and `N` reuse the matches of the same query. Finding
+            // them all takes tens of milliseconds for a common word in a
+            // book: the app loop finds them on a thread while the first
+            // is on screen.
+            if m.matches_of.as_deref() == Some(q.as_str()) {
+                say_nth(m, &q);
+            } else if m.matching.as_deref() != Some(q.as_str()) {
+                m.matches = Default::default();
+                m.matches_of = None;
+                m.matching = Some(q.clone());
             }
-            let at = m.anchor.unwrap_or(m.cursor);
-            let i = m.matches.partition_point(|x| x.start < at);
-            let nth = if m.matches.get(i).is_some_and(|x| x.start == at) { i + 1 } else { 0 };
-            say(m, format!("/{q}  match {nth} of {}", m.matches.len()), Level::Info);
+            if m.matching.is_some() {
+                say(m, counting(&q), Level::Info);
+            }
         }
         None => {
             m.matches = Default::default();
             m.matches_of = None;
+            m.matching = None;
             say(m, format!("Not found: {q}"), Level::Error);
         }
     }

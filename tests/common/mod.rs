@@ -98,6 +98,11 @@ impl Harness {
     pub fn input(&mut self, input: Input) {
         let effect = update(&mut self.m, input);
         run_effect(&mut self.m, effect);
+        // What the app loop's search thread delivers.
+        if let Some(q) = self.m.matching.clone() {
+            let all = self.m.search_all(&q);
+            self.input(Input::Matched(q, all));
+        }
     }
 
     /// Type keys: plain characters, and `<Enter>`, `<Esc>`, `<Tab>`, `<C-r>`,
