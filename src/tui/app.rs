@@ -541,9 +541,8 @@ fn start_suggesting(m: &Model) -> Receiver<Vec<crate::core::suggest::Suggestion>
     rx
 }
 
-/// Count the pending suggestions on a thread of their own, for the list of
-/// suggestions; the count arrives as [`Input::Counted`].
-/// Find every match of `query` on a thread of its own.
+/// Find every match of `query` on a thread of its own; they arrive as
+/// [`Input::Matched`].
 fn start_matching(m: &Model, query: &str) -> Receiver<Matches> {
     let (tx, rx) = std::sync::mpsc::channel();
     let (article, query) = (Arc::clone(&m.doc.article), query.to_owned());
@@ -553,6 +552,8 @@ fn start_matching(m: &Model, query: &str) -> Receiver<Matches> {
     rx
 }
 
+/// Count the pending suggestions on a thread of their own, for the list of
+/// suggestions; the count arrives as [`Input::Counted`].
 fn start_counting(m: &Model) -> Receiver<(u64, usize)> {
     let (tx, rx) = std::sync::mpsc::channel();
     let counter = m.pending.counter();

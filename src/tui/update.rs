@@ -566,12 +566,12 @@ fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
             // is on screen.
             if m.matches_of.as_deref() == Some(q.as_str()) {
                 say_nth(m, &q);
-            } else if m.matching.as_deref() != Some(q.as_str()) {
-                m.matches = Default::default();
-                m.matches_of = None;
-                m.matching = Some(q.clone());
-            }
-            if m.matching.is_some() {
+            } else {
+                if m.matching.as_deref() != Some(q.as_str()) {
+                    m.matches = Default::default();
+                    m.matches_of = None;
+                    m.matching = Some(q.clone());
+                }
                 say(m, counting(&q), Level::Info);
             }
         }
