@@ -41,7 +41,7 @@ pub struct Pending {
     revision: u64,
     /// How many are pending, and the revision they were counted at.
     count: Option<(u64, usize)>,
-    /// What [`Pending::prepare`] looked up last.
+    /// What [`Pending::prepare`] looked up ahead.
     window: Window,
 }
 
@@ -257,8 +257,9 @@ impl Pending {
     }
 
     /// [`Pending::overlapping`], one at a time: a page holds hundreds, and
-    /// a list of them made each frame was a tenth of a key's time (growing
-    /// it, or glibc tidying its free lists for one that large).
+    /// making a list of them each frame was about 6% of a key's time under
+    /// perf (growing it, and glibc tidying its free lists for one that
+    /// large).
     pub fn each_overlapping(&self, region: Range<usize>, f: impl FnMut(&Suggestion)) {
         match self.window.covering(self.revision, &region) {
             Some(list) => {
