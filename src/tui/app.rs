@@ -475,7 +475,9 @@ fn remember(m: &Model) -> Result<(), String> {
 /// One input: update, then its effect. The copy of unsaved annotations is
 /// taken before the effect runs too, since a save can block (on another
 /// instance's lock) or fail while a signal or a panic arrives.
-fn step(m: &mut Model, input: Input, pending: &Pending) {
+/// Apply one input and run what it asks for, except a save: returns
+/// whether one is due, for the loop to run once the change is on screen.
+fn step(m: &mut Model, input: Input, pending: &Pending) -> bool {
     #[cfg(debug_assertions)]
     panic_for_tests(&input);
     let was_dirty = m.doc.dirty;
@@ -484,10 +486,14 @@ fn step(m: &mut Model, input: Input, pending: &Pending) {
     if touched {
         track_pending(m, pending);
     }
+    if effect == Effect::Save {
+        return true;
+    }
     run_effect(m, effect);
     if touched || m.doc.dirty {
         track_pending(m, pending);
     }
+    false
 }
 
 /// Debug builds only: `MARGINOTE_TEST_PANIC_KEY=X` makes the key `X` panic,
@@ -723,6 +729,8 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     let mut counting: Option<Receiver<(u64, usize)>> = None;
     // A search's matches being found, for this query.
     let mut searching: Option<(String, Receiver<Matches>)> = None;
+    // A change waits to be saved until it is on screen.
+    let mut save_due = false;
     // Whether memory freed since the last idle moment may still be held.
     let mut untrimmed = true;
     // Drawn only when something may have changed: an idle tick that finds
@@ -730,7 +738,18 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     let mut redraw = true;
     loop {
         if redraw {
-            screen.draw(m, theme)?;
+            let drawn = screen.draw(m, theme);
+            if std::mem::take(&mut save_due) {
+                // The change is on screen: now the save (about 50 ms for
+                // 20,000 annotations; run even when the terminal is gone),
+                // then what it says, if anything.
+                run_effect(m, Effect::Save);
+                track_pending(m, pending);
+                if drawn.is_ok() {
+                    screen.draw(m, theme)?;
+                }
+            }
+            drawn?;
             if let Some(q) = &m.matching
                 && searching.as_ref().is_none_or(|(s, _)| s != q)
             {
@@ -824,12 +843,13 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         untrimmed = true;
         let Some(input) = to_input(event::read()?) else { continue };
         screen.follow(&input);
-        step(m, input, pending);
-        // Drain what is already queued before drawing again (fast typing, resizes).
+        save_due |= step(m, input, pending);
+        // Drain what is already queued before drawing again (fast typing,
+        // resizes); the changes they make are saved once.
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
                 screen.follow(&input);
-                step(m, input, pending);
+                save_due |= step(m, input, pending);
             }
         }
     }
