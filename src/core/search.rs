@@ -396,6 +396,17 @@ pub fn all_matches(text: &str, query: &str) -> Matches {
     ChunkSearch::new(text, &q, ic).find_all()
 }
 
+/// The next (or previous, `backward`) match of `query` (as typed) after
+/// byte `from`, wrapping, searched as [`all_matches`] searches.
+pub fn next_match(text: &str, query: &str, from: usize, backward: bool) -> Option<Range<usize>> {
+    let ic = ignores_case(query);
+    let q = fold_query(query, ic);
+    if q.is_ascii() {
+        return AsciiSearch::new(text, &q, ic).find_from(from, backward);
+    }
+    ChunkSearch::new(text, &q, ic).find_from(from, backward)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,6 @@ use crate::core::annotation::{Annotation, Stamp};
 use crate::core::document::Document;
 use crate::core::matches::Matches;
 use crate::core::motion;
-use crate::core::search::{AsciiSearch, ChunkSearch, fold_query, ignores_case};
 use crate::core::viewport::{Viewport, WrapCache};
 use crate::core::wrap::Row;
 
@@ -401,13 +400,7 @@ impl Model {
 
     /// The next (or previous) match of `query` after byte `from`, wrapping.
     pub fn search_from(&self, query: &str, from: usize, backward: bool) -> Option<Range<usize>> {
-        let ic = ignores_case(query);
-        let q = fold_query(query, ic);
-        let text = self.doc.article.text();
-        if q.is_ascii() {
-            return AsciiSearch::new(text, &q, ic).find_from(from, backward);
-        }
-        ChunkSearch::new(text, &q, ic).find_from(from, backward)
+        crate::core::search::next_match(self.doc.article.text(), query, from, backward)
     }
 }
 
