@@ -158,19 +158,8 @@ impl Folded {
     /// Every match of `query` (already folded) in original offsets, in
     /// order, overlapping ones included.
     fn each<'s>(&'s self, text: &'s str, query: &'s str) -> impl Iterator<Item = Range<usize>> + 's {
-        let finder = memchr::memmem::Finder::new(query.as_bytes());
-        let hay = self.folded.as_bytes();
-        let mut from = 0;
-        std::iter::from_fn(move || {
-            while !query.is_empty() && from <= hay.len() {
-                let f = from + finder.find(&hay[from..])?;
-                from = f + 1;
-                if let Some(r) = self.confirm(text, query, f..f + query.len()) {
-                    return Some(r);
-                }
-            }
-            None
-        })
+        starts_forward(self.folded.as_bytes(), query.as_bytes())
+            .filter_map(move |f| self.confirm(text, query, f..f + query.len()))
     }
 
     /// All matches of `query` (already folded) in original offsets, in
@@ -190,20 +179,52 @@ impl Folded {
         let hay = self.folded.as_bytes();
         let needle = query.as_bytes();
         let f0 = self.to_folded(after.min(text.len()));
+        // Overlapping candidates count: in "iii̇" (from "iiİ") the "ii" at
+        // 1 ends inside İ and fails, and the one at 0 must still be seen.
         if backward {
             let head = (f0 + needle.len() - 1).min(hay.len());
-            let found = memchr::memmem::rfind_iter(&hay[..head], needle)
+            let found = starts_backward(&hay[..head], needle)
                 .filter(|&f| f < f0)
-                .chain(memchr::memmem::rfind_iter(hay, needle).filter(|&f| f >= f0))
+                .chain(starts_backward(hay, needle).filter(|&f| f >= f0))
                 .find_map(|f| self.confirm(text, query, f..f + needle.len()));
             return found;
         }
         let from = (f0 + 1).min(hay.len());
-        memchr::memmem::find_iter(&hay[from..], needle)
+        starts_forward(&hay[from..], needle)
             .map(|f| f + from)
-            .chain(memchr::memmem::find_iter(&hay[..(from + needle.len() - 1).min(hay.len())], needle))
+            .chain(starts_forward(&hay[..(from + needle.len() - 1).min(hay.len())], needle))
             .find_map(|f| self.confirm(text, query, f..f + needle.len()))
     }
+}
+
+/// Every place `needle` starts in `hay`, first to last, overlapping ones
+/// included (memchr's `find_iter` skips those).
+fn starts_forward<'h>(hay: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if needle.is_empty() {
+            return None;
+        }
+        let f = from + finder.find(hay.get(from..)?)?;
+        from = f + 1;
+        Some(f)
+    })
+}
+
+/// [`starts_forward`], last to first.
+fn starts_backward<'h>(hay: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    let finder = memchr::memmem::FinderRev::new(needle);
+    let mut end = hay.len();
+    std::iter::from_fn(move || {
+        if needle.is_empty() {
+            return None;
+        }
+        let f = finder.rfind(&hay[..end])?;
+        // The next one starts before this one: it ends before this one's last byte.
+        end = f + needle.len() - 1;
+        Some(f)
+    })
 }
 
 /// Bytes of text folded at a time by [`ChunkSearch`].
@@ -511,6 +532,22 @@ mod tests {
         let f = Folded::new(text, true);
         assert_eq!(f.find_all(text, &fold_query("josé", true)).len(), 1);
         assert_eq!(f.find_all(text, &fold_query("école", true)).len(), 1);
+    }
+
+    #[test]
+    fn a_candidate_overlapping_one_that_fails_is_still_seen() {
+        // "iiİ" folds to "iii\u{307}": the "ii" at 1 ends inside İ and is no
+        // match; the one at 0 is, from either direction and wrapping.
+        let text = "iiİ";
+        let f = Folded::new(text, true);
+        for (after, backward) in [(0, true), (0, false), (2, true), (4, false)] {
+            assert_eq!(
+                f.find_from(text, "ii", after, backward),
+                Some(0..2),
+                "from {after} backward {backward}"
+            );
+        }
+        assert_eq!(f.find_all(text, "ii"), vec![Range { start: 0, end: 2 }]);
     }
 
     #[test]
