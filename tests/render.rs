@@ -428,6 +428,31 @@ fn the_painter_leaves_the_screen_as_draw_does() {
     }
 }
 
+/// Key by key, with what the app looks up ahead while idle
+/// (`Model::prepare`), the frame is the one composed by a copy of the model
+/// that looked nothing up (a copy starts without): through scrolling a
+/// page and a line, jumps to both ends, tagging (the tagged text is then
+/// suggested elsewhere), turning a suggestion down, and undo.
+#[test]
+fn what_is_looked_up_ahead_draws_what_a_lookup_draws() {
+    use marginote::tui::render::compose;
+
+    let theme = Theme::builtin("dark").unwrap();
+    let text = format!("{SAMPLE}\n\n{SAMPLE}\n\n{SAMPLE}");
+    let mut h = Harness::open(&text, (90, 20));
+    h.suggest();
+    for keys in
+        ["<PageDown>", "<C-e>", "<C-e>", "G", "gg", "/Meta<Enter>to", "<PageDown><C-e>", "x", "u", "u"]
+    {
+        for key in common::parse_keys(keys) {
+            h.m.prepare();
+            h.input(marginote::tui::update::Input::Key(key));
+            let fresh = h.m.clone();
+            assert_eq!(compose(&h.m, &theme), compose(&fresh, &theme), "{key:?} of {keys:?}");
+        }
+    }
+}
+
 /// Key by key, a frame composed with the memo (which keeps the sidebar
 /// while its inputs stay) equals one composed from nothing: through
 /// tagging, notes, statuses, deleting, undo and redo, filters, the

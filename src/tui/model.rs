@@ -337,11 +337,19 @@ impl Model {
     /// calls this when no key waits): the pending suggestions around the
     /// view ([`Pending::prepare`](crate::core::pending::Pending::prepare)),
     /// so that a page or a line away they are taken from memory, not
-    /// looked up while a key waits.
+    /// looked up while a key waits; and the first and last pages wrapped.
     pub fn prepare(&self) {
         let rows = self.visible_rows();
         if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
             self.pending.prepare(first.start..last.end);
+        }
+        // The first and the last page's lines wrapped, for `gg` and `G`.
+        let (view, h) = (self.viewport(), self.article_size().1);
+        view.rows_from(0, h);
+        let mut row = view.row_at(self.doc.article.len());
+        for _ in 0..h {
+            let Some(before) = view.prev_row(row.start) else { break };
+            row = before;
         }
     }
 
