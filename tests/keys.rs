@@ -537,10 +537,10 @@ fn a_search_shows_its_first_match_before_all_are_counted() {
     type_keys(&mut h, "n");
     assert_eq!(h.m.matching.as_deref(), Some("meta"), "still the same query: not looked for again");
     // What another query's thread finds is not this one's.
-    let others = h.m.search_all("Clegg");
+    let others = marginote::core::search::all_matches(h.m.doc.article.text(), "Clegg");
     marginote::tui::update::update(&mut h.m, Input::Matched("Clegg".into(), others));
     assert!(h.m.matches.is_empty());
-    let all = h.m.search_all("meta");
+    let all = marginote::core::search::all_matches(h.m.doc.article.text(), "meta");
     let total = all.len();
     marginote::tui::update::update(&mut h.m, Input::Matched("meta".into(), all));
     assert_eq!(h.m.matching, None);
@@ -549,7 +549,7 @@ fn a_search_shows_its_first_match_before_all_are_counted() {
     // Escape gives the search up: matches that come late are dropped.
     type_keys(&mut h, "/Clegg<Enter><Esc>");
     assert_eq!(h.m.matching, None);
-    let late = h.m.search_all("Clegg");
+    let late = marginote::core::search::all_matches(h.m.doc.article.text(), "Clegg");
     marginote::tui::update::update(&mut h.m, Input::Matched("Clegg".into(), late));
     assert!(h.m.matches.is_empty() && h.m.matches_of.is_none());
 }

@@ -248,18 +248,11 @@ impl Pending {
         self.gather(starts.clone(), starts, |_| true)
     }
 
-    /// The pending suggestions that reach into `region`, in order: taken
-    /// from what [`Pending::prepare`] kept when that covers `region`.
-    pub fn overlapping(&self, region: Range<usize>) -> Vec<Suggestion> {
-        let mut out = Vec::new();
-        self.each_overlapping(region, |s| out.push(s.clone()));
-        out
-    }
-
-    /// [`Pending::overlapping`], one at a time: a page holds hundreds, and
-    /// making a list of them each frame was about 6% of a key's time under
-    /// perf (growing it, and glibc tidying its free lists for one that
-    /// large).
+    /// The pending suggestions that reach into `region`, in order, one at a
+    /// time: taken from what [`Pending::prepare`] kept when that covers
+    /// `region`. (A page holds hundreds: making a list of them each frame
+    /// was about 6% of a key's time under perf, growing it and glibc tidying
+    /// its free lists for one that large.)
     pub fn each_overlapping(&self, region: Range<usize>, f: impl FnMut(&Suggestion)) {
         match self.window.covering(self.revision, &region) {
             Some(list) => {
@@ -275,7 +268,7 @@ impl Pending {
     }
 
     /// Look up ahead what the next pages around `view` will ask for, so
-    /// that [`Pending::overlapping`] answers from memory: what reaches into
+    /// that [`Pending::each_overlapping`] answers from memory: what reaches into
     /// twice `view`'s length of text on each side of it, and into twice
     /// that length at the start and at the end of the text. Nothing is
     /// looked up again while what is kept reaches `view`'s length past it
@@ -468,6 +461,13 @@ mod tests {
         d.change(|f| f.annotations.push(a));
     }
 
+    /// [`Pending::each_overlapping`] as a list.
+    fn overlapping(p: &Pending, region: Range<usize>) -> Vec<Suggestion> {
+        let mut out = Vec::new();
+        p.each_overlapping(region, |s| out.push(s.clone()));
+        out
+    }
+
     fn texts<'a>(text: &'a str, list: &[Suggestion]) -> Vec<&'a str> {
         list.iter().map(|s| &text[s.bytes.clone()]).collect()
     }
@@ -586,27 +586,27 @@ mod tests {
         assert!(p.window.covering(p.revision, &(0..600)).is_some(), "the start, for gg");
         assert!(p.window.covering(p.revision, &(len - 600..len)).is_some(), "the end, for G");
         for r in [0..250, len - 250..len] {
-            assert_eq!(p.overlapping(r.clone()), p.look_up(r.clone()), "{r:?}");
+            assert_eq!(overlapping(&p, r.clone()), p.look_up(r.clone()), "{r:?}");
         }
         let window = 700..1900;
         let fresh = |p: &Pending, r: Range<usize>| p.look_up(r);
         for start in (window.start..window.end).step_by(37) {
             for end in [start, start + 1, start + 90, window.end] {
                 let r = start..end.min(window.end);
-                assert_eq!(p.overlapping(r.clone()), fresh(&p, r.clone()), "{r:?}");
+                assert_eq!(overlapping(&p, r.clone()), fresh(&p, r.clone()), "{r:?}");
             }
         }
-        assert!(!p.overlapping(window.clone()).is_empty());
+        assert!(!overlapping(&p, window.clone()).is_empty());
         // A change: the kept stretch is of the revision before.
-        let before = p.overlapping(window.clone());
+        let before = overlapping(&p, window.clone());
         tag(&mut d, "Bolt", 0, Kind::Entity("Organization".into()));
         p.refresh(&d);
-        let after = p.overlapping(window.clone());
+        let after = overlapping(&p, window.clone());
         assert_ne!(after, before, "Bolt is now mentioned everywhere");
         assert_eq!(after, fresh(&p, window.clone()));
         // Outside it, or in a copy, a lookup.
         p.prepare(1000..1300);
-        assert_eq!(p.overlapping(0..2000), fresh(&p, 0..2000));
+        assert_eq!(overlapping(&p, 0..2000), fresh(&p, 0..2000));
         assert!(p.clone().window.covering(p.revision, &window).is_none());
         assert!(p.window.covering(p.revision, &window).is_some());
     }

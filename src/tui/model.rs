@@ -400,12 +400,6 @@ impl Model {
         self.panes().sidebar.map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1))
     }
 
-    /// All matches of `query` in the article (see
-    /// [`all_matches`](crate::core::search::all_matches)).
-    pub fn search_all(&self, query: &str) -> Matches {
-        crate::core::search::all_matches(self.doc.article.text(), query)
-    }
-
     /// The next (or previous) match of `query` after byte `from`, wrapping.
     pub fn search_from(&self, query: &str, from: usize, backward: bool) -> Option<Range<usize>> {
         crate::core::search::next_match(self.doc.article.text(), query, from, backward)

@@ -100,7 +100,7 @@ impl Harness {
         run_effect(&mut self.m, effect);
         // What the app loop's search thread delivers.
         if let Some(q) = self.m.matching.clone() {
-            let all = self.m.search_all(&q);
+            let all = marginote::core::search::all_matches(self.m.doc.article.text(), &q);
             self.input(Input::Matched(q, all));
         }
     }
