@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::annotation::{Annotation, Kind};
 use super::suggest::Suggestion;
+use super::text::ceil_char_boundary;
 
 /// The texts to find, each with the kind its mentions are suggested as.
 #[derive(Debug, Clone, Default)]
@@ -166,7 +167,7 @@ impl Mentions {
         if self.heads.is_empty() {
             return;
         }
-        let from = ceil_boundary(text, starts.start.min(text.len()));
+        let from = ceil_char_boundary(text, starts.start);
         let to = starts.end.min(text.len());
         if from >= to {
             return;
@@ -203,7 +204,7 @@ impl Mentions {
         // to a word before it.
         if self.odd_heads {
             let mut glued = glued;
-            for (k, c) in text[from..ceil_boundary(text, to)].char_indices() {
+            for (k, c) in text[from..ceil_char_boundary(text, to)].char_indices() {
                 let alnum = c.is_alphanumeric();
                 if !glued && !alnum {
                     let at = from + k;
@@ -275,14 +276,6 @@ fn word_len(s: &str) -> usize {
         }
     }
     n
-}
-
-/// The nearest character boundary at or after `at`.
-fn ceil_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 /// Whether no letter or digit is glued to either side of `r`.
