@@ -264,6 +264,8 @@ impl Document {
 
     /// Keep the list in document order and the index current.
     fn reindex(&mut self) {
+        // Kept for the session: no room for thousands more after one more.
+        self.file.annotations.shrink_to_fit();
         sort(&mut self.file.annotations);
         self.index = Index::of(&self.file.annotations);
     }
@@ -458,6 +460,7 @@ mod tests {
             f.annotations.push(Annotation::new(&art, 0..4, Kind::Entity("Organization".into()), &stamp))
         });
         assert_eq!(doc.annotations()[0].exact, "Meta", "kept in document order");
+        assert_eq!(doc.file().annotations.capacity(), 2, "no room kept for more");
         let mut seen = vec![doc.revision()];
         assert!(doc.undo());
         seen.push(doc.revision());

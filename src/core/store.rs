@@ -93,11 +93,13 @@ impl AnnotationFile {
         if text.trim().is_empty() {
             return Err(LoadError::at(path, 1, 1, "the file is empty"));
         }
-        let file: AnnotationFile = match super::ron_in::parse(text) {
+        let mut file: AnnotationFile = match super::ron_in::parse(text) {
             Some(file) => file,
             None => ron::from_str(text)
                 .map_err(|e| LoadError::at(path, e.span.start.line, e.span.start.col, &e.code.to_string()))?,
         };
+        // The list is kept for the session: no room left over from growing it.
+        file.annotations.shrink_to_fit();
         if file.version > FORMAT_VERSION {
             let (line, column) = find_line_col(text, "version");
             return Err(LoadError::at(
