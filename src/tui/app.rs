@@ -271,19 +271,9 @@ impl<'a> App<'a> {
             restore_terminal();
             return Err(terminal_error(e));
         }
-        let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
-        // A fixed viewport, resized on resize events: ratatui would otherwise ask
-        // the terminal for its size at every frame (crossterm opens /dev/tty).
-        let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, size.0, size.1)) };
-        let out = FrameWriter::new();
-        let terminal = match Terminal::with_options(FrameBackend::new(out.clone()), options) {
-            Ok(t) => t,
-            Err(e) => {
-                restore_terminal();
-                return Err(terminal_error(e));
-            }
-        };
-        Ok(App { screen: Screen::new(terminal, out), theme, term_signal, done, pending })
+        let mut screen = Screen::new(FrameWriter::new());
+        screen.measure();
+        Ok(App { screen, theme, term_signal, done, pending })
     }
 
     /// Give the terminal back and tell the watchdog the loop is over.
@@ -297,9 +287,8 @@ impl<'a> App<'a> {
         match start {
             Start::Ready(m) => Ok(*m),
             Start::Preview { mut preview, load } => {
-                if let Ok(size) = self.screen.terminal.size() {
-                    update(&mut preview, Input::Resize(size.width, size.height));
-                }
+                let (w, h) = self.screen.size();
+                update(&mut preview, Input::Resize(w, h));
                 let _ = self.screen.draw(&preview, self.theme);
                 load()
             }
@@ -370,8 +359,8 @@ pub fn run_folder(mut list: Folder, open: Opener, theme: &Theme) -> Result<(), S
 
 /// The folder list's loop: draw, keys, open an article and come back.
 fn folder_loop(app: &mut App, list: &mut Folder, open: Opener) -> io::Result<()> {
-    let size = app.screen.terminal.size()?;
-    list.resize(size.width, size.height);
+    let (w, h) = app.screen.size();
+    list.resize(w, h);
     let mut redraw = true;
     loop {
         if redraw {
@@ -426,8 +415,8 @@ fn open_from_folder(app: &mut App, list: &mut Folder, path: &Path, open: Opener)
     list.refresh(path);
     let said = said.join(" ").replace("\nmarginote: ", " — ");
     list.message = (!said.is_empty()).then_some((said, Level::Error));
-    let size = app.screen.terminal.size()?;
-    list.resize(size.width, size.height);
+    let (w, h) = app.screen.size();
+    list.resize(w, h);
     exit
 }
 
@@ -643,33 +632,41 @@ impl Write for FrameWriter {
 /// without a popup are painted row by row ([`Painter`]); the others are
 /// drawn by ratatui, and each is told when the other drew.
 struct Screen {
-    terminal: Term,
+    /// ratatui's terminal, while its frames are on screen (a popup, the
+    /// folder list): made for such a frame and dropped when the painter
+    /// draws, with its two buffers of cells (460 KB at 120x40).
+    terminal: Option<Term>,
+    /// The terminal's size.
+    area: Rect,
     out: FrameWriter,
     painter: Painter,
-    /// Whether the painter drew last (ratatui's idea of the screen is stale).
-    painted: bool,
     /// The painter's bytes, kept for their capacity.
     bytes: Vec<u8>,
     /// What the last composed frame can lend the next.
     memo: render::Memo,
-    /// A size the terminal took that ratatui has not been told yet: it is
-    /// told at its next draw (telling it clears the screen, which the
-    /// painter does anyway when it paints the whole screen).
-    resized: Option<Rect>,
 }
 
 impl Screen {
-    fn new(terminal: Term, out: FrameWriter) -> Screen {
-        let painter = Painter::default();
+    fn new(out: FrameWriter) -> Screen {
         Screen {
-            terminal,
+            terminal: None,
+            area: Rect::new(0, 0, 80, 24),
             out,
-            painter,
-            painted: false,
+            painter: Painter::default(),
             bytes: Vec::new(),
             memo: render::Memo::default(),
-            resized: None,
         }
+    }
+
+    /// The terminal's size, width and height.
+    fn size(&self) -> (u16, u16) {
+        (self.area.width, self.area.height)
+    }
+
+    /// Ask the terminal its size (80x24 if it will not say).
+    fn measure(&mut self) {
+        let (w, h) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+        self.follow(&Input::Resize(w, h));
     }
 
     /// Draw a frame and send it.
@@ -679,7 +676,7 @@ impl Screen {
         }
         let mut bytes = Bytes::new(std::mem::take(&mut self.bytes));
         self.painter.paint(render::compose_with(m, theme, &mut self.memo), &mut bytes);
-        self.painted = true;
+        self.terminal = None;
         self.out.write_all(&bytes.out)?;
         self.bytes = bytes.out;
         self.out.send()
@@ -692,26 +689,30 @@ impl Screen {
 
     /// Draw through ratatui (clearing what the painter left) and send it.
     fn draw_with(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        if let Some(area) = self.resized.take() {
-            self.terminal.resize(area)?;
-            self.painted = false;
-        } else if self.painted {
-            // Resizing to the same size clears the screen and ratatui's idea
-            // of it, as `clear` does without asking the terminal where its
-            // cursor is.
-            let area = self.terminal.get_frame().area();
-            self.terminal.resize(area)?;
-            self.painted = false;
-        }
+        let terminal = match &mut self.terminal {
+            Some(terminal) => terminal,
+            None => {
+                // A fixed viewport, replaced on resize events: ratatui would
+                // otherwise ask the terminal for its size at every frame
+                // (crossterm opens /dev/tty).
+                let options = TerminalOptions { viewport: Viewport::Fixed(self.area) };
+                let mut terminal = Terminal::with_options(FrameBackend::new(self.out.clone()), options)?;
+                // Resizing to the same size clears the screen, as `clear`
+                // does without asking the terminal where its cursor is.
+                terminal.resize(self.area)?;
+                self.terminal.insert(terminal)
+            }
+        };
         self.painter.invalidate();
-        self.terminal.draw(render)?;
+        terminal.draw(render)?;
         self.out.send()
     }
 
-    /// Follow the terminal's size (the viewport is fixed otherwise).
+    /// Follow the terminal's size: both ways of drawing start afresh.
     fn follow(&mut self, input: &Input) {
         if let Input::Resize(w, h) = *input {
-            self.resized = Some(Rect::new(0, 0, w, h));
+            self.area = Rect::new(0, 0, w, h);
+            self.terminal = None;
             self.painter.invalidate();
         }
     }
@@ -721,9 +722,9 @@ impl Screen {
 fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     let App { screen, theme, term_signal, pending, .. } = app;
     let theme: &Theme = theme;
-    let size = screen.terminal.size()?;
-    screen.terminal.resize(Rect::new(0, 0, size.width, size.height))?;
-    update(m, Input::Resize(size.width, size.height));
+    screen.measure();
+    let (w, h) = screen.size();
+    update(m, Input::Resize(w, h));
     let mut job = start_anchoring(m);
     let mut suggesting = Some(start_suggesting(m));
     let mut counting: Option<Receiver<(u64, usize)>> = None;
