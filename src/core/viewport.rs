@@ -147,29 +147,53 @@ impl<'a> Viewport<'a> {
     /// Start of the row `n` rows after (or, negative, before) the row holding `b`,
     /// stopping at the first or last row.
     pub fn offset_rows(&self, b: usize, n: isize) -> usize {
-        let mut row = self.row_at(b);
-        for _ in 0..n.unsigned_abs() {
-            let next = if n > 0 { self.next_row(row.start) } else { self.prev_row(row.start) };
-            match next {
-                Some(r) => row = r,
-                None => break,
+        // A line at a time: a row at a time was a hash lookup and two binary
+        // searches per row, and a one-line scroll counts a page of rows.
+        let mut li = self.art.line_of(b);
+        let mut rows = self.line_rows(li);
+        let mut i = row_of(&rows, b) as isize + n;
+        while i < 0 {
+            if li == 0 {
+                return rows[0].start;
             }
+            li -= 1;
+            rows = self.line_rows(li);
+            i += rows.len() as isize;
         }
-        row.start
+        let mut i = i as usize;
+        while i >= rows.len() {
+            if li + 1 >= self.art.line_count() {
+                return rows[rows.len() - 1].start;
+            }
+            i -= rows.len();
+            li += 1;
+            rows = self.line_rows(li);
+        }
+        rows[i].start
     }
 
     /// Rows from the row holding `from` to the row holding `to` (`to` ≥ `from`),
     /// counting at most `limit`: `Some(k)` when `to` is `k` rows down.
     pub fn distance(&self, from: usize, to: usize, limit: usize) -> Option<usize> {
-        let target = self.row_at(to).start;
-        let mut row = self.row_at(from);
-        for k in 0..=limit {
-            if row.start == target {
-                return Some(k);
-            }
-            row = self.next_row(row.start)?;
+        let (to_line, from_line) = (self.art.line_of(to), self.art.line_of(from));
+        if to_line < from_line {
+            return None;
         }
-        None
+        let rows = self.line_rows(from_line);
+        let first = row_of(&rows, from);
+        let mut k = if to_line == from_line {
+            return row_of(&rows, to).checked_sub(first).filter(|&k| k <= limit);
+        } else {
+            rows.len() - first
+        };
+        for li in from_line + 1..to_line {
+            if k > limit {
+                return None;
+            }
+            k += self.line_rows(li).len();
+        }
+        k += row_of(&self.line_rows(to_line), to);
+        (k <= limit).then_some(k)
     }
 }
 
@@ -193,5 +217,51 @@ mod tests {
         assert_eq!(v.distance(0, rows[4].start + 1, 10), Some(4));
         assert_eq!(v.distance(0, rows[4].start, 2), None);
         assert_eq!(v.rows_from(rows[1].start + 1, 2)[0], rows[1]);
+    }
+
+    /// Row by row, as `offset_rows` and `distance` once walked.
+    fn walk(v: &Viewport, b: usize, n: isize) -> usize {
+        let mut row = v.row_at(b);
+        for _ in 0..n.unsigned_abs() {
+            match if n > 0 { v.next_row(row.start) } else { v.prev_row(row.start) } {
+                Some(r) => row = r,
+                None => break,
+            }
+        }
+        row.start
+    }
+
+    fn count(v: &Viewport, from: usize, to: usize, limit: usize) -> Option<usize> {
+        let target = v.row_at(to).start;
+        let mut row = v.row_at(from);
+        for k in 0..=limit {
+            if row.start == target {
+                return Some(k);
+            }
+            row = v.next_row(row.start)?;
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_line_at_a_time_counts_as_a_row_at_a_time(
+            words in proptest::collection::vec("[a-z]{0,9}|\\n|é", 0..60),
+            width in 1usize..14,
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            to in proptest::prelude::any::<proptest::sample::Index>(),
+            n in -40isize..40,
+            limit in 0usize..40,
+        ) {
+            let text = words.join(" ");
+            let art = Article::from_text(&text);
+            let cache = WrapCache::default();
+            for v in [Viewport::new(&art, width), Viewport::cached(&art, width, &cache)] {
+                let starts: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+                let (b, c) = (starts[at.index(starts.len())], starts[to.index(starts.len())]);
+                proptest::prop_assert_eq!(v.offset_rows(b, n), walk(&v, b, n), "{:?} {} {}", text, b, n);
+                proptest::prop_assert_eq!(v.distance(b, c, limit), count(&v, b, c, limit), "{:?} {} {}", text, b, c);
+            }
+        }
     }
 }
