@@ -21,6 +21,10 @@ const CHECKPOINT_CHARS: usize = 512;
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The largest text, in bytes: the indexes hold offsets as `u32`, which
+/// halves them (a 50 MB text's million lines took 8.5 MB as `usize`).
+pub const MAX_BYTES: usize = u32::MAX as usize;
+
 /// Why a file cannot be opened as an article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArticleError {
@@ -30,6 +34,8 @@ pub enum ArticleError {
     NotUtf8 { line: usize, column: usize },
     /// A NUL byte: this is a binary file, not an article.
     Binary { line: usize, column: usize },
+    /// Over [`MAX_BYTES`].
+    TooLarge { bytes: usize },
 }
 
 impl fmt::Display for ArticleError {
@@ -43,6 +49,9 @@ impl fmt::Display for ArticleError {
             ArticleError::Binary { line, column } => {
                 write!(f, "{line}:{column}: NUL byte: this looks like a binary file, not text")
             }
+            ArticleError::TooLarge { bytes } => {
+                write!(f, "{bytes} bytes: marginote opens texts of up to 4 GiB ({MAX_BYTES} bytes)")
+            }
         }
     }
 }
@@ -55,9 +64,9 @@ pub struct Article {
     text: String,
     had_bom: bool,
     /// Byte offset of the start of every line; `line_starts[0] == 0`.
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
     /// `checkpoints[k]` is the byte offset of code point `k * CHECKPOINT_CHARS`.
-    checkpoints: Vec<usize>,
+    checkpoints: Vec<u32>,
     chars: usize,
     sha256: String,
 }
@@ -78,6 +87,9 @@ impl Article {
         if bytes.is_empty() {
             return Err(ArticleError::Empty);
         }
+        if bytes.len() > MAX_BYTES {
+            return Err(ArticleError::TooLarge { bytes: bytes.len() });
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             let (line, column) = line_col(e.as_bytes(), e.utf8_error().valid_up_to());
             ArticleError::NotUtf8 { line, column }
@@ -95,9 +107,11 @@ impl Article {
         Ok(Article { text, had_bom, line_starts, checkpoints, chars, sha256 })
     }
 
-    /// Build an article from text already in memory (tests, benchmarks).
+    /// Build an article from text already in memory (tests, benchmarks, a
+    /// large file's first page); panics over [`MAX_BYTES`].
     pub fn from_text(text: impl Into<String>) -> Article {
         let text = text.into();
+        assert!(text.len() <= MAX_BYTES, "{}", ArticleError::TooLarge { bytes: text.len() });
         let line_starts = line_index(&text);
         let (checkpoints, chars) = build_checkpoints(&text);
         let sha256 = sha256_hex(text.as_bytes());
@@ -150,7 +164,7 @@ impl Article {
 
     /// The line holding byte `b`.
     pub fn line_of(&self, b: usize) -> usize {
-        self.line_starts.partition_point(|&s| s <= b).saturating_sub(1)
+        self.line_starts.partition_point(|&s| s as usize <= b).saturating_sub(1)
     }
 
     /// [`line_of`](Self::line_of) when byte `b` is likely on line `near` or
@@ -158,7 +172,9 @@ impl Article {
     /// binary search over every line.
     pub fn line_of_near(&self, b: usize, near: usize) -> usize {
         let starts = &self.line_starts;
-        let holds = |i: usize| i < starts.len() && starts[i] <= b && starts.get(i + 1).is_none_or(|&n| b < n);
+        let holds = |i: usize| {
+            i < starts.len() && starts[i] as usize <= b && starts.get(i + 1).is_none_or(|&n| b < n as usize)
+        };
         if holds(near) {
             near
         } else if holds(near.wrapping_add(1)) {
@@ -170,10 +186,10 @@ impl Article {
 
     /// Byte range of line `i` without its `\n` or `\r\n`.
     pub fn line_content(&self, i: usize) -> Range<usize> {
-        let start = self.line_starts[i];
+        let start = self.line_starts[i] as usize;
         let bytes = self.text.as_bytes();
         let (mut end, terminated) = match self.line_starts.get(i + 1) {
-            Some(&next) => (next - 1, true),
+            Some(&next) => (next as usize - 1, true),
             None if bytes.last() == Some(&b'\n') => (bytes.len() - 1, true),
             None => (bytes.len(), false),
         };
@@ -185,7 +201,7 @@ impl Article {
 
     /// Byte offset of the start of line `i`.
     pub fn line_start(&self, i: usize) -> usize {
-        self.line_starts[i]
+        self.line_starts[i] as usize
     }
 
     /// Whether line `i` holds only white space.
@@ -196,8 +212,8 @@ impl Article {
     /// Code point index of byte `b` (clamped to the text, floored to a char boundary).
     pub fn byte_to_char(&self, b: usize) -> usize {
         let b = self.floor_char_boundary(b);
-        let k = self.checkpoints.partition_point(|&c| c <= b).saturating_sub(1);
-        k * CHECKPOINT_CHARS + count_chars(&self.text.as_bytes()[self.checkpoints[k]..b])
+        let k = self.checkpoints.partition_point(|&c| c as usize <= b).saturating_sub(1);
+        k * CHECKPOINT_CHARS + count_chars(&self.text.as_bytes()[self.checkpoints[k] as usize..b])
     }
 
     /// Byte offset of code point `c` (clamped to the end of the text).
@@ -206,7 +222,7 @@ impl Article {
             return self.text.len();
         }
         let k = c / CHECKPOINT_CHARS;
-        let from = self.checkpoints[k];
+        let from = self.checkpoints[k] as usize;
         let skip = c - k * CHECKPOINT_CHARS;
         self.text[from..].char_indices().nth(skip).map_or(self.text.len(), |(i, _)| from + i)
     }
@@ -259,14 +275,14 @@ fn count_chars(bytes: &[u8]) -> usize {
     bytes.len() - continuations as usize - rest
 }
 
-/// Byte offset of the start of every line.
-fn line_index(text: &str) -> Vec<usize> {
+/// Byte offset of the start of every line (the text is at most [`MAX_BYTES`]).
+fn line_index(text: &str) -> Vec<u32> {
     let mut line_starts = vec![0];
-    line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    if line_starts.len() > 1 && *line_starts.last().unwrap_or(&0) == text.len() {
+    line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
+    if line_starts.len() > 1 && *line_starts.last().unwrap_or(&0) as usize == text.len() {
         line_starts.pop();
     }
-    // Grown by doubling, it can hold twice what it needs (8 MB of a 50 MB
+    // Grown by doubling, it can hold twice what it needs (4 MB of a 50 MB
     // text's million lines).
     line_starts.shrink_to_fit();
     line_starts
@@ -277,7 +293,7 @@ fn line_index(text: &str) -> Vec<usize> {
 /// are walked byte by byte.
 const CHUNK: usize = 64;
 
-fn build_checkpoints(text: &str) -> (Vec<usize>, usize) {
+fn build_checkpoints(text: &str) -> (Vec<u32>, usize) {
     let bytes = text.as_bytes();
     let mut checkpoints = Vec::with_capacity(bytes.len() / CHECKPOINT_CHARS + 1);
     let mut chars = 0;
@@ -289,7 +305,7 @@ fn build_checkpoints(text: &str) -> (Vec<usize>, usize) {
             for (i, &b) in chunk.iter().enumerate() {
                 if (b as i8) >= -0x40 {
                     if c == next {
-                        checkpoints.push(k * CHUNK + i);
+                        checkpoints.push((k * CHUNK + i) as u32);
                         next += CHECKPOINT_CHARS;
                     }
                     c += 1;
