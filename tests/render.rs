@@ -210,7 +210,10 @@ fn article_lines_are_plain_data() {
     let entity =
         theme.style(marginote::tui::theme::Role::AnnotationEntity).add_modifier(Modifier::UNDERLINED);
     let selected = entity.patch(theme.style(marginote::tui::theme::Role::AnnotationSelected));
-    assert_eq!(frame.lines[0], Line::from(vec![Span::styled("Meta", selected), Span::raw(" dan Facebook.")]));
+    assert_eq!(
+        *frame.lines[0],
+        Line::from(vec![Span::styled("Meta", selected), Span::raw(" dan Facebook.")])
+    );
     assert_eq!(frame.cursor, Some((3, 0)), "on the last grapheme of the match");
 }
 
@@ -454,10 +457,12 @@ fn what_is_looked_up_ahead_draws_what_a_lookup_draws() {
 }
 
 /// Key by key, a frame composed with the memo (which keeps the sidebar
-/// while its inputs stay) equals one composed from nothing: through
-/// tagging, notes, statuses, deleting, undo and redo, filters, the
-/// sidebar's focus and scrolling, suggestions, resizes, a second document
-/// (a folder's next article) and the review after the article changed.
+/// and the article's rows while their inputs stay) equals one composed
+/// from nothing: through tagging, notes, statuses, deleting, undo and
+/// redo, filters, the sidebar's focus and scrolling, suggestions, resizes,
+/// the reviewed mark, another theme, a second document (a folder's next
+/// article), the review after the article changed, and a third document
+/// whose rows fall where the last one's did.
 #[test]
 fn the_memo_never_keeps_a_stale_sidebar() {
     use marginote::tui::render::{Memo, compose, compose_with};
@@ -466,6 +471,11 @@ fn the_memo_never_keeps_a_stale_sidebar() {
     let theme = Theme::builtin("dark").unwrap();
     let mut memo = Memo::default();
     let mut check = |h: &mut Harness, keys: &str| {
+        if let Some(name) = keys.strip_prefix("theme ") {
+            let other = Theme::builtin(name).unwrap();
+            assert_eq!(compose_with(&h.m, &other, &mut memo), compose(&h.m, &other), "in {name}");
+            return;
+        }
         if let Some(size) = keys.strip_prefix("resize ") {
             let (w, hgt) = size.split_once('x').unwrap();
             h.input(Input::Resize(w.parse().unwrap(), hgt.parse().unwrap()));
@@ -487,6 +497,14 @@ fn the_memo_never_keeps_a_stale_sidebar() {
         "/dalam penyangkalan<Enter>tq<Enter>",
         "g/8.000<Enter>ts",
         "<PageDown>jj<C-e>G",
+        "ggjjlllM",
+        "<C-e>jM<C-y>",
+        "M",
+        "/dan<Enter>",
+        "theme mono",
+        "",
+        "theme light",
+        "<Esc>",
         "<Tab>jjkcc",
         "a<C-u>cek<Enter>",
         "Sx<Enter>",
@@ -530,4 +548,11 @@ fn the_memo_never_keeps_a_stale_sidebar() {
     for keys in ["", "R", "a", "<Esc>", "<Tab>j", "RA", "<Esc>", "u"] {
         check(&mut h, keys);
     }
+
+    // Another text of the same length, lines and words: the same rows, and
+    // no annotations either way; only the letters differ.
+    let mut h = Harness::open(&SAMPLE.replace('a', "o"), (100, 30));
+    check(&mut h, "");
+    let mut h = Harness::open(SAMPLE, (100, 30));
+    check(&mut h, "");
 }

@@ -74,7 +74,7 @@ impl Painter {
                 wrote = true;
                 let y = part.area.y + row as u16;
                 let mut padded_from = width;
-                row_cells(line, width, part.base, |x, run, style| match run {
+                row_cells(line.map(|l| &**l), width, part.base, |x, run, style| match run {
                     Run::Blank(_) => padded_from = x,
                     _ => sink.run(part.area.x + x as u16, y, run, style),
                 });
@@ -161,7 +161,7 @@ impl Sink for Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::render::Part;
+    use crate::tui::render::{Part, shared};
     use crate::tui::vt::Screen;
     use proptest::prelude::*;
     use ratatui::buffer::Buffer;
@@ -176,13 +176,15 @@ mod tests {
                 Part {
                     area: Rect::new(1, 0, 8, 2),
                     base: Style::new().fg(Color::Gray),
-                    lines: vec![Line::raw("香港 ab"), Line::styled("xyz", Style::new().fg(Color::Red))]
-                        .into(),
+                    lines: shared(vec![
+                        Line::raw("香港 ab"),
+                        Line::styled("xyz", Style::new().fg(Color::Red)),
+                    ]),
                 },
                 Part {
                     area: Rect::new(0, 2, 10, 1),
                     base: Style::default(),
-                    lines: vec![Line::raw(status.to_owned())].into(),
+                    lines: shared(vec![Line::raw(status.to_owned())]),
                 },
             ],
             cursor,
@@ -254,7 +256,7 @@ mod tests {
             let mut painter = Painter::default();
             let mut screen = Screen::new(12, 5);
             for lines in &frames {
-                let frame = Composed { parts: vec![Part { area, base, lines: lines.clone().into() }], cursor: None };
+                let frame = Composed { parts: vec![Part { area, base, lines: shared(lines.clone()) }], cursor: None };
                 let mut ours = Bytes::new(Vec::new());
                 painter.paint(frame, &mut ours);
                 screen.feed(&ours.out);

@@ -1,6 +1,7 @@
 //! The article pane as styled lines: a pure function of the model.
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -13,16 +14,17 @@ use super::super::model::{Focus, Model};
 use super::super::theme::{Role, Theme};
 
 /// The article pane's lines and where the terminal cursor goes (column, row
-/// inside the pane).
+/// inside the pane). A row drawn from the same inputs as last frame's is
+/// the same `Rc` (see [`Kept`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleFrame {
-    pub lines: Vec<Line<'static>>,
+    pub lines: Vec<Rc<Line<'static>>>,
     pub cursor: Option<(u16, u16)>,
 }
 
 /// An annotation on screen: its bytes, how it looks, and whether it is the
 /// one selected in the sidebar.
-#[derive(Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Mark {
     bytes: Range<usize>,
     style: Style,
@@ -201,8 +203,60 @@ fn laid_out_row(
     (Line::from(spans), cursor_col)
 }
 
+/// What a row's line is drawn from: the document (whose revision no other
+/// document's list ever has: its text), the row, the width, and the marks,
+/// matches, selection, reviewed mark and styles that touch the row (the
+/// ranges cut to it).
+#[derive(Debug, Clone, PartialEq)]
+struct RowKey {
+    doc: u64,
+    row: Row,
+    width: usize,
+    marks: Vec<Mark>,
+    matches: Vec<Range<usize>>,
+    selection: Option<Range<usize>>,
+    reviewed: Option<Range<usize>>,
+    styles: [Style; 6],
+}
+
+/// A row's line as last drawn, with what it was drawn from.
+#[derive(Debug)]
+struct KeptRow {
+    key: RowKey,
+    /// Whether the row went through [`simple_row`].
+    simple: bool,
+    line: Rc<Line<'static>>,
+}
+
+/// The last frame's rows, kept from one frame to the next: after a
+/// one-line scroll or a cursor move, most rows are drawn from the same
+/// inputs as before, and their lines are shared, not drawn or copied again
+/// (nor freed: a frame's hundreds of small frees made the allocator tidy up
+/// at the next frame's first large allocation, a sixth of a compose).
+#[derive(Debug, Default)]
+pub struct Kept {
+    rows: Vec<KeptRow>,
+}
+
+/// `r` cut to `row`, if they meet: a row's styles only look inside it.
+fn cut(r: &Option<Range<usize>>, row: Row) -> Option<Range<usize>> {
+    let r = r.as_ref()?;
+    let (s, e) = (r.start.max(row.start), r.end.min(row.end));
+    (s < e).then_some(s..e)
+}
+
 /// Build the visible lines of the article.
 pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
+    article_frame_with(m, theme, &mut Kept::default())
+}
+
+/// [`article_frame`], taking from `kept` the rows drawn from the same
+/// inputs last time, and leaving this frame's rows there.
+pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleFrame {
+    let before = std::mem::take(&mut kept.rows);
+    // In text order, as rows are drawn.
+    let starts: Vec<usize> = before.iter().map(|b| b.key.row.start).collect();
+    let mut before: Vec<Option<KeptRow>> = before.into_iter().map(Some).collect();
     let rows = m.visible_rows();
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return ArticleFrame { lines: Vec::new(), cursor: None };
@@ -225,6 +279,16 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
     let mut lines = Vec::with_capacity(rows.len());
     let view = m.viewport();
     let text = m.doc.article.text();
+    let doc = m.doc.revision();
+    let styles = [
+        Role::ArticleText,
+        Role::AnnotationSelected,
+        Role::SearchMatch,
+        Role::Selection,
+        Role::ArticleReviewed,
+        Role::ArticleControl,
+    ]
+    .map(|r| theme.style(r));
     // Whether the line of the row before is right-to-left, by line index.
     let mut rtl_line = (usize::MAX, false);
     for (y, row) in rows.iter().enumerate() {
@@ -233,14 +297,8 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
             .extend(marks.iter().filter(|k| k.bytes.start < row.end && k.bytes.end > row.start).cloned());
         let (lo, hi) =
             (matches.partition_point(|r| r.end <= row.start), matches.partition_point(|r| r.start < row.end));
-        let styler = Styler {
-            theme,
-            base: theme.style(Role::ArticleText),
-            marks: &row_marks,
-            matches: &matches[lo..hi.max(lo)],
-            selection: selection.clone(),
-            reviewed: reviewed.clone(),
-        };
+        let row_matches = &matches[lo..hi.max(lo)];
+        let (selection, reviewed) = (cut(&selection, *row), cut(&reviewed, *row));
         let cursor_here = show_cursor.then_some(m.cursor);
         if row.start == m.cursor && show_cursor {
             cursor = Some((0, y as u16));
@@ -249,18 +307,62 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
         if rtl_line.0 != li {
             rtl_line = (li, has_rtl(&text[m.doc.article.line_content(li)]));
         }
-        let (line, col) = if !rtl_line.1 && text[row.start..row.end].chars().all(simple_char) {
-            let col = cursor_here
-                .filter(|c| (row.start..row.end).contains(c))
-                .map(|c| text[row.start..c].chars().count() as u16);
-            (simple_row(text, row.start..row.end, &styler), col)
-        } else {
-            laid_out_row(&view, *row, &styler, cursor_here)
+        let cursor_in_row = cursor_here.filter(|c| (row.start..row.end).contains(c));
+        let same = |k: &RowKey| {
+            k.doc == doc
+                && k.row == *row
+                && k.width == view.width
+                && k.marks == row_marks
+                && k.matches == row_matches
+                && k.selection == selection
+                && k.reviewed == reviewed
+                && k.styles == styles
+        };
+        let i = starts.partition_point(|&s| s < row.start);
+        // A laid-out row under the cursor is drawn again for its column.
+        let reused = before
+            .get_mut(i)
+            .filter(|b| b.as_ref().is_some_and(|b| same(&b.key) && (b.simple || cursor_in_row.is_none())))
+            .and_then(Option::take);
+        let (row_kept, col) = match reused {
+            Some(k) => (k, None),
+            None => {
+                let styler = Styler {
+                    theme,
+                    base: styles[0],
+                    marks: &row_marks,
+                    matches: row_matches,
+                    selection: selection.clone(),
+                    reviewed: reviewed.clone(),
+                };
+                let simple = !rtl_line.1 && text[row.start..row.end].chars().all(simple_char);
+                let (line, col) = if simple {
+                    (simple_row(text, row.start..row.end, &styler), None)
+                } else {
+                    laid_out_row(&view, *row, &styler, cursor_here)
+                };
+                let key = RowKey {
+                    doc,
+                    row: *row,
+                    width: view.width,
+                    marks: row_marks.clone(),
+                    matches: row_matches.to_vec(),
+                    selection,
+                    reviewed,
+                    styles,
+                };
+                (KeptRow { key, simple, line: Rc::new(line) }, col)
+            }
+        };
+        let col = match (row_kept.simple, cursor_in_row) {
+            (true, Some(c)) => Some(text[row.start..c].chars().count() as u16),
+            _ => col,
         };
         if let Some(col) = col {
             cursor = Some((col, y as u16));
         }
-        lines.push(line);
+        lines.push(Rc::clone(&row_kept.line));
+        kept.rows.push(row_kept);
     }
     ArticleFrame { lines, cursor }
 }

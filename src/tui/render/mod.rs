@@ -40,16 +40,17 @@ pub struct Composed {
 pub struct Part {
     pub area: Rect,
     pub base: Style,
-    pub lines: Rc<[Line<'static>]>,
+    pub lines: Rc<[Rc<Line<'static>>]>,
 }
 
 /// What [`compose_with`] keeps from one frame for the next: the sidebar,
-/// with everything it was drawn from. Most keys move the article and leave
+/// with everything it was drawn from (most keys move the article and leave
 /// the sidebar as it was; building its lines again was a third of a key's
-/// time.
+/// time), and the article's rows with theirs.
 #[derive(Debug, Default)]
 pub struct Memo {
-    sidebar: Option<(SidebarKey<'static>, Rc<[Line<'static>]>)>,
+    sidebar: Option<(SidebarKey<'static>, Rc<[Rc<Line<'static>>]>)>,
+    article: article::Kept,
 }
 
 /// Everything the sidebar's lines (border and title included) are drawn
@@ -95,6 +96,11 @@ impl SidebarKey<'_> {
     }
 }
 
+/// Lines as a [`Part`] holds them.
+pub fn shared(lines: Vec<Line<'static>>) -> Rc<[Rc<Line<'static>>]> {
+    lines.into_iter().map(Rc::new).collect()
+}
+
 /// The article, the sidebar (border included), the banner and the status line.
 pub fn compose(m: &Model, theme: &Theme) -> Composed {
     compose_with(m, theme, &mut Memo::default())
@@ -107,7 +113,7 @@ pub fn compose_with(m: &Model, theme: &Theme, memo: &mut Memo) -> Composed {
     let mut parts = Vec::with_capacity(4);
     let mut cursor = None;
     if let Some(area) = panes.article {
-        let art = article::article_frame(m, theme);
+        let art = article::article_frame_with(m, theme, &mut memo.article);
         if let (Some((x, y)), Mode::Normal) = (art.cursor, &m.mode) {
             cursor = Some((area.x + x.min(area.width.saturating_sub(1)), area.y + y));
         }
@@ -118,7 +124,7 @@ pub fn compose_with(m: &Model, theme: &Theme, memo: &mut Memo) -> Composed {
         let lines = match &memo.sidebar {
             Some((kept, lines)) if *kept == key => Rc::clone(lines),
             _ => {
-                let lines: Rc<[Line<'static>]> = sidebar_part(m, theme, area).into();
+                let lines = shared(sidebar_part(m, theme, area));
                 memo.sidebar = Some((key.owned(), Rc::clone(&lines)));
                 lines
             }
@@ -126,14 +132,14 @@ pub fn compose_with(m: &Model, theme: &Theme, memo: &mut Memo) -> Composed {
         parts.push(Part { area, base: Style::default(), lines });
     }
     if let (Some(area), Some(text)) = (panes.banner, m.banner()) {
-        let lines = Rc::new([Line::styled(text, theme.style(Role::BannerError))]);
+        let lines = Rc::new([Rc::new(Line::styled(text, theme.style(Role::BannerError)))]);
         parts.push(Part { area, base: Style::default(), lines });
     }
     let (status, caret) = status::status_line(m, theme, panes.status.width as usize);
     if let Some(c) = caret {
         cursor = Some((panes.status.x + c.min(panes.status.width.saturating_sub(1)), panes.status.y));
     }
-    parts.push(Part { area: panes.status, base: Style::default(), lines: Rc::new([status]) });
+    parts.push(Part { area: panes.status, base: Style::default(), lines: Rc::new([Rc::new(status)]) });
     Composed { parts, cursor }
 }
 
@@ -314,7 +320,12 @@ pub fn row_cells(line: Option<&Line>, width: usize, base: Style, mut put: impl F
 /// Write `lines` into `area` cell by cell ([`row_cells`]). A grapheme that
 /// does not fit is left out; the cells under the second half of a wide one
 /// are reset, as ratatui does.
-pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
+pub fn put_lines<'a>(
+    buf: &mut Buffer,
+    area: Rect,
+    lines: &[impl std::borrow::Borrow<Line<'a>>],
+    base: Style,
+) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
@@ -323,7 +334,7 @@ pub fn put_lines(buf: &mut Buffer, area: Rect, lines: &[Line], base: Style) {
     for (row, y) in (area.y..area.bottom()).enumerate() {
         let first = buf.index_of(area.x, y);
         let cells = &mut buf.content[first..first + width];
-        row_cells(lines.get(row), width, base, |x, run, style| {
+        row_cells(lines.get(row).map(|l| l.borrow()), width, base, |x, run, style| {
             run.each(|k, symbol, w| {
                 let cell = &mut cells[x + k];
                 if cell.symbol() != symbol {
