@@ -646,6 +646,39 @@ fn control_characters_are_shown_not_sent() {
     s.wait_format("#{pane_title}", "pwned");
 }
 
+/// Text another program writes on marginote's terminal stays (only rows
+/// that change are written, and a resize signal without a new size changes
+/// nothing) until `C-l` paints the whole screen again.
+#[test]
+fn ctrl_l_paints_over_what_another_program_wrote() {
+    let Some(t) = TestDir::new("ctrl_l_paints_over_what_another_program_wrote") else { return };
+    let article = t.copy_sample("s.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan");
+    // The suggestions arrive from their thread and change rows: let them.
+    let mut before = s.screen_with_styles();
+    poll(|| {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = s.screen_with_styles();
+        (std::mem::replace(&mut before, now) == before).then_some(())
+    })
+    .expect("the screen settles");
+    let before = s.screen();
+    let tty = s.format("#{pane_tty}");
+    std::fs::write(&tty, "\x1b[5;3HWRITTEN BY ANOTHER PROGRAM").expect("write to the pane's tty");
+    s.wait_screen("the other program's text", |screen| screen.contains("WRITTEN BY ANOTHER"));
+    // A resize signal with the size unchanged (terminals send them twice
+    // for one resize) is not a reason to paint everything again either.
+    s.signal("WINCH");
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(s.screen().contains("WRITTEN BY ANOTHER"), "painted over before C-l");
+    s.keys(&["C-l"]);
+    let after = s.wait_screen("the article painted again", |screen| !screen.contains("WRITTEN BY ANOTHER"));
+    assert_eq!(after, before);
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
 #[test]
 fn terminal_hangup_exits() {
     let Some(t) = TestDir::new("terminal_hangup_exits") else { return };

@@ -81,6 +81,7 @@ actions! {
     Help => "help", "show this help";
     Quit => "quit", "save and quit";
     Save => "save", "save now (changes save automatically)";
+    Redraw => "redraw", "draw the whole screen again";
     SaveAs => "save_as", "write the annotations to another file";
     Undo => "undo", "undo the last change to the annotations";
     Redo => "redo", "redo";

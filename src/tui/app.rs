@@ -111,6 +111,8 @@ pub fn run_effect(m: &mut Model, effect: Effect) {
             }
         }
         Effect::DiscardRecovery => retire_recovery(m),
+        // The app loop repaints the screen; nothing to do to the model.
+        Effect::Redraw => {}
         Effect::Quit => {
             if !m.doc.dirty || m.quit_armed {
                 m.quit = true;
@@ -461,12 +463,20 @@ fn remember(m: &Model) -> Result<(), String> {
     places::record(&store, &m.doc.path, place)
 }
 
-/// One input: update, then its effect. The copy of unsaved annotations is
-/// taken before the effect runs too, since a save can block (on another
-/// instance's lock) or fail while a signal or a panic arrives.
-/// Apply one input and run what it asks for, except a save: returns
-/// whether one is due, for the loop to run once the change is on screen.
-fn step(m: &mut Model, input: Input, pending: &Pending) -> bool {
+/// What a step leaves to the app loop.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Due {
+    /// A save, to run once the change is on screen.
+    save: bool,
+    /// The whole screen painted again.
+    repaint: bool,
+}
+
+/// One input: update, then its effect, except a save or a repaint, which
+/// are left to the loop. The copy of unsaved annotations is taken before
+/// the effect runs too, since a save can block (on another instance's
+/// lock) or fail while a signal or a panic arrives.
+fn step(m: &mut Model, input: Input, pending: &Pending) -> Due {
     #[cfg(debug_assertions)]
     panic_for_tests(&input);
     let was_dirty = m.doc.dirty;
@@ -475,14 +485,15 @@ fn step(m: &mut Model, input: Input, pending: &Pending) -> bool {
     if touched {
         track_pending(m, pending);
     }
-    if effect == Effect::Save {
-        return true;
+    match effect {
+        Effect::Save => return Due { save: true, repaint: false },
+        Effect::Redraw => return Due { save: false, repaint: true },
+        effect => run_effect(m, effect),
     }
-    run_effect(m, effect);
     if touched || m.doc.dirty {
         track_pending(m, pending);
     }
-    false
+    Due::default()
 }
 
 /// Debug builds only: `MARGINOTE_TEST_PANIC_KEY=X` makes the key `X` panic,
@@ -708,13 +719,22 @@ impl Screen {
         self.out.send()
     }
 
-    /// Follow the terminal's size: both ways of drawing start afresh.
+    /// Follow the terminal's size: both ways of drawing start afresh when
+    /// it changed. (A terminal may report the same size twice for one
+    /// resize; `C-l` repaints on demand.)
     fn follow(&mut self, input: &Input) {
-        if let Input::Resize(w, h) = *input {
+        if let Input::Resize(w, h) = *input
+            && Rect::new(0, 0, w, h) != self.area
+        {
             self.area = Rect::new(0, 0, w, h);
-            self.terminal = None;
-            self.painter.invalidate();
+            self.repaint();
         }
+    }
+
+    /// Paint the whole screen at the next frame, not only what changed.
+    fn repaint(&mut self) {
+        self.terminal = None;
+        self.painter.invalidate();
     }
 }
 
@@ -842,15 +862,21 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
             continue;
         }
         untrimmed = true;
+        let mut handle = |m: &mut Model, input: Input| {
+            screen.follow(&input);
+            let due = step(m, input, pending);
+            if due.repaint {
+                screen.repaint();
+            }
+            save_due |= due.save;
+        };
         let Some(input) = to_input(event::read()?) else { continue };
-        screen.follow(&input);
-        save_due |= step(m, input, pending);
+        handle(m, input);
         // Drain what is already queued before drawing again (fast typing,
         // resizes); the changes they make are saved once.
         while !m.quit && event::poll(Duration::ZERO)? {
             if let Some(input) = to_input(event::read()?) {
-                screen.follow(&input);
-                save_due |= step(m, input, pending);
+                handle(m, input);
             }
         }
     }

@@ -122,6 +122,7 @@ const DEFAULTS: &[(Context, &str, Action)] = {
         (Global, "F1", Help),
         (Global, "C-c", Quit),
         (Global, "C-s", Save),
+        (Global, "C-l", Redraw),
         (Global, "W", SaveAs),
         (Global, "u", Undo),
         (Global, "C-r", Redo),

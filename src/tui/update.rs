@@ -53,6 +53,8 @@ pub enum Effect {
     Restored,
     /// Retire the recovery file unused.
     DiscardRecovery,
+    /// Draw the whole screen again, not only what changed.
+    Redraw,
 }
 
 /// Rows kept between the cursor and the top or bottom edge.
@@ -198,6 +200,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
             Effect::Quit
         }
         Save => Effect::Save,
+        Redraw => Effect::Redraw,
         SaveAs => {
             let suggestion = format!("{}.copy", m.doc.ann_path.display());
             m.mode = Mode::Prompt {
