@@ -319,6 +319,19 @@ impl Session {
         })
     }
 
+    /// Wait until the screen, colours included, stays the same for half a
+    /// second (what arrives from threads has been drawn).
+    fn wait_settled(&self) -> String {
+        let mut last = self.screen_with_styles();
+        poll(|| {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = self.screen_with_styles();
+            (std::mem::replace(&mut last, now) == last).then_some(())
+        })
+        .expect("the screen settles");
+        last
+    }
+
     /// Wait until the tmux format `f` has the value `want`.
     fn wait_format(&self, f: &str, want: &str) {
         let mut last = String::new();
@@ -656,13 +669,7 @@ fn ctrl_l_paints_over_what_another_program_wrote() {
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan");
     // The suggestions arrive from their thread and change rows: let them.
-    let mut before = s.screen_with_styles();
-    poll(|| {
-        std::thread::sleep(Duration::from_millis(500));
-        let now = s.screen_with_styles();
-        (std::mem::replace(&mut before, now) == before).then_some(())
-    })
-    .expect("the screen settles");
+    s.wait_settled();
     let before = s.screen();
     let tty = s.format("#{pane_tty}");
     std::fs::write(&tty, "\x1b[5;3HWRITTEN BY ANOTHER PROGRAM").expect("write to the pane's tty");
@@ -759,6 +766,11 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
     std::fs::write(&article, &text).unwrap();
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
+    // The whole file's first frame was painted over the preview's, row by
+    // row where they differ: the screen is the one C-l paints whole.
+    let painted = s.wait_settled();
+    s.keys(&["C-l"]);
+    assert_eq!(s.wait_settled(), painted, "rows the preview left");
     search(&s, "8.000");
     s.type_text("ts");
     s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
