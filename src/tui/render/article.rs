@@ -207,12 +207,13 @@ fn laid_out_row(
 /// document's list ever has: its text), the row, the width, and the marks,
 /// matches, selection, reviewed mark and styles that touch the row (the
 /// ranges cut to it).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct RowKey {
     doc: u64,
     row: Row,
     width: usize,
-    marks: Vec<Mark>,
+    /// Where in [`Kept::marks`] the row's marks are.
+    marks: Range<usize>,
     matches: Vec<Range<usize>>,
     selection: Option<Range<usize>>,
     reviewed: Option<Range<usize>>,
@@ -236,6 +237,11 @@ struct KeptRow {
 #[derive(Debug, Default)]
 pub struct Kept {
     rows: Vec<KeptRow>,
+    /// The rows' marks, one after the other (a list each was an allocation
+    /// a row, and a PageDown makes every row anew).
+    marks: Vec<Mark>,
+    /// The frame before's marks, kept for their room.
+    spare: Vec<Mark>,
 }
 
 /// `r` cut to `row`, if they meet: a row's styles only look inside it.
@@ -257,6 +263,9 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
     // In text order, as rows are drawn.
     let starts: Vec<usize> = before.iter().map(|b| b.key.row.start).collect();
     let mut before: Vec<Option<KeptRow>> = before.into_iter().map(Some).collect();
+    let spare = std::mem::take(&mut kept.spare);
+    let before_marks = std::mem::replace(&mut kept.marks, spare);
+    kept.marks.clear();
     let rows = m.visible_rows();
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return ArticleFrame { lines: Vec::new(), cursor: None };
@@ -312,7 +321,7 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
             k.doc == doc
                 && k.row == *row
                 && k.width == view.width
-                && k.marks == row_marks
+                && before_marks[k.marks.clone()] == row_marks[..]
                 && k.matches == row_matches
                 && k.selection == selection
                 && k.reviewed == reviewed
@@ -325,7 +334,12 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
             .filter(|b| b.as_ref().is_some_and(|b| same(&b.key) && (b.simple || cursor_in_row.is_none())))
             .and_then(Option::take);
         let (row_kept, col) = match reused {
-            Some(k) => (k, None),
+            Some(mut k) => {
+                let at = kept.marks.len();
+                kept.marks.extend_from_slice(&before_marks[k.key.marks.clone()]);
+                k.key.marks = at..kept.marks.len();
+                (k, None)
+            }
             None => {
                 let styler = Styler {
                     theme,
@@ -345,12 +359,13 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
                     doc,
                     row: *row,
                     width: view.width,
-                    marks: row_marks.clone(),
+                    marks: kept.marks.len()..kept.marks.len() + row_marks.len(),
                     matches: row_matches.to_vec(),
                     selection,
                     reviewed,
                     styles,
                 };
+                kept.marks.extend_from_slice(&row_marks);
                 (KeptRow { key, simple, line: Rc::new(line) }, col)
             }
         };
@@ -364,6 +379,7 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
         lines.push(Rc::clone(&row_kept.line));
         kept.rows.push(row_kept);
     }
+    kept.spare = before_marks;
     ArticleFrame { lines, cursor }
 }
 
