@@ -85,6 +85,22 @@ fn frames(c: &mut Criterion) {
             })
         });
     }
+    // A row down and back: every row but one was on screen the frame
+    // before (kept by the memo while what it is drawn from stays).
+    let ctrl = |c| Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    for (name, at) in [("start", 0), ("middle", len / 2), ("end", len - 1)] {
+        let b = m.doc.article.floor_char_boundary(at);
+        go_to(&mut m, b);
+        update(&mut m, key(KeyCode::PageUp));
+        g.bench_function(format!("C-e, compose + paint, C-y, compose + paint at the {name}"), |b| {
+            b.iter(|| {
+                update(&mut m, ctrl('e'));
+                frame(&m);
+                update(&mut m, ctrl('y'));
+                frame(&m)
+            })
+        });
+    }
     g.bench_function("G (jump to the end) + draw", |b| {
         b.iter(|| {
             update(&mut m, key(KeyCode::Char('g')));
