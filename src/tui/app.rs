@@ -535,36 +535,34 @@ fn start_anchoring(m: &mut Model) -> Option<Job> {
 /// Find what the rules suggest on a thread of their own (a book takes a
 /// fraction of a second); it arrives as [`Input::Suggested`].
 fn start_suggesting(m: &Model) -> Receiver<Vec<crate::core::suggest::Suggestion>> {
-    let (tx, rx) = std::sync::mpsc::channel();
     let article = Arc::clone(&m.doc.article);
     let conv = m.doc.file().article.numbers;
     // Only the names of tagged entities (for speakers), not a copy of the
     // annotations: what they settle is settled when the list is asked.
     let names = crate::core::suggest::tagged_names(m.doc.annotations());
-    std::thread::spawn(move || {
-        let _ = tx.send(crate::core::suggest::by_rules(&article, conv, &names));
-    });
-    rx
+    on_thread(move || crate::core::suggest::by_rules(&article, conv, &names))
 }
 
 /// Find every match of `query` on a thread of its own; they arrive as
 /// [`Input::Matched`].
 fn start_matching(m: &Model, query: &str) -> Receiver<Matches> {
-    let (tx, rx) = std::sync::mpsc::channel();
     let (article, query) = (Arc::clone(&m.doc.article), query.to_owned());
-    std::thread::spawn(move || {
-        let _ = tx.send(crate::core::search::all_matches(article.text(), &query));
-    });
-    rx
+    on_thread(move || crate::core::search::all_matches(article.text(), &query))
 }
 
 /// Count the pending suggestions on a thread of their own, for the list of
 /// suggestions; the count arrives as [`Input::Counted`].
 fn start_counting(m: &Model) -> Receiver<(u64, usize)> {
-    let (tx, rx) = std::sync::mpsc::channel();
     let counter = m.pending.counter();
+    on_thread(move || counter.run())
+}
+
+/// Run `job` on a thread of its own; its result arrives on the receiver
+/// (which reports the thread gone if it panics).
+fn on_thread<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(counter.run());
+        let _ = tx.send(job());
     });
     rx
 }
