@@ -344,13 +344,9 @@ impl Model {
             self.pending.prepare(first.start..last.end);
         }
         // The first and the last page's lines wrapped, for `gg` and `G`.
-        let (view, h) = (self.viewport(), self.article_size().1);
-        view.rows_from(0, h);
-        let mut row = view.row_at(self.doc.article.len());
-        for _ in 0..h {
-            let Some(before) = view.prev_row(row.start) else { break };
-            row = before;
-        }
+        let (view, h) = (self.viewport(), self.article_size().1 as isize);
+        view.offset_rows(0, h);
+        view.offset_rows(self.doc.article.len(), -h);
     }
 
     /// The selected byte range (the cursor's grapheme included), if any.
