@@ -228,9 +228,7 @@ pub fn apply(m: &mut Model, a: Action) -> Effect {
         Reattach => reattach(m),
         Cancel => {
             m.anchor = None;
-            m.matches = Default::default();
-            m.matches_of = None;
-            m.matching = None;
+            forget_matches(m);
             m.reattach = None;
             Effect::None
         }
@@ -528,6 +526,13 @@ fn search_again(m: &mut Model, backward: bool) {
     }
 }
 
+/// No search's matches: none highlighted, none kept, none being found.
+fn forget_matches(m: &mut Model) {
+    m.matches = Default::default();
+    m.matches_of = None;
+    m.matching = None;
+}
+
 /// What the status line says while a search's matches are counted.
 fn counting(q: &str) -> String {
     format!("/{q}  counting the matches…")
@@ -571,17 +576,14 @@ fn search_from(m: &mut Model, from: usize, backward: bool, include_from: bool) {
                 say_nth(m, &q);
             } else {
                 if m.matching.as_deref() != Some(q.as_str()) {
-                    m.matches = Default::default();
-                    m.matches_of = None;
+                    forget_matches(m);
                     m.matching = Some(q.clone());
                 }
                 say(m, counting(&q), Level::Info);
             }
         }
         None => {
-            m.matches = Default::default();
-            m.matches_of = None;
-            m.matching = None;
+            forget_matches(m);
             say(m, format!("Not found: {q}"), Level::Error);
         }
     }
