@@ -652,8 +652,8 @@ fn workflow_sample() -> Harness {
 fn listed_texts(h: &Harness) -> Vec<String> {
     let all = h.m.doc.annotations();
     match h.m.listed() {
-        None => all.iter().map(|a| a.exact.clone()).collect(),
-        Some(l) => l.iter().map(|&i| all[i].exact.clone()).collect(),
+        None => all.iter().map(|a| a.exact.to_string()).collect(),
+        Some(l) => l.iter().map(|&i| all[i].exact.to_string()).collect(),
     }
 }
 
@@ -838,7 +838,7 @@ fn the_reviewed_mark_and_the_place_come_back_through_the_places_file() {
 fn equals_links_an_entity_to_another_and_the_index_counts_them_together() {
     let mut h = sample();
     h.keys("/Facebook<Enter>tog/Meta<Enter>to");
-    let names: Vec<String> = h.m.doc.annotations().iter().map(|a| a.exact.clone()).collect();
+    let names: Vec<String> = h.m.doc.annotations().iter().map(|a| a.exact.to_string()).collect();
     assert_eq!(names, ["Facebook", "Meta"]);
     h.keys("<Tab>G=");
     let Mode::Index { link: Some(_), .. } = &h.m.mode else { panic!("{:?}", h.m.mode) };
@@ -880,7 +880,7 @@ fn deleting_in_a_filtered_list_selects_the_next_listed_one_never_a_hidden_one() 
     h.keys("d");
     assert_eq!(h.m.selected, None, "nothing listed is left: nothing selected");
     h.keys("d");
-    let left: Vec<String> = h.saved().annotations.into_iter().map(|a| a.exact).collect();
+    let left: Vec<String> = h.saved().annotations.into_iter().map(|a| a.exact.into_string()).collect();
     assert_eq!(left, ["Mark Zuckerberg", "NSPCC"], "the hidden ones are untouched");
 }
 

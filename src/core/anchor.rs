@@ -1335,7 +1335,7 @@ mod tests {
                 end,
                 fragments: Vec::new(),
                 same_as: None,
-                exact,
+                exact: exact.into(),
                 prefix,
                 suffix,
                 note: None,

@@ -5,6 +5,7 @@
 //! [`CONTEXT_CHARS`] code points of context on each side, so an annotation can
 //! be found again after the article changes.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::numbers::{NumberConvention, parse_statistic};
@@ -31,7 +32,9 @@ impl Speaker {
     pub fn name<'a>(&self, find: impl FnOnce(&str) -> Option<&'a Annotation>) -> String {
         match self {
             Speaker::Text(t) => t.clone(),
-            Speaker::Entity(id) => find(id).map_or_else(|| format!("(missing {id})"), |a| a.exact.clone()),
+            Speaker::Entity(id) => {
+                find(id).map_or_else(|| format!("(missing {id})"), |a| a.exact.to_string())
+            }
         }
     }
 }
@@ -124,23 +127,23 @@ pub struct Annotation {
     /// same one ("Clegg" and "Nick Clegg"); the index counts them together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_as: Option<String>,
-    pub exact: String,
+    pub exact: CompactString,
     pub prefix: String,
     pub suffix: String,
     pub note: Option<String>,
     pub source: Option<String>,
     #[serde(default)]
     pub status: Status,
-    pub author: String,
-    pub created: String,
-    pub modified: String,
+    pub author: CompactString,
+    pub created: CompactString,
+    pub modified: CompactString,
 }
 
 /// Who and when, for new and edited annotations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
-    pub author: String,
-    pub now: String,
+    pub author: CompactString,
+    pub now: CompactString,
 }
 
 /// The user's login name: `$USER`, `$LOGNAME`, else the home folder's name.
@@ -161,7 +164,7 @@ impl Stamp {
     pub fn now(author: Option<&str>) -> Stamp {
         let author = author.map(str::to_owned).unwrap_or_else(login_name);
         let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-        Stamp { author, now }
+        Stamp { author: author.into(), now: now.into() }
     }
 }
 
@@ -182,7 +185,7 @@ impl Annotation {
             end: 0,
             fragments: Vec::new(),
             same_as: None,
-            exact: String::new(),
+            exact: CompactString::default(),
             prefix: String::new(),
             suffix: String::new(),
             note: None,
@@ -209,7 +212,7 @@ impl Annotation {
         }
         self.start = start;
         self.end = end;
-        self.exact = text[bytes.clone()].to_owned();
+        self.exact = CompactString::from(&text[bytes.clone()]);
         let pre_start = art.char_to_byte(self.start.saturating_sub(CONTEXT_CHARS));
         self.prefix = text[pre_start..bytes.start].to_owned();
         let suf_end = art.char_to_byte(self.end + CONTEXT_CHARS);

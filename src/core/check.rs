@@ -98,7 +98,7 @@ pub fn check(doc: &Document, schema: &Schema) -> Vec<Finding> {
                 column,
                 rule,
                 id: a.id.clone(),
-                exact: a.exact.clone(),
+                exact: a.exact.to_string(),
                 message,
             });
         }

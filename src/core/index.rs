@@ -21,7 +21,7 @@ pub fn collapse(s: &str) -> String {
 /// space (cut from `exact`, which holds the whole span), else `exact`.
 pub fn marked_text(a: &Annotation) -> String {
     if a.fragments.is_empty() || a.exact.chars().count() != a.end.saturating_sub(a.start) {
-        return a.exact.clone();
+        return a.exact.to_string();
     }
     let pieces: Vec<String> = a
         .fragments

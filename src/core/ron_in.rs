@@ -8,6 +8,8 @@
 //! that does not parse — is left to the ordinary parser, which also gives
 //! the error's line and column.
 
+use compact_str::CompactString;
+
 use super::annotation::{Annotation, Kind, Speaker, Status};
 use super::store::AnnotationFile;
 
@@ -109,7 +111,7 @@ fn block(text: &str) -> Option<Annotation> {
     };
     let start = field(next(), "start")?.parse().ok()?;
     let end = field(next(), "end")?.parse().ok()?;
-    let exact = string(field(next(), "exact")?)?;
+    let exact = short(field(next(), "exact")?)?;
     let prefix = string(field(next(), "prefix")?)?;
     let suffix = string(field(next(), "suffix")?)?;
     let note = optional(field(next(), "note")?)?;
@@ -121,9 +123,9 @@ fn block(text: &str) -> Option<Annotation> {
         "NeedsSource" => Status::NeedsSource,
         other => Status::Other(string(other.strip_prefix("Other(")?.strip_suffix(')')?)?),
     };
-    let author = string(field(next(), "author")?)?;
-    let created = string(field(next(), "created")?)?;
-    let modified = string(field(next(), "modified")?)?;
+    let author = short(field(next(), "author")?)?;
+    let created = short(field(next(), "created")?)?;
+    let modified = short(field(next(), "modified")?)?;
     if next()? != "        )" || next().is_some() {
         return None;
     }
@@ -156,6 +158,14 @@ fn optional(v: &str) -> Option<Option<String>> {
     match v {
         "None" => Some(None),
         _ => Some(Some(string(v.strip_prefix("Some(")?.strip_suffix(')')?)?)),
+    }
+}
+
+/// [`string`], kept inline when short (see [`Annotation`]'s fields).
+fn short(v: &str) -> Option<CompactString> {
+    match v.strip_prefix('"')?.strip_suffix('"')? {
+        plain if !plain.contains(['\\', '"']) => Some(CompactString::from(plain)),
+        _ => string(v).map(CompactString::from),
     }
 }
 
@@ -263,6 +273,28 @@ mod tests {
         assert_eq!(back.to_ron(), ron);
         let by_ron: AnnotationFile = ron::from_str(&ron).unwrap();
         assert_eq!(by_ron.to_ron(), ron);
+    }
+
+    #[test]
+    fn short_texts_are_kept_inline_by_both_parsers() {
+        let mut file = big_file(PARALLEL_FROM + 1);
+        for (i, a) in file.annotations.iter_mut().enumerate() {
+            a.author = "editor".into();
+            a.created = "2026-11-28T10:15:00Z".into();
+            a.modified = "2026-11-28T10:16:00Z".into();
+            a.exact = if i % 2 == 0 { "\"Kata\" 12,5" } else { "Nick Clegg" }.into();
+        }
+        let ron = file.to_ron();
+        let fast = parse(&ron).expect("read by the fast path");
+        let ordinary =
+            AnnotationFile::from_ron(ron.replace('\n', "\r\n").as_bytes(), Path::new("x")).unwrap();
+        for parsed in [fast, ordinary] {
+            assert_eq!(parsed, file);
+            for a in &parsed.annotations {
+                let fields = [&a.author, &a.created, &a.modified, &a.exact];
+                assert!(fields.iter().all(|s| !s.is_heap_allocated()), "{fields:?}");
+            }
+        }
     }
 
     #[test]

@@ -319,7 +319,7 @@ mod tests {
         #[test]
         fn the_same_bytes_as_ron_for_any_string(s in any::<String>(), t in "\\PC*") {
             let mut file = every_variant();
-            file.annotations[0].exact = s.clone();
+            file.annotations[0].exact = s.as_str().into();
             file.annotations[1].note = Some(t);
             file.annotations[2].kind = Kind::Entity(s);
             prop_assert_eq!(to_ron(&file), ron_pretty(&file));

@@ -51,6 +51,8 @@
 //! found the same way; a position alone is used when it fits the article.
 //! An annotation that cannot be placed is skipped with a warning.
 
+use compact_str::CompactString;
+
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
@@ -423,13 +425,14 @@ fn read_annotation(art: &Article, item: &Value, ctx: &Ctx, env: Env) -> Result<R
     }
     let found = read_bodies(item, &mut warnings);
     let speaker_link = found.apply(&mut annotation, art, bytes, env.conv, &mut warnings);
-    annotation.author = creator(&item["creator"]).unwrap_or_else(|| env.stamp.author.clone());
+    annotation.author =
+        creator(&item["creator"]).map_or_else(|| env.stamp.author.clone(), CompactString::from);
     if let Some(created) = item["created"].as_str() {
-        annotation.created = created.to_owned();
-        annotation.modified = created.to_owned();
+        annotation.created = created.into();
+        annotation.modified = created.into();
     }
     if let Some(modified) = item["modified"].as_str() {
-        annotation.modified = modified.to_owned();
+        annotation.modified = modified.into();
     }
     let warnings = warnings.iter().map(|w| ctx.say(w)).collect();
     let same_as = item[SAME_AS].as_str().map(str::to_owned);
@@ -489,7 +492,7 @@ impl Selection {
             start,
             end,
             fragments: self.fragments.clone(),
-            exact: quote.exact,
+            exact: quote.exact.into(),
             prefix: quote.prefix,
             suffix: quote.suffix,
             ..Annotation::unplaced(Kind::Entity("Other".into()), stamp)

@@ -85,13 +85,13 @@ pub fn difference(m: &Model, r: &Recovery) -> Difference {
     let mut d = Difference::default();
     for a in &r.file.annotations {
         match find(&a.id) {
-            None => d.added.push(a.exact.clone()),
-            Some(b) if b != a => d.changed.push(a.exact.clone()),
+            None => d.added.push(a.exact.to_string()),
+            Some(b) if b != a => d.changed.push(a.exact.to_string()),
             Some(_) => {}
         }
     }
     let theirs = |id: &str| r.file.annotations.iter().any(|a| a.id == id);
-    d.missing = mine.iter().filter(|a| !theirs(&a.id)).map(|a| a.exact.clone()).collect();
+    d.missing = mine.iter().filter(|a| !theirs(&a.id)).map(|a| a.exact.to_string()).collect();
     d
 }
 

@@ -757,8 +757,8 @@ fn open_speaker_picker(m: &mut Model, target: SpeakerTarget) {
     found.sort_by_key(|a| a.start.abs_diff(here));
     let mut candidates: Vec<(String, String)> = Vec::new();
     for a in found {
-        if !candidates.iter().any(|(_, t)| t == &a.exact) {
-            candidates.push((a.id.clone(), a.exact.clone()));
+        if !candidates.iter().any(|(_, t)| t == a.exact) {
+            candidates.push((a.id.clone(), a.exact.to_string()));
         }
     }
     let highlight = (!candidates.is_empty()).then_some(0);
