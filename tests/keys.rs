@@ -581,9 +581,7 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     assert_eq!(facebooks, h.m.doc.annotations().iter().filter(|a| a.exact == "Facebook").count());
     assert!(facebooks >= 4, "{facebooks}");
     assert!(
-        h.pending()
-            .iter()
-            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
+        h.pending().iter().all(|s| &SAMPLE[s.bytes()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
     );
     // Turn down "AP": it is remembered in the file and not suggested again.
     while h.m.selection().map(|r| &SAMPLE[r]) != Some("AP") {
@@ -597,11 +595,9 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     let (dir, article) = (h.dir, h.article);
     let mut h = Harness::reopen(dir, article, (100, 30));
     h.suggest();
-    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes.clone()] != "AP"));
+    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes()] != "AP"));
     assert!(
-        h.pending()
-            .iter()
-            .all(|s| &SAMPLE[s.bytes.clone()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
+        h.pending().iter().all(|s| &SAMPLE[s.bytes()] != "Facebook" || !matches!(*s.kind, Kind::Entity(_)))
     );
 }
 
@@ -630,11 +626,11 @@ fn annotate_all_occurrences_of_a_tagged_name() {
         kinds.iter().all(|k| *k == Kind::Entity("Organization".into())),
         "the type tagged, not the one guessed: {kinds:?}"
     );
-    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes.clone()] != "Meta"));
+    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes()] != "Meta"));
     // N turns a text down everywhere.
     h.keys("/Facebook<Enter>to*N");
     assert!(h.saved().rejected.iter().any(|r| r.exact == "Facebook" && r.start.is_none()));
-    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes.clone()] != "Facebook"));
+    assert!(h.pending().iter().all(|s| &SAMPLE[s.bytes()] != "Facebook"));
 }
 
 /// The sample with two mentions of Facebook (one spelt in capitals in a
@@ -906,7 +902,7 @@ fn suggestions_follow_the_annotations_as_they_are_now() {
     let found = h.found();
     let statistic = |list: &[marginote::core::suggest::Suggestion]| {
         list.iter()
-            .filter(|s| &SAMPLE[s.bytes.clone()] == "8.000" && matches!(*s.kind, Kind::Statistic { .. }))
+            .filter(|s| &SAMPLE[s.bytes()] == "8.000" && matches!(*s.kind, Kind::Statistic { .. }))
             .count()
     };
     assert!(statistic(&found) >= 2, "8.000 is suggested in the headline and the text");
@@ -922,8 +918,7 @@ fn suggestions_follow_the_annotations_as_they_are_now() {
     // A name tagged makes its other mentions suggestions of its type, and
     // the rules' guess for them gives way.
     h.keys("/Facebook<Enter>to");
-    let facebooks: Vec<_> =
-        h.pending().into_iter().filter(|s| &SAMPLE[s.bytes.clone()] == "Facebook").collect();
+    let facebooks: Vec<_> = h.pending().into_iter().filter(|s| &SAMPLE[s.bytes()] == "Facebook").collect();
     let whole = marginote::core::mentions::occurrences(SAMPLE, "Facebook").count();
     assert_eq!(facebooks.len(), whole - 1, "every other whole-word Facebook, once each");
     assert!(facebooks.iter().all(|s| *s.kind == Kind::Entity("Organization".into())), "{facebooks:?}");

@@ -41,21 +41,22 @@ fn sample() -> (Article, AnnotationFile) {
         Document::from_parts(path.into(), path.into(), art.clone(), file.clone(), None)
     };
     for s in suggest(&doc(&file)) {
+        let bytes = s.bytes();
         let kind = match std::sync::Arc::unwrap_or_clone(s.kind) {
             Kind::Quote { .. } => continue,
-            Kind::Statistic { .. } if s.bytes.start < pieces.end && pieces.start < s.bytes.end => continue,
+            Kind::Statistic { .. } if bytes.start < pieces.end && pieces.start < bytes.end => continue,
             Kind::Entity(_)
-                if ["Meta", "Facebook", "Instagram", "WhatsApp"].contains(&&art.text()[s.bytes.clone()]) =>
+                if ["Meta", "Facebook", "Instagram", "WhatsApp"].contains(&&art.text()[bytes.clone()]) =>
             {
                 Kind::Entity("Organization".into())
             }
             other => other,
         };
-        add(&mut file, Annotation::new(&art, s.bytes, kind, &stamp()));
+        add(&mut file, Annotation::new(&art, bytes, kind, &stamp()));
     }
     for s in suggest(&doc(&file)) {
         if matches!(*s.kind, Kind::Quote { .. }) {
-            add(&mut file, Annotation::new(&art, s.bytes, Kind::clone(&s.kind), &stamp()));
+            add(&mut file, Annotation::new(&art, s.bytes(), Kind::clone(&s.kind), &stamp()));
         }
     }
 

@@ -63,7 +63,7 @@ pub(super) fn suggest(article: &Path, json: bool) -> Result<(), String> {
         .map(|s| {
             crate::core::annotation::Annotation::new(
                 art,
-                s.bytes,
+                s.bytes(),
                 std::sync::Arc::unwrap_or_clone(s.kind),
                 &stamp,
             )

@@ -231,7 +231,7 @@ impl Mentions {
     /// Every mention of `exact` as `kind`'s kind, in order.
     pub fn of<'a>(&'a self, text: &'a str, exact: &'a str, kind: &Kind) -> Vec<Suggestion> {
         let Some((_, kind)) = self.pattern(exact, kind) else { return Vec::new() };
-        occurrences(text, exact).map(|bytes| Suggestion { bytes, kind: Arc::clone(kind) }).collect()
+        occurrences(text, exact).map(|bytes| Suggestion::new(bytes, Arc::clone(kind))).collect()
     }
 }
 

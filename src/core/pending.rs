@@ -93,7 +93,7 @@ impl Window {
 
 /// Whether `s` reaches into `region` (an empty one at its start counts).
 fn reaches(s: &Suggestion, region: &Range<usize>) -> bool {
-    s.bytes.start < region.end && (s.bytes.end > region.start || s.bytes.start >= region.start)
+    s.bytes().start < region.end && (s.bytes().end > region.start || s.bytes().start >= region.start)
 }
 
 /// The order suggestions go in: by start, then end, then kind.
@@ -101,7 +101,7 @@ pub type Key = (usize, usize, &'static str);
 
 /// `s`'s place in the order.
 pub fn key(s: &Suggestion) -> Key {
-    (s.bytes.start, s.bytes.end, s.kind.name())
+    (s.bytes().start, s.bytes().end, s.kind.name())
 }
 
 /// What the annotations cover and what was turned down, as code point
@@ -127,7 +127,7 @@ impl Settled {
     /// it) nor turned down.
     pub fn open(&self, s: &Suggestion) -> bool {
         let art = &self.article;
-        let cs = art.byte_to_char(s.bytes.start);
+        let cs = art.byte_to_char(s.bytes().start);
         self.open_at(s, cs)
     }
 
@@ -138,11 +138,11 @@ impl Settled {
         let text = self.article.text();
         let (mut at, mut chars) = (usize::MAX, 0);
         list.retain(|s| {
-            if at == usize::MAX || s.bytes.start < at || s.bytes.start - at > 4096 {
-                (at, chars) = (s.bytes.start, self.article.byte_to_char(s.bytes.start));
+            if at == usize::MAX || s.bytes().start < at || s.bytes().start - at > 4096 {
+                (at, chars) = (s.bytes().start, self.article.byte_to_char(s.bytes().start));
             } else {
-                chars += count_chars(&text[at..s.bytes.start]);
-                at = s.bytes.start;
+                chars += count_chars(&text[at..s.bytes().start]);
+                at = s.bytes().start;
             }
             self.open_at(s, chars)
         });
@@ -151,7 +151,7 @@ impl Settled {
     /// [`Settled::open`] for `s` starting at code point `cs`.
     fn open_at(&self, s: &Suggestion, cs: usize) -> bool {
         let art = &self.article;
-        let ce = cs + count_chars(&art.text()[s.bytes.clone()]);
+        let ce = cs + count_chars(&art.text()[s.bytes()]);
         let from = cs.saturating_sub(self.longest);
         let lo = self.spans.partition_point(|x| x.0 < from);
         let hi = self.spans.partition_point(|x| x.0 <= ce).max(lo);
@@ -240,7 +240,7 @@ impl Pending {
     /// Whether `s` is one the rules found that gives way to a mention of
     /// the same text and kind.
     fn covered(&self, s: &Suggestion) -> bool {
-        !self.mentions.is_empty() && self.mentions.covers(&self.article.text()[s.bytes.clone()], &s.kind)
+        !self.mentions.is_empty() && self.mentions.covers(&self.article.text()[s.bytes()], &s.kind)
     }
 
     /// The pending suggestions that start in `starts`, in order.
@@ -259,8 +259,8 @@ impl Pending {
                 // Nothing that starts further back than a lookup reaches
                 // can reach into `region` (the list is by start).
                 let back = region.start.saturating_sub(FOUND_REACH.max(self.mentions.longest()));
-                let lo = list.partition_point(|s| s.bytes.start < back);
-                let hi = list.partition_point(|s| s.bytes.start < region.end).max(lo);
+                let lo = list.partition_point(|s| s.bytes().start < back);
+                let hi = list.partition_point(|s| s.bytes().start < region.end).max(lo);
                 list[lo..hi].iter().filter(|s| reaches(s, &region)).for_each(f);
             }
             None => self.look_up(region).iter().for_each(f),
@@ -305,12 +305,12 @@ impl Pending {
     ) -> Vec<Suggestion> {
         let mut out: Vec<Suggestion> = Vec::new();
         if let Some(list) = &self.found {
-            let lo = list.partition_point(|s| s.bytes.start < found.start);
-            let hi = list.partition_point(|s| s.bytes.start < found.end).max(lo);
+            let lo = list.partition_point(|s| s.bytes().start < found.start);
+            let hi = list.partition_point(|s| s.bytes().start < found.end).max(lo);
             out.extend(list[lo..hi].iter().filter(|s| keep(s) && !self.covered(s)).cloned());
         }
         self.mentions.each_starting_in(self.article.text(), mentions, |bytes, kind| {
-            let s = Suggestion { bytes, kind: Arc::clone(kind) };
+            let s = Suggestion::new(bytes, Arc::clone(kind));
             if keep(&s) {
                 out.push(s);
             }
@@ -374,11 +374,11 @@ impl Pending {
     /// Every pending suggestion of `s`'s text and kind, in order.
     pub fn same_as(&self, s: &Suggestion) -> Vec<Suggestion> {
         let text = self.article.text();
-        let exact = &text[s.bytes.clone()];
+        let exact = &text[s.bytes()];
         let mut out = match &self.found {
             Some(found) if !self.covered(s) => found
                 .iter()
-                .filter(|o| o.kind.name() == s.kind.name() && &text[o.bytes.clone()] == exact)
+                .filter(|o| o.kind.name() == s.kind.name() && &text[o.bytes()] == exact)
                 .cloned()
                 .collect(),
             _ => self.mentions.of(text, exact, &s.kind),
@@ -469,7 +469,7 @@ mod tests {
     }
 
     fn texts<'a>(text: &'a str, list: &[Suggestion]) -> Vec<&'a str> {
-        list.iter().map(|s| &text[s.bytes.clone()]).collect()
+        list.iter().map(|s| &text[s.bytes()]).collect()
     }
 
     #[test]
@@ -493,8 +493,7 @@ mod tests {
         let text = "Acme sells. Acme buys. Acme is Acme.";
         let mut d = doc(text);
         let mut p = Pending::new(&d);
-        let guess =
-            |at: usize| Suggestion { bytes: at..at + 4, kind: Arc::new(Kind::Entity("Other".into())) };
+        let guess = |at: usize| Suggestion::new(at..at + 4, Arc::new(Kind::Entity("Other".into())));
         p.arrived(text.match_indices("Acme").map(|(i, _)| guess(i)).collect());
         assert_eq!(p.all().len(), 4);
         tag(&mut d, "Acme", 1, Kind::Entity("Organization".into()));
@@ -525,15 +524,15 @@ mod tests {
         let mut p = Pending::new(&d);
         let stat = |n: &str| {
             let at = text.find(&format!(" {n} ")).map_or(0, |i| i + 1);
-            Suggestion { bytes: at..at + 1, kind: Arc::new(Kind::Statistic { value: None, unit: None }) }
+            Suggestion::new(at..at + 1, Arc::new(Kind::Statistic { value: None, unit: None }))
         };
         p.arrived(vec![stat("1"), stat("2"), stat("3")]);
         let two = stat("2");
         assert_eq!(texts(&text, &p.after(key(&two), 5)), ["3"]);
         assert_eq!(texts(&text, &p.before(key(&two), 5)), ["1"]);
         assert_eq!(texts(&text, &p.before(key(&stat("3")), 1)), ["2"]);
-        assert_eq!(p.first_from(two.bytes.start).map(|s| s.bytes), Some(two.bytes.clone()));
-        assert_eq!(p.first_from(text.len() - 1).map(|s| s.bytes.start), Some(0), "wraps round");
+        assert_eq!(p.first_from(two.bytes().start).map(|s| s.bytes()), Some(two.bytes()));
+        assert_eq!(p.first_from(text.len() - 1).map(|s| s.bytes().start), Some(0), "wraps round");
         assert_eq!(p.same_as(&two).len(), 1);
     }
 
@@ -548,7 +547,7 @@ mod tests {
         let mut list: Vec<Suggestion> = ["Ödön", "Ádám", "és"]
             .iter()
             .flat_map(|w| text.match_indices(w).map(|(i, w)| i..i + w.len()))
-            .map(|bytes| Suggestion { bytes, kind: Arc::new(Kind::Entity("Person".into())) })
+            .map(|bytes| Suggestion::new(bytes, Arc::new(Kind::Entity("Person".into()))))
             .collect();
         list.sort_by_key(key);
         let each: Vec<Suggestion> = list.iter().filter(|s| p.settled.open(s)).cloned().collect();
@@ -568,13 +567,11 @@ mod tests {
         let mut found: Vec<Suggestion> = text
             .match_indices('"')
             .step_by(2)
-            .map(|(i, _)| Suggestion {
-                bytes: i..(i + 400).min(text.len()),
-                kind: Arc::new(Kind::Quote { speaker: None }),
+            .map(|(i, _)| {
+                Suggestion::new(i..(i + 400).min(text.len()), Arc::new(Kind::Quote { speaker: None }))
             })
-            .chain(text.match_indices("3 May").map(|(i, w)| Suggestion {
-                bytes: i..i + w.len(),
-                kind: Arc::new(Kind::Statistic { value: Some(3.0), unit: None }),
+            .chain(text.match_indices("3 May").map(|(i, w)| {
+                Suggestion::new(i..i + w.len(), Arc::new(Kind::Statistic { value: Some(3.0), unit: None }))
             }))
             .collect();
         found.sort_by_key(key);

@@ -30,11 +30,27 @@ use super::text::{Article, ceil_char_boundary, floor_char_boundary};
 /// One suggested annotation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
-    /// Byte range in the article.
-    pub bytes: Range<usize>,
+    /// Byte range in the article, as u32 (an article is at most
+    /// [`MAX_BYTES`](super::text::MAX_BYTES)): 16 bytes a suggestion, not
+    /// 24, and the 50 MB text has half a million of them.
+    start: u32,
+    end: u32,
     /// Shared by every mention of a tagged name: a book can have millions
     /// of suggestions, and a kind of its own each was most of their memory.
     pub kind: Arc<Kind>,
+}
+
+impl Suggestion {
+    /// A suggestion of `kind` over `bytes` of an article.
+    pub fn new(bytes: Range<usize>, kind: Arc<Kind>) -> Suggestion {
+        let at = |b: usize| u32::try_from(b).expect("an article's offsets fit in u32 (text::MAX_BYTES)");
+        Suggestion { start: at(bytes.start), end: at(bytes.end), kind }
+    }
+
+    /// Byte range in the article.
+    pub fn bytes(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Everything suggested in `doc` and not annotated or turned down, in
@@ -78,20 +94,19 @@ pub fn by_rules(art: &Article, conv: NumberConvention, names: &[(String, String)
             let speaker = name.as_ref().map(|n| speaker_for(n, &entities_by_name));
             Arc::new(Kind::Quote { speaker })
         });
-        Suggestion { bytes: q.inner, kind: Arc::clone(kind) }
+        Suggestion::new(q.inner, Arc::clone(kind))
     }));
-    out.extend(find_statistics(text, conv).into_iter().map(|(bytes, p)| Suggestion {
-        bytes,
-        kind: Arc::new(Kind::Statistic { value: p.value, unit: p.unit }),
+    out.extend(find_statistics(text, conv).into_iter().map(|(bytes, p)| {
+        Suggestion::new(bytes, Arc::new(Kind::Statistic { value: p.value, unit: p.unit }))
     }));
     // One kind per entity type, shared.
     let mut types: HashMap<&str, Arc<Kind>> = HashMap::new();
     for_each_entity(text, |bytes, t| {
         let kind = types.entry(t).or_insert_with(|| Arc::new(Kind::Entity(t.to_owned())));
-        out.push(Suggestion { bytes, kind: Arc::clone(kind) });
+        out.push(Suggestion::new(bytes, Arc::clone(kind)));
     });
-    out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
-    out.dedup_by(|a, b| a.bytes == b.bytes && a.kind.name() == b.kind.name());
+    out.sort_by_key(|s| (s.start, s.end));
+    out.dedup_by(|a, b| (a.start, a.end) == (b.start, b.end) && a.kind.name() == b.kind.name());
     out.shrink_to_fit();
     out
 }
@@ -99,11 +114,11 @@ pub fn by_rules(art: &Article, conv: NumberConvention, names: &[(String, String)
 /// Whether the user turned `s` down: its text as this kind, there or
 /// everywhere.
 pub fn is_rejected(art: &Article, s: &Suggestion, rejected: &[Rejected]) -> bool {
-    let exact = &art.text()[s.bytes.clone()];
+    let exact = &art.text()[s.bytes()];
     rejected.iter().any(|r| {
         r.exact == exact
             && r.kind == s.kind.name()
-            && r.start.is_none_or(|at| at == art.byte_to_char(s.bytes.start))
+            && r.start.is_none_or(|at| at == art.byte_to_char(s.bytes().start))
     })
 }
 
@@ -978,6 +993,14 @@ mod tests {
     }
 
     #[test]
+    fn a_suggestion_keeps_its_range_in_sixteen_bytes() {
+        let kind = Arc::new(Kind::Entity("Person".into()));
+        let s = Suggestion::new(3..4_000_000_000, Arc::clone(&kind));
+        assert_eq!(s.bytes(), 3..4_000_000_000);
+        assert_eq!(std::mem::size_of::<Suggestion>(), 16);
+    }
+
+    #[test]
     fn quotes_in_eight_languages_and_scripts() {
         // Pairs of quotation marks in each article, counted by hand.
         let expected = [
@@ -1080,9 +1103,9 @@ mod tests {
         let orgs: Vec<&str> = found
             .iter()
             .filter(|s| *s.kind == Kind::Entity("Organization".into()))
-            .map(|s| &text[s.bytes.clone()])
+            .map(|s| &text[s.bytes()])
             .collect();
         assert_eq!(orgs, ["Meta", "Meta"], "the other two whole-word Metas; not Metaverse");
-        assert!(found.iter().all(|s| s.bytes.start != 0 || !matches!(*s.kind, Kind::Entity(_))));
+        assert!(found.iter().all(|s| s.bytes().start != 0 || !matches!(*s.kind, Kind::Entity(_))));
     }
 }

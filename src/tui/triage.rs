@@ -35,10 +35,10 @@ pub fn all_occurrences(m: &mut Model) -> Effect {
         return Effect::None;
     };
     m.pending.find_everywhere(&m.doc, &a.exact, Arc::new(a.kind.clone()));
-    let probe = Suggestion { bytes: a.bytes(&m.doc.article), kind: Arc::new(a.kind.clone()) };
+    let probe = Suggestion::new(a.bytes(&m.doc.article), Arc::new(a.kind.clone()));
     let others = m.pending.same_as(&probe);
-    let end = probe.bytes.end;
-    let Some(first) = others.iter().find(|s| s.bytes.start >= end).or(others.first()).cloned() else {
+    let end = probe.bytes().end;
+    let Some(first) = others.iter().find(|s| s.bytes().start >= end).or(others.first()).cloned() else {
         m.message = Some((format!("No other occurrence of “{}”", exact_short(&a.exact)), Level::Info));
         return Effect::None;
     };
@@ -85,7 +85,7 @@ pub fn lines(m: &Model, theme: &Theme, shown: &Suggestion, rows: usize, width: u
         };
         let label = format!("{label:<12.12}");
         let room = width.saturating_sub(label.chars().count() + 4);
-        let (before, word, after) = context(text, s.bytes.clone(), room);
+        let (before, word, after) = context(text, s.bytes(), room);
         out.push(Line::from(vec![
             Span::styled(format!(" {letter} "), theme.style(role)),
             Span::styled(format!("{label} "), theme.style(Role::SidebarMeta)),
@@ -165,11 +165,11 @@ pub fn next(m: &mut Model) -> Effect {
 }
 
 fn show(m: &mut Model, s: Suggestion) {
-    super::update::select_range(m, s.bytes.clone());
+    super::update::select_range(m, s.bytes());
     // Keep it in the upper part of the pane: the list covers the lower part.
     let (_, h) = m.article_size();
     let v = m.viewport();
-    m.top = v.offset_rows(s.bytes.start, -((h / 4) as isize));
+    m.top = v.offset_rows(s.bytes().start, -((h / 4) as isize));
     let same = m.pending.same_as(&s).len();
     let more = if same > 1 { format!("  ({same} of this text: Y takes all)") } else { String::new() };
     m.message = Some((format!("Suggested {}: {}{more}", describe(&s.kind), exact(m, &s)), Level::Info));
@@ -195,7 +195,7 @@ fn describe(kind: &Kind) -> String {
 }
 
 fn exact(m: &Model, s: &Suggestion) -> String {
-    super::render::sidebar::fit(&m.doc.article.text()[s.bytes.clone()], 50)
+    super::render::sidebar::fit(&m.doc.article.text()[s.bytes()], 50)
 }
 
 /// A key while `s` is shown.
@@ -210,7 +210,7 @@ pub fn key_pressed(m: &mut Model, ev: KeyEvent, s: Suggestion) -> Effect {
             // Every whole-word occurrence of a name, also those not
             // suggested on their own.
             if matches!(*s.kind, Kind::Entity(_)) {
-                let exact = m.doc.article.text()[s.bytes.clone()].to_owned();
+                let exact = m.doc.article.text()[s.bytes()].to_owned();
                 m.pending.find_everywhere(&m.doc, &exact, s.kind.clone());
             }
             let all = m.pending.same_as(&s);
@@ -220,9 +220,9 @@ pub fn key_pressed(m: &mut Model, ev: KeyEvent, s: Suggestion) -> Effect {
             let everywhere = a == Action::RejectAllSame;
             let art = &m.doc.article;
             let rejected = Rejected {
-                exact: art.text()[s.bytes.clone()].to_owned(),
+                exact: art.text()[s.bytes()].to_owned(),
                 kind: s.kind.name().into(),
-                start: (!everywhere).then(|| art.byte_to_char(s.bytes.start)),
+                start: (!everywhere).then(|| art.byte_to_char(s.bytes().start)),
             };
             let gone = if everywhere { m.pending.same_as(&s).len() } else { 1 };
             m.doc.change(|f| f.rejected.push(rejected));
@@ -260,7 +260,7 @@ fn accept(m: &mut Model, items: &[Suggestion], shown: &Suggestion) -> Effect {
     let art = m.doc.article.clone();
     let stamp = m.stamp();
     let made: Vec<Annotation> =
-        items.iter().map(|s| Annotation::new(&art, s.bytes.clone(), Kind::clone(&s.kind), &stamp)).collect();
+        items.iter().map(|s| Annotation::new(&art, s.bytes(), Kind::clone(&s.kind), &stamp)).collect();
     let first_id = made.first().map(|a| a.id.clone());
     // A name accepted here is suggested wherever else it occurs: it is an
     // entity annotation now, and the pending mentions follow those.

@@ -72,9 +72,8 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     }
     // Suggestions, dimmed, under the annotations (which patch over them).
     let style = theme.style(Role::AnnotationSuggested);
-    m.pending.each_overlapping(region.clone(), |s| {
-        marks.push(Mark { bytes: s.bytes.clone(), style, selected: false })
-    });
+    m.pending
+        .each_overlapping(region.clone(), |s| marks.push(Mark { bytes: s.bytes(), style, selected: false }));
     for p in m.review.overlapping(region) {
         let (Some(bytes), Some(i)) = (p.placement.bytes.clone(), m.doc.index_of(&p.id)) else { continue };
         marks.push(Mark {
