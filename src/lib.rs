@@ -34,7 +34,8 @@
 //!   [`tui::index`] (what the sidebar lists; the index view), [`tui::recover`]
 //!   (the recovery offer), [`tui::theme`], [`tui::config`],
 //!   [`tui::painter`] (writes the rows that changed) over [`tui::backend`]
-//!   (the bytes), [`tui::app`] (the loop and the effects).
+//!   (the bytes), [`tui::app`] (the loop and the effects), [`tui::memory`]
+//!   (what it asks of glibc's malloc).
 //! - [`cli`] — the command line (`marginote [ARTICLE]`, `list`, `suggest`,
 //!   `export`, `import`, `check`, `completions`).
 

@@ -142,6 +142,7 @@ fn start(setup: Setup) -> Result<Start, String> {
 }
 
 pub(super) fn open(cli: &Cli) -> Result<(), String> {
+    crate::tui::memory::keep_large_blocks_apart();
     // A folder without articles is said before anything else happens.
     let folder = match &cli.article {
         Some(p) if p.is_dir() => {

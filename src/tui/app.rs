@@ -567,23 +567,6 @@ fn on_thread<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Rec
     rx
 }
 
-/// Hand memory freed after a search or a background job back to the
-/// system, at an idle moment. glibc's malloc keeps what threads and large
-/// transient lists freed (tens of megabytes on a 50 MB text) until told.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        unsafe extern "C" {
-            fn malloc_trim(pad: usize) -> i32;
-        }
-        // SAFETY: malloc_trim only releases free memory of glibc's own
-        // arenas; it takes no pointer and is safe to call at any time.
-        unsafe {
-            malloc_trim(0);
-        }
-    }
-}
-
 /// What a background thread sent, if it has: `Err(())` once it is gone.
 fn poll<T>(rx: &Receiver<T>) -> Result<Option<T>, ()> {
     match rx.try_recv() {
@@ -854,8 +837,10 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
             None => {}
         }
         if !ready {
-            if std::mem::take(&mut untrimmed) {
-                give_back_freed_memory();
+            // Not before the frame that shows what arrived: drawing it
+            // frees what it replaces.
+            if !redraw && std::mem::take(&mut untrimmed) {
+                super::memory::give_back_freed_memory();
             }
             continue;
         }

@@ -11,6 +11,7 @@ pub mod filter;
 pub mod folder;
 pub mod index;
 pub mod keymap;
+pub mod memory;
 pub mod model;
 pub mod painter;
 pub mod recover;
