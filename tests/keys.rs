@@ -438,6 +438,7 @@ fn review_accept_all_and_reattach_an_orphan() {
     let clegg = file.annotations.iter().find(|a| a.exact.contains("Clegg")).unwrap();
     assert_eq!(clegg.exact, "Nicholas Clegg", "the fuzzy match snaps to the whole word");
     assert_eq!(h.m.review.len(), 1, "only the orphan is left");
+    assert_ne!(file.article.sha256, h.m.doc.article.sha256(), "the orphan does not fit the new article yet");
     // Re-attach the orphaned quote to its new wording.
     h.keys("r/tidak peduli<Enter><Enter>");
     let quote = h.saved().annotations.into_iter().find(|a| matches!(a.kind, Kind::Quote { .. })).unwrap();
