@@ -2,7 +2,8 @@
 //! start, middle and end (the cost must not grow with the position), and
 //! the keystrokes that move the view (PageDown then PageUp, a frame after
 //! each), drawn through ratatui's buffers (a `TestBackend`) and through the
-//! painter the app uses. Run with `cargo bench --bench render`.
+//! painter the app uses; and the update of a change (a tag, then undo).
+//! Run with `cargo bench --bench render`.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -118,5 +119,32 @@ fn frames(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, frames);
+/// A change's update (no frame): the annotation list, its undo step and
+/// the tables that find tagged texts' mentions are what grow with it.
+fn edits(c: &mut Criterion) {
+    let mut m = model();
+    let text = m.doc.article.text();
+    // A word in the middle of the book, not annotated.
+    let mid = m.doc.article.floor_char_boundary(text.len() / 2);
+    let at = mid + text[mid..].find(" the ").expect("a \"the\" after the middle") + 1;
+    let keys = |m: &mut Model, keys: &str| {
+        for c in keys.chars() {
+            update(m, key(KeyCode::Char(c)));
+        }
+    };
+    let mut g = c.benchmark_group("edits, 50 MB, 20,000 annotations");
+    g.bench_function("tag a word as a person, then undo (update only)", |b| {
+        b.iter(|| {
+            go_to(&mut m, at);
+            keys(&mut m, "vetp");
+            let tagged = m.doc.annotations().len();
+            keys(&mut m, "u");
+            assert_eq!(tagged, m.doc.annotations().len() + 1);
+            tagged
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, frames, edits);
 criterion_main!(benches);

@@ -23,7 +23,7 @@ pub struct Patch {
 }
 
 /// The order of a sorted annotation list.
-fn order(a: &Annotation, b: &Annotation) -> Ordering {
+pub fn order(a: &Annotation, b: &Annotation) -> Ordering {
     (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id))
 }
 
@@ -42,6 +42,14 @@ fn same_rest(a: &AnnotationFile, b: &AnnotationFile) -> bool {
 }
 
 impl Patch {
+    /// What takes `after` back to the list without the annotations at
+    /// `at` (places in `after`, ascending, none equal in order to another
+    /// annotation): what [`Patch::back`] finds when those were added, found
+    /// without walking the two lists.
+    pub fn added(after: &[Annotation], at: &[usize]) -> Patch {
+        Patch { old: Vec::new(), new: at.iter().map(|&j| (j, after[j].clone())).collect(), rest: None }
+    }
+
     /// What takes `after` back to `before` (both with sorted annotation
     /// lists), or `None` when they are the same.
     pub fn back(before: &AnnotationFile, after: &AnnotationFile) -> Option<Patch> {

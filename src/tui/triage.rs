@@ -264,7 +264,7 @@ fn accept(m: &mut Model, items: &[Suggestion], shown: &Suggestion) -> Effect {
     let first_id = made.first().map(|a| a.id.clone());
     // A name accepted here is suggested wherever else it occurs: it is an
     // entity annotation now, and the pending mentions follow those.
-    m.doc.change(|f| f.annotations.extend(made));
+    m.doc.add(made);
     m.selected = first_id;
     let n = items.len();
     after_change(m, shown);

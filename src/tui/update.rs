@@ -729,7 +729,7 @@ fn add_annotation(m: &mut Model, r: Range<usize>, kind: Kind) -> Effect {
     let ann = Annotation::new(&m.doc.article, r, kind, &stamp);
     let (id, label) = (ann.id.clone(), ann.kind.name());
     let exact = shorten(&ann.exact, 40);
-    m.doc.change(|f| f.annotations.push(ann));
+    m.doc.add(vec![ann]);
     m.selected = Some(id);
     m.anchor = None;
     clamp_sidebar(m);
