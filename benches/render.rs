@@ -2,7 +2,8 @@
 //! start, middle and end (the cost must not grow with the position), and
 //! the keystrokes that move the view (PageDown then PageUp, a frame after
 //! each), drawn through ratatui's buffers (a `TestBackend`) and through the
-//! painter the app uses; and the update of a change (a tag, then undo).
+//! painter the app uses; and the update of a change (a tag or a status,
+//! then undo).
 //! Run with `cargo bench --bench render`.
 
 #[path = "support/mod.rs"]
@@ -141,6 +142,25 @@ fn edits(c: &mut Criterion) {
             keys(&mut m, "u");
             assert_eq!(tagged, m.doc.annotations().len() + 1);
             tagged
+        })
+    });
+    // The sidebar on an annotation in the middle; `c` moves it to the next status.
+    let i = m.doc.annotations().len() / 2;
+    m.selected = Some(m.doc.annotations()[i].id.clone());
+    m.focus = marginote::tui::model::Focus::Sidebar;
+    g.bench_function("set the next status (update only)", |b| {
+        b.iter(|| {
+            keys(&mut m, "c");
+            m.doc.verified()
+        })
+    });
+    g.bench_function("set the next status, then undo (update only)", |b| {
+        b.iter(|| {
+            keys(&mut m, "c");
+            let status = m.doc.annotations()[i].status.clone();
+            keys(&mut m, "u");
+            assert_ne!(status, m.doc.annotations()[i].status);
+            status
         })
     });
     g.finish();

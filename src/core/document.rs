@@ -102,6 +102,10 @@ struct Index {
     verified: usize,
     /// A fresh [`revision`](super::revision) for each new list.
     revision: u64,
+    /// A fresh revision whenever a span, kind or text may have changed
+    /// (what suggestions are settled against); kept by an edit of a
+    /// status, a note or a source.
+    shape: u64,
 }
 
 /// What [`Index`] files an id under.
@@ -111,6 +115,7 @@ fn id_hash(id: &str) -> u64 {
 
 impl Index {
     fn of(list: &[Annotation]) -> Index {
+        let revision = super::revision::next();
         Index {
             by_id: {
                 let mut ids: Vec<(u64, usize)> =
@@ -120,7 +125,8 @@ impl Index {
             },
             longest: list.iter().map(|a| a.end.saturating_sub(a.start)).max().unwrap_or(0),
             verified: list.iter().filter(|a| a.status == super::annotation::Status::Verified).count(),
-            revision: super::revision::next(),
+            revision,
+            shape: revision,
         }
     }
 }
@@ -268,6 +274,35 @@ impl Document {
         self.dirty = true;
     }
 
+    /// Change the annotation at `i`, with an undo step: what
+    /// [`Document::change`] does for one annotation, copying only it. A
+    /// change that moves it in the order (its span or id) is left to
+    /// `change`.
+    pub fn edit(&mut self, i: usize, f: impl FnOnce(&mut Annotation)) {
+        let mut after = self.file.annotations[i].clone();
+        f(&mut after);
+        let before = &self.file.annotations[i];
+        if patch::order(before, &after).is_ne() {
+            return self.change(|file| file.annotations[i] = after);
+        }
+        if *before == after {
+            return;
+        }
+        let before = std::mem::replace(&mut self.file.annotations[i], after);
+        // In its place with its span and id: of the index, only the count
+        // of verified ones and the revision change.
+        let verified = |a: &Annotation| usize::from(a.status == super::annotation::Status::Verified);
+        let index = &mut self.index;
+        index.verified = index.verified + verified(&self.file.annotations[i]) - verified(&before);
+        index.revision = super::revision::next();
+        let now = &self.file.annotations[i];
+        if (&now.kind, &now.exact) != (&before.kind, &before.exact) {
+            index.shape = index.revision;
+        }
+        self.history.record(Patch::replaced(i, before, self.file.annotations[i].clone()));
+        self.dirty = true;
+    }
+
     /// Undo the last change; false when there is none.
     pub fn undo(&mut self) -> bool {
         self.step(true)
@@ -303,6 +338,13 @@ impl Document {
     /// be kept while it stays.
     pub fn revision(&self) -> u64 {
         self.index.revision
+    }
+
+    /// A number that changes whenever an annotation's span, kind or text,
+    /// or the list of turned-down suggestions, may have changed (as
+    /// [`Document::revision`], but kept by other edits).
+    pub fn shape(&self) -> u64 {
+        self.index.shape
     }
 
     /// How many annotations are `Verified` (counted when they change).
@@ -603,6 +645,63 @@ mod tests {
                 step.apply(&mut undone);
                 doc.undo();
                 proptest::prop_assert_eq!(&doc.file, &undone);
+                proptest::prop_assert_eq!(&doc.file, &before);
+                doc.redo();
+                proptest::prop_assert_eq!(&doc.file, &by_change.file);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Editing one annotation records the undo step the walk finds:
+        /// a new status or note in its place, a new span (it moves), the
+        /// same values again (no step), among others on the same span.
+        #[test]
+        fn editing_one_records_what_a_change_would(
+            spans in proptest::collection::vec((0usize..20, 1usize..6), 1..10),
+            pick in 0usize..10,
+            how in 0usize..5,
+            to in 0usize..40,
+        ) {
+            let text = "word ".repeat(10);
+            let stamp = Stamp { author: "t".into(), now: "n".into() };
+            let mut doc = Document::scratch("a.txt", &text);
+            let art = doc.article.clone();
+            doc.change(|f| {
+                for (k, &(s, n)) in spans.iter().enumerate() {
+                    let span = s..(s + n).min(text.len());
+                    let mut a = Annotation::new(&art, span, Kind::Entity("Other".into()), &stamp);
+                    if k % 2 == 0 {
+                        // Some verified already: an edit can take one away.
+                        a.status = super::super::annotation::Status::Verified;
+                    }
+                    f.annotations.push(a);
+                }
+            });
+            let i = pick % doc.annotations().len();
+            let edit = |a: &mut Annotation| match how {
+                0 => a.status = super::super::annotation::Status::Verified,
+                4 => a.status = super::super::annotation::Status::Disputed,
+                1 => a.note = Some(format!("note {to}")),
+                2 => a.set_span(&art, to..(to + 3).min(text.len())),
+                _ => a.status = a.status.clone(),
+            };
+            doc.dirty = false;
+            let mut by_change = doc.clone();
+            by_change.change(|f| edit(&mut f.annotations[i]));
+            let (before, steps) = (doc.file.clone(), doc.history.undo_len());
+            doc.edit(i, edit);
+            let fresh = Index::of(doc.annotations());
+            proptest::prop_assert_eq!(
+                (&doc.index.by_id, doc.index.longest, doc.index.verified),
+                (&fresh.by_id, fresh.longest, fresh.verified)
+            );
+            proptest::prop_assert_eq!(&doc.file, &by_change.file);
+            proptest::prop_assert_eq!(doc.history.undo_len(), by_change.history.undo_len());
+            proptest::prop_assert_eq!(doc.dirty, by_change.dirty);
+            if doc.history.undo_len() > steps {
+                doc.undo();
                 proptest::prop_assert_eq!(&doc.file, &before);
                 doc.redo();
                 proptest::prop_assert_eq!(&doc.file, &by_change.file);

@@ -50,6 +50,13 @@ impl Patch {
         Patch { old: Vec::new(), new: at.iter().map(|&j| (j, after[j].clone())).collect(), rest: None }
     }
 
+    /// What takes a list back after the annotation at `i` changed from
+    /// `before` to `after` in its place (equal in order): what
+    /// [`Patch::back`] finds for that change.
+    pub fn replaced(i: usize, before: Annotation, after: Annotation) -> Patch {
+        Patch { old: vec![(i, before)], new: vec![(i, after)], rest: None }
+    }
+
     /// What takes `after` back to `before` (both with sorted annotation
     /// lists), or `None` when they are the same.
     pub fn back(before: &AnnotationFile, after: &AnnotationFile) -> Option<Patch> {

@@ -670,9 +670,9 @@ fn tag_as(m: &mut Model, target: TagTarget, kind: Kind) -> Effect {
         TagTarget::Annotation(id) => {
             let Some(i) = m.doc.index_of(&id) else { return Effect::None };
             let stamp = m.stamp();
-            m.doc.change(|f| {
-                f.annotations[i].kind = kind;
-                f.annotations[i].touch(&stamp);
+            m.doc.edit(i, |a| {
+                a.kind = kind;
+                a.touch(&stamp);
             });
             changed(m, "Re-tagged")
         }
@@ -699,8 +699,7 @@ fn tag(m: &mut Model, target: TagTarget, a: Action) -> Effect {
             let r = m.doc.annotations()[i].bytes(&m.doc.article);
             let Some(kind) = kind_for(m, a, r) else { return Effect::None };
             let stamp = m.stamp();
-            m.doc.change(|f| {
-                let ann = &mut f.annotations[i];
+            m.doc.edit(i, |ann| {
                 // Only an entity is linked to another as the same one.
                 if kind.entity_type().is_none() {
                     ann.same_as = None;
@@ -811,8 +810,7 @@ fn set_speaker(m: &mut Model, target: SpeakerTarget, speaker: Option<Speaker>) -
         SpeakerTarget::Existing(id) => {
             let Some(i) = m.doc.index_of(&id) else { return Effect::None };
             let stamp = m.stamp();
-            m.doc.change(|f| {
-                let a = &mut f.annotations[i];
+            m.doc.edit(i, |a| {
                 a.kind = Kind::Quote { speaker };
                 a.touch(&stamp);
             });
@@ -925,9 +923,9 @@ fn cycle_status(m: &mut Model) -> Effect {
     let next = super::filter::next_status(&m.doc.annotations()[i].status, &m.schema.statuses);
     let stamp = m.stamp();
     let name = next.name().to_owned();
-    m.doc.change(|f| {
-        f.annotations[i].status = next;
-        f.annotations[i].touch(&stamp);
+    m.doc.edit(i, |a| {
+        a.status = next;
+        a.touch(&stamp);
     });
     changed(m, &format!("Status: {name}"))
 }
@@ -969,9 +967,9 @@ fn reattach(m: &mut Model) -> Effect {
     };
     let r = trimmed(m.doc.article.text(), r);
     let (art, stamp) = (m.doc.article.clone(), m.stamp());
-    m.doc.change(|f| {
-        f.annotations[i].set_span(&art, r);
-        f.annotations[i].touch(&stamp);
+    m.doc.edit(i, |a| {
+        a.set_span(&art, r);
+        a.touch(&stamp);
     });
     m.reattach = None;
     m.anchor = None;
@@ -1101,8 +1099,7 @@ fn commit_prompt(m: &mut Model, field: PromptField, id: &str, text: &str) -> Eff
         return Effect::None;
     }
     let stamp = m.stamp();
-    m.doc.change(|f| {
-        let a = &mut f.annotations[i];
+    m.doc.edit(i, |a| {
         match field {
             PromptField::SaveAs | PromptField::Filter => {}
             PromptField::Note => a.note = opt,
@@ -1153,8 +1150,7 @@ fn move_edge(m: &mut Model, a: Action) -> Effect {
         return Effect::None;
     };
     let stamp = m.stamp();
-    m.doc.change(|f| {
-        let ann = &mut f.annotations[i];
+    m.doc.edit(i, |ann| {
         ann.set_span(&art, new);
         ann.touch(&stamp);
     });
