@@ -65,7 +65,9 @@ pub struct Document {
     pub ann_path: PathBuf,
     /// The article text (shared with background jobs such as re-anchoring).
     pub article: Arc<Article>,
-    file: AnnotationFile,
+    /// Shared, copied on write: the crash guard holds the state a change
+    /// left without a copy (see [`Document::shared_file`]).
+    file: Arc<AnnotationFile>,
     history: History<Patch>,
     /// Why saving is refused (the annotation file could not be read), if it is.
     pub load_error: Option<LoadError>,
@@ -200,7 +202,7 @@ impl Document {
             path,
             ann_path,
             article: Arc::new(article),
-            file,
+            file: Arc::new(file),
             history: History::new(UNDO_LIMIT),
             load_error,
             dirty: false,
@@ -225,6 +227,14 @@ impl Document {
         &self.file
     }
 
+    /// The annotation file, shared: holding it costs nothing until the next
+    /// change, which then copies it (the crash guard holds it from a change
+    /// until the save that follows; a copy per change was 3 ms with 20,000
+    /// annotations, 7.5 with fresh pages).
+    pub fn shared_file(&self) -> Arc<AnnotationFile> {
+        Arc::clone(&self.file)
+    }
+
     /// The annotations in document order.
     pub fn annotations(&self) -> &[Annotation] {
         &self.file.annotations
@@ -238,8 +248,8 @@ impl Document {
     /// Apply a change to the annotation file, with an undo step. The list is
     /// re-sorted afterwards.
     pub fn change(&mut self, f: impl FnOnce(&mut AnnotationFile)) {
-        let before = self.file.clone();
-        f(&mut self.file);
+        let before = Arc::clone(&self.file);
+        f(Arc::make_mut(&mut self.file));
         self.reindex();
         if let Some(back) = Patch::back(&before, &self.file) {
             self.history.record(back);
@@ -263,7 +273,7 @@ impl Document {
         if clash || added.is_empty() {
             return self.change(|f| f.annotations.extend(added));
         }
-        self.file.annotations.extend(added);
+        Arc::make_mut(&mut self.file).annotations.extend(added);
         self.reindex();
         let list = &self.file.annotations;
         let at: Vec<usize> = keys
@@ -288,7 +298,7 @@ impl Document {
         if *before == after {
             return;
         }
-        let before = std::mem::replace(&mut self.file.annotations[i], after);
+        let before = std::mem::replace(&mut Arc::make_mut(&mut self.file).annotations[i], after);
         // In its place with its span and id: of the index, only the count
         // of verified ones and the revision change.
         let verified = |a: &Annotation| usize::from(a.status == super::annotation::Status::Verified);
@@ -314,7 +324,7 @@ impl Document {
     }
 
     fn step(&mut self, back: bool) -> bool {
-        let file = &mut self.file;
+        let file = Arc::make_mut(&mut self.file);
         let apply = |p: Patch| p.apply(file);
         let done = if back { self.history.undo(apply) } else { self.history.redo(apply) };
         if done {
@@ -327,8 +337,9 @@ impl Document {
     /// Keep the list in document order and the index current.
     fn reindex(&mut self) {
         // Kept for the session: no room for thousands more after one more.
-        self.file.annotations.shrink_to_fit();
-        sort(&mut self.file.annotations);
+        let list = &mut Arc::make_mut(&mut self.file).annotations;
+        list.shrink_to_fit();
+        sort(list);
         self.index = Index::of(&self.file.annotations);
     }
 
@@ -412,10 +423,13 @@ impl Document {
         if self.file.article.sha256 != self.article.sha256()
             && self.file.annotations.iter().all(|a| a.matches(&self.article))
         {
-            self.file.article.sha256 = self.article.sha256().to_owned();
+            Arc::make_mut(&mut self.file).article.sha256 = self.article.sha256().to_owned();
         }
-        if self.file.article.sha256 == self.article.sha256() {
-            self.file.article.chars = self.article.chars();
+        // Written only when it differs: the crash guard may share the file.
+        if self.file.article.sha256 == self.article.sha256()
+            && self.file.article.chars != self.article.chars()
+        {
+            Arc::make_mut(&mut self.file).article.chars = self.article.chars();
         }
         let ron = self.to_ron();
         store::write_atomic(&self.ann_path, ron.as_bytes())
@@ -491,7 +505,7 @@ impl Document {
         };
         // Undo steps hold only our own changes: undoing one past the merge
         // keeps what came from disk.
-        self.file = merged.file;
+        self.file = Arc::new(merged.file);
         self.reindex();
         self.disk = DiskState {
             digest: Some(now_digest),
@@ -508,7 +522,7 @@ impl Document {
         if self.load_error.is_some() || disk_stamp(&self.ann_path) == self.disk.stamp {
             return None;
         }
-        let before = self.file.clone();
+        let before = Arc::clone(&self.file);
         let result = self.read_disk().and_then(|now| self.merge_from(now));
         if result.is_ok() {
             self.dirty = self.dirty || self.disk.digest != Some(digest(self.to_ron().as_bytes()));
@@ -641,10 +655,10 @@ mod tests {
             proptest::prop_assert_eq!(doc.history.undo_len(), by_change.history.undo_len());
             proptest::prop_assert_eq!(doc.dirty, by_change.dirty);
             if let Some(step) = Patch::back(&before, &doc.file) {
-                let mut undone = doc.file.clone();
+                let mut undone = (*doc.file).clone();
                 step.apply(&mut undone);
                 doc.undo();
-                proptest::prop_assert_eq!(&doc.file, &undone);
+                proptest::prop_assert_eq!(&*doc.file, &undone);
                 proptest::prop_assert_eq!(&doc.file, &before);
                 doc.redo();
                 proptest::prop_assert_eq!(&doc.file, &by_change.file);
@@ -707,6 +721,25 @@ mod tests {
                 proptest::prop_assert_eq!(&doc.file, &by_change.file);
             }
         }
+    }
+
+    #[test]
+    fn the_shared_file_is_copied_only_by_a_change_made_while_it_is_held() {
+        let mut doc = Document::scratch("a.txt", "Meta and Facebook");
+        let (art, stamp) = (doc.article.clone(), Stamp { author: "t".into(), now: "n".into() });
+        let org = || Kind::Entity("Organization".into());
+        doc.add(vec![Annotation::new(&art, 0..4, org(), &stamp)]);
+        let held = doc.shared_file();
+        assert!(Arc::ptr_eq(&held, &doc.file), "holding it copies nothing");
+        doc.edit(0, |a| a.note = Some("n".into()));
+        assert_eq!(held.annotations[0].note, None, "the holder keeps the state it took");
+        assert_eq!(doc.annotations()[0].note.as_deref(), Some("n"));
+        drop(held);
+        let at = Arc::as_ptr(&doc.file);
+        doc.add(vec![Annotation::new(&art, 9..17, org(), &stamp)]);
+        doc.edit(1, |a| a.note = Some("m".into()));
+        assert!(doc.undo() && doc.redo());
+        assert_eq!(Arc::as_ptr(&doc.file), at, "no one else holds it: changed in place");
     }
 
     #[test]

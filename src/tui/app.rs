@@ -180,7 +180,8 @@ fn sync(m: &mut Model) -> bool {
 struct Unsaved {
     dir: Option<PathBuf>,
     ann_path: PathBuf,
-    file: AnnotationFile,
+    /// Shared with the document until its next change.
+    file: Arc<AnnotationFile>,
 }
 
 type Pending = Arc<Mutex<Option<Unsaved>>>;
@@ -209,13 +210,14 @@ fn start_watchdog(flag: Arc<AtomicBool>, done: Arc<AtomicBool>, pending: Pending
     Ok(())
 }
 
-/// Keep the copy of unsaved annotations current (cheap: changes save as
-/// they are made, so there is rarely anything to copy).
+/// Keep the unsaved annotations where the panic hook and the watchdog find
+/// them: the document's file, shared (a change is saved after its frame,
+/// and the file is only copied if another change comes first).
 fn track_pending(m: &Model, pending: &Pending) {
     let value = (m.doc.dirty && !m.doc.read_only()).then(|| Unsaved {
         dir: m.recovery_dir.clone(),
         ann_path: m.doc.ann_path.clone(),
-        file: m.doc.file().clone(),
+        file: m.doc.shared_file(),
     });
     if let Ok(mut p) = pending.lock() {
         *p = value;
