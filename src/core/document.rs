@@ -299,18 +299,22 @@ impl Document {
             return;
         }
         let before = std::mem::replace(&mut Arc::make_mut(&mut self.file).annotations[i], after);
-        // In its place with its span and id: of the index, only the count
-        // of verified ones and the revision change.
+        self.reindex_one(i, &before);
+        self.history.record(Patch::replaced(i, before, self.file.annotations[i].clone()));
+        self.dirty = true;
+    }
+
+    /// The index after the annotation at `i` took the place of `before`,
+    /// equal to it in order: only the count of verified ones and the
+    /// revision change (and the shape, with a new kind or text).
+    fn reindex_one(&mut self, i: usize, before: &Annotation) {
         let verified = |a: &Annotation| usize::from(a.status == super::annotation::Status::Verified);
-        let index = &mut self.index;
-        index.verified = index.verified + verified(&self.file.annotations[i]) - verified(&before);
+        let (index, now) = (&mut self.index, &self.file.annotations[i]);
+        index.verified = index.verified + verified(now) - verified(before);
         index.revision = super::revision::next();
-        let now = &self.file.annotations[i];
         if (&now.kind, &now.exact) != (&before.kind, &before.exact) {
             index.shape = index.revision;
         }
-        self.history.record(Patch::replaced(i, before, self.file.annotations[i].clone()));
-        self.dirty = true;
     }
 
     /// Undo the last change; false when there is none.
@@ -325,10 +329,19 @@ impl Document {
 
     fn step(&mut self, back: bool) -> bool {
         let file = Arc::make_mut(&mut self.file);
-        let apply = |p: Patch| p.apply(file);
+        // An edit's step swaps one annotation in its place: the index
+        // follows it as after the edit.
+        let mut swapped = None;
+        let apply = |p: Patch| {
+            swapped = p.in_place(file).map(|i| (i, file.annotations[i].clone()));
+            p.apply(file)
+        };
         let done = if back { self.history.undo(apply) } else { self.history.redo(apply) };
         if done {
-            self.reindex();
+            match swapped {
+                Some((i, before)) => self.reindex_one(i, &before),
+                None => self.reindex(),
+            }
             self.dirty = true;
         }
         done
@@ -714,11 +727,17 @@ mod tests {
             proptest::prop_assert_eq!(&doc.file, &by_change.file);
             proptest::prop_assert_eq!(doc.history.undo_len(), by_change.history.undo_len());
             proptest::prop_assert_eq!(doc.dirty, by_change.dirty);
+            let index_is_fresh = |doc: &Document| {
+                let fresh = Index::of(doc.annotations());
+                (&doc.index.by_id, doc.index.longest, doc.index.verified) == (&fresh.by_id, fresh.longest, fresh.verified)
+            };
             if doc.history.undo_len() > steps {
                 doc.undo();
                 proptest::prop_assert_eq!(&doc.file, &before);
+                proptest::prop_assert!(index_is_fresh(&doc));
                 doc.redo();
                 proptest::prop_assert_eq!(&doc.file, &by_change.file);
+                proptest::prop_assert!(index_is_fresh(&doc));
             }
         }
     }

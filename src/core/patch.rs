@@ -57,6 +57,20 @@ impl Patch {
         Patch { old: vec![(i, before)], new: vec![(i, after)], rest: None }
     }
 
+    /// The place of the one annotation this patch swaps for another equal
+    /// to it in order, when that is all it does and `file` holds the one
+    /// to take out there (an edit's step, undone or redone).
+    pub fn in_place(&self, file: &AnnotationFile) -> Option<usize> {
+        match (&self.old[..], &self.new[..], &self.rest) {
+            ([(i, put)], [(j, out)], None)
+                if i == j && order(put, out).is_eq() && file.annotations.get(*j) == Some(out) =>
+            {
+                Some(*i)
+            }
+            _ => None,
+        }
+    }
+
     /// What takes `after` back to `before` (both with sorted annotation
     /// lists), or `None` when they are the same.
     pub fn back(before: &AnnotationFile, after: &AnnotationFile) -> Option<Patch> {
@@ -98,6 +112,19 @@ impl Patch {
     /// same to the byte. An annotation to take out that is no longer where
     /// it was (the file changed on disk meanwhile) is looked for by its id.
     pub fn apply(self, file: &mut AnnotationFile) -> Patch {
+        if let Some(i) = self.in_place(file) {
+            // One annotation back in its place (an edit's step): what the
+            // walk below does, without moving the rest of the list.
+            let put = self.old.into_iter().next().expect("in_place: one old").1;
+            let taken = std::mem::replace(&mut file.annotations[i], put.clone());
+            return Patch { old: vec![(i, taken)], new: vec![(i, put)], rest: None };
+        }
+        self.walk(file)
+    }
+
+    /// [`Patch::apply`] for any patch: the list rebuilt with the patch's
+    /// annotations taken out and put in at their places.
+    fn walk(self, file: &mut AnnotationFile) -> Patch {
         let list = std::mem::take(&mut file.annotations);
         let mut gone = vec![false; list.len()];
         let mut taken = Vec::with_capacity(self.new.len());
@@ -209,6 +236,33 @@ mod tests {
             }
         }
         sort(&mut f.annotations);
+    }
+
+    proptest! {
+        /// An edit's step swapped in place leaves what the walk leaves,
+        /// and returns the same step back.
+        #[test]
+        fn a_step_in_place_is_what_the_walk_makes(n in 1usize..12, at in 0usize..12, dup in proptest::bool::ANY) {
+            let (_, mut before) = file_with(n);
+            if dup {
+                // A copy with the same id and span beside it (merged files).
+                let a = before.annotations[at % n].clone();
+                before.annotations.push(a);
+                sort(&mut before.annotations);
+            }
+            let mut after = before.clone();
+            let i = at % after.annotations.len();
+            after.annotations[i].status = Status::Disputed;
+            after.annotations[i].note = Some("x".into());
+            let step = Patch::back(&before, &after).expect("a change");
+            prop_assert_eq!(step.in_place(&after), Some(i));
+            let (mut fast, mut walked) = (after.clone(), after.clone());
+            let back_fast = step.clone().apply(&mut fast);
+            let back_walked = step.walk(&mut walked);
+            prop_assert_eq!(&fast, &walked);
+            prop_assert_eq!(&fast, &before);
+            prop_assert_eq!(back_fast, back_walked);
+        }
     }
 
     proptest! {
