@@ -569,6 +569,12 @@ fn suggestions_are_accepted_turned_down_and_remembered() {
     assert_eq!(h.m.selection().map(|r| &SAMPLE[r]), Some("8.000"));
     assert!(h.m.message.as_ref().unwrap().0.starts_with("Suggested statistic = 8000 Kejahatan: 8.000"));
     h.keys("y");
+    assert_eq!(h.m.message.as_ref().unwrap().0, "Accepted 1 (u undoes)");
+    // As the message says: u undoes it (back to reading); redo brings it back.
+    h.keys("u");
+    assert!(matches!(h.m.mode, Mode::Normal), "{:?}", h.m.mode);
+    assert!(h.saved().annotations.is_empty());
+    h.keys("<C-r>");
     let saved = h.saved();
     assert_eq!(saved.annotations.len(), 1);
     assert_eq!(saved.annotations[0].exact, "8.000");

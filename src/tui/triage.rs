@@ -246,7 +246,9 @@ pub fn key_pressed(m: &mut Model, ev: KeyEvent, s: Suggestion) -> Effect {
             m.message = None;
             Effect::None
         }
-        Some(a @ (Action::Quit | Action::Help)) => {
+        // What the message after a choice offers ("u undoes"): back to
+        // reading, with the choice undone.
+        Some(a @ (Action::Quit | Action::Help | Action::Undo | Action::Redo)) => {
             m.mode = Mode::Normal;
             super::update::apply(m, a)
         }
