@@ -186,7 +186,7 @@ impl Article {
 
     /// Byte range of line `i` without its `\n` or `\r\n`.
     pub fn line_content(&self, i: usize) -> Range<usize> {
-        let start = self.line_starts[i] as usize;
+        let start = self.line_start(i);
         let bytes = self.text.as_bytes();
         let (mut end, terminated) = match self.line_starts.get(i + 1) {
             Some(&next) => (next as usize - 1, true),
