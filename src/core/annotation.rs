@@ -44,8 +44,10 @@ impl Speaker {
 pub enum Kind {
     /// A quotation, with its speaker when known.
     Quote { speaker: Option<Speaker> },
-    /// A named entity; the type is an open name (`Person`, `Organization`, …).
-    Entity(String),
+    /// A named entity; the type is an open name (`Person`, `Organization`, …),
+    /// kept inline (a book's thousands of entities had a heap block each
+    /// for `Person`).
+    Entity(CompactString),
     /// A number with its parsed value and unit or counted thing.
     Statistic { value: Option<f64>, unit: Option<String> },
 }

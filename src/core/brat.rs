@@ -229,7 +229,7 @@ fn kind_of(name: &str, art: &Article, bytes: std::ops::Range<usize>, conv: Numbe
     match name {
         "Quote" => Kind::Quote { speaker: None },
         "Statistic" => statistic_kind(art, bytes, conv),
-        other => Kind::Entity(other.to_owned()),
+        other => Kind::Entity(other.into()),
     }
 }
 

@@ -107,7 +107,7 @@ fn block(text: &str) -> Option<Annotation> {
             (next()? == "            ),").then_some(())?;
             Kind::Statistic { value, unit }
         }
-        other => Kind::Entity(string(other.strip_prefix("Entity(")?.strip_suffix("),")?)?),
+        other => Kind::Entity(short(other.strip_prefix("Entity(")?.strip_suffix("),")?)?),
     };
     let start = field(next(), "start")?.parse().ok()?;
     let end = field(next(), "end")?.parse().ok()?;
@@ -283,6 +283,9 @@ mod tests {
             a.created = "2026-11-28T10:15:00Z".into();
             a.modified = "2026-11-28T10:16:00Z".into();
             a.exact = if i % 2 == 0 { "\"Kata\" 12,5" } else { "Nick Clegg" }.into();
+            if i % 3 == 0 {
+                a.kind = Kind::Entity("Organization".into());
+            }
         }
         let ron = file.to_ron();
         let fast = parse(&ron).expect("read by the fast path");
@@ -291,7 +294,11 @@ mod tests {
         for parsed in [fast, ordinary] {
             assert_eq!(parsed, file);
             for a in &parsed.annotations {
-                let fields = [&a.author, &a.created, &a.modified, &a.exact];
+                let entity_type = match &a.kind {
+                    Kind::Entity(t) => t,
+                    _ => &a.author,
+                };
+                let fields = [&a.author, &a.created, &a.modified, &a.exact, entity_type];
                 assert!(fields.iter().all(|s| !s.is_heap_allocated()), "{fields:?}");
             }
         }

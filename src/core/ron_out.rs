@@ -321,7 +321,7 @@ mod tests {
             let mut file = every_variant();
             file.annotations[0].exact = s.as_str().into();
             file.annotations[1].note = Some(t);
-            file.annotations[2].kind = Kind::Entity(s);
+            file.annotations[2].kind = Kind::Entity(s.into());
             prop_assert_eq!(to_ron(&file), ron_pretty(&file));
         }
     }

@@ -102,7 +102,7 @@ pub fn by_rules(art: &Article, conv: NumberConvention, names: &[(String, String)
     // One kind per entity type, shared.
     let mut types: HashMap<&str, Arc<Kind>> = HashMap::new();
     for_each_entity(text, |bytes, t| {
-        let kind = types.entry(t).or_insert_with(|| Arc::new(Kind::Entity(t.to_owned())));
+        let kind = types.entry(t).or_insert_with(|| Arc::new(Kind::Entity(t.into())));
         out.push(Suggestion::new(bytes, Arc::clone(kind)));
     });
     out.sort_by_key(|s| (s.start, s.end));

@@ -833,7 +833,7 @@ fn kind_of(tag: &str, body: &Value, art: &Article, bytes: Range<usize>, conv: Nu
         return Kind::Quote { speaker: None };
     }
     if !tag.eq_ignore_ascii_case("statistic") {
-        return Kind::Entity(tag.to_owned());
+        return Kind::Entity(tag.into());
     }
     let Kind::Statistic { value, unit } = statistic_kind(art, bytes, conv) else {
         unreachable!("statistic_kind makes statistics")

@@ -80,7 +80,7 @@ pub fn lines(m: &Model, theme: &Theme, shown: &Suggestion, rows: usize, width: u
         let (letter, role) = super::render::sidebar::badge(&s.kind);
         let row = if key(s) == key(shown) { Role::PopupSelected } else { Role::Popup };
         let label = match &*s.kind {
-            Kind::Entity(t) => t.clone(),
+            Kind::Entity(t) => t.to_string(),
             other => other.name().to_owned(),
         };
         let label = format!("{label:<12.12}");

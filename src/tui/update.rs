@@ -142,7 +142,7 @@ fn key(m: &mut Model, ev: KeyEvent) -> Effect {
             // The schema's entity types come first: their keys are the schema's.
             _ if schema_type(m, &ev).is_some() => {
                 let name = schema_type(m, &ev).unwrap_or_default();
-                tag_as(m, target, Kind::Entity(name))
+                tag_as(m, target, Kind::Entity(name.into()))
             }
             Some(Action::Cancel) => {
                 m.mode = Mode::Normal;
@@ -644,7 +644,7 @@ fn builtin_type(a: Action) -> Option<&'static str> {
 
 fn kind_for(m: &Model, a: Action, bytes: Range<usize>) -> Option<Kind> {
     if let Some(t) = builtin_type(a) {
-        return Some(Kind::Entity(t.to_owned()));
+        return Some(Kind::Entity(t.into()));
     }
     match a {
         Action::TagStatistic => Some(statistic_kind(&m.doc.article, bytes, m.doc.file().article.numbers)),
@@ -1024,7 +1024,7 @@ fn edit_selected(m: &mut Model, a: Action) -> Effect {
         (_, Kind::Statistic { value, .. }) => {
             (PromptField::Value, value.map(format_value).unwrap_or_default())
         }
-        (_, Kind::Entity(t)) => (PromptField::EntityType, t.clone()),
+        (_, Kind::Entity(t)) => (PromptField::EntityType, t.to_string()),
         (_, Kind::Quote { .. }) => {
             open_speaker_picker(m, SpeakerTarget::Existing(ann.id));
             return Effect::None;
@@ -1104,7 +1104,7 @@ fn commit_prompt(m: &mut Model, field: PromptField, id: &str, text: &str) -> Eff
             PromptField::SaveAs | PromptField::Filter => {}
             PromptField::Note => a.note = opt,
             PromptField::Source => a.source = opt,
-            PromptField::EntityType => a.kind = Kind::Entity(text.to_owned()),
+            PromptField::EntityType => a.kind = Kind::Entity(text.into()),
             PromptField::Value => {
                 if let Kind::Statistic { value: v, .. } = &mut a.kind {
                     *v = value;

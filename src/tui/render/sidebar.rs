@@ -37,7 +37,7 @@ pub fn status_mark(status: &Status) -> (&'static str, Role) {
 /// What follows the quoted text: entity type, speaker or value, and markers.
 pub fn meta(a: &Annotation, doc: &Document) -> String {
     let mut s = match &a.kind {
-        Kind::Entity(t) => t.clone(),
+        Kind::Entity(t) => t.to_string(),
         Kind::Quote { speaker: Some(sp) } => format!("— {}", doc.speaker_name(sp)),
         Kind::Quote { speaker: None } => "— ?".to_owned(),
         Kind::Statistic { value, unit } => {
