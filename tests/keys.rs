@@ -26,8 +26,8 @@ fn search_selects_and_tag_person_saves_the_contract_shape() {
     let a = &file.annotations[0];
     assert_eq!((a.kind.clone(), a.start, a.end), (Kind::Entity("Person".into()), 382, 397));
     assert_eq!(a.exact, "Mark Zuckerberg");
-    assert!(a.prefix.ends_with("Anak\u{a0}\n\n"), "{:?}", a.prefix);
-    assert_eq!(a.suffix, ", (Foto: AP/The Sun)\n\nWow siap.c");
+    assert!(a.prefix().ends_with("Anak\u{a0}\n\n"), "{:?}", a.prefix());
+    assert_eq!(a.suffix(), ", (Foto: AP/The Sun)\n\nWow siap.c");
     assert_eq!((a.author.as_str(), a.status.clone()), ("tester", Status::Unreviewed));
     assert!(h.m.anchor.is_none(), "tagging ends the selection");
     let ron = h.ron();

@@ -111,8 +111,8 @@ fn export_then_import_gives_back_every_field() {
         assert_eq!(got.fragments, want.fragments, "fragments of {who}");
         assert_eq!(got.same_as, want.same_as, "same_as of {who}");
         assert_eq!(got.exact, want.exact);
-        assert_eq!(got.prefix, want.prefix, "prefix of {who}");
-        assert_eq!(got.suffix, want.suffix, "suffix of {who}");
+        assert_eq!(got.prefix(), want.prefix(), "prefix of {who}");
+        assert_eq!(got.suffix(), want.suffix(), "suffix of {who}");
         assert_eq!(got.note, want.note, "note of {who}");
         assert_eq!(got.source, want.source, "source of {who}");
         assert_eq!(got.status, want.status, "status of {who}");
@@ -178,8 +178,8 @@ fn check_target(t: &Value, a: &Annotation) {
     let selectors = t["selector"].as_array().expect("a selector list");
     let quote = selectors.iter().find(|s| s["type"] == "TextQuoteSelector").expect("a TextQuoteSelector");
     assert_eq!(string(quote, "exact"), a.exact);
-    for (key, want) in [("prefix", &a.prefix), ("suffix", &a.suffix)] {
-        assert_eq!(quote[key].as_str().unwrap_or_default(), want.as_str());
+    for (key, want) in [("prefix", a.prefix()), ("suffix", a.suffix())] {
+        assert_eq!(quote[key].as_str().unwrap_or_default(), want);
     }
     let pos = selectors.iter().find(|s| s["type"] == "TextPositionSelector").expect("a TextPositionSelector");
     assert_eq!((pos["start"].as_u64(), pos["end"].as_u64()), (Some(a.start as u64), Some(a.end as u64)));
@@ -438,7 +438,7 @@ fn spec_examples_quote_position_and_refinement() {
     assert!(anno26.warnings.is_empty(), "{:?}", anno26.warnings);
     let a = &anno26.annotations[0];
     assert_eq!(
-        (a.exact.as_str(), a.prefix.ends_with("this is an "), a.suffix.starts_with(" that has some")),
+        (a.exact.as_str(), a.prefix().ends_with("this is an "), a.suffix().starts_with(" that has some")),
         ("anotation", true, true)
     );
     assert_eq!(a.note.as_deref(), Some("http://example.org/comment1"), "an IRI body is kept as the note");
@@ -451,7 +451,7 @@ fn spec_examples_quote_position_and_refinement() {
     assert!(anno32.warnings.is_empty(), "{:?}", anno32.warnings);
     let a = &anno32.annotations[0];
     assert_eq!(a.exact, "Selected Text", "the FragmentSelector's refinement");
-    assert!(a.prefix.ends_with("text before the ") && a.suffix.starts_with(" and text after it"));
+    assert!(a.prefix().ends_with("text before the ") && a.suffix().starts_with(" and text after it"));
 
     let (_, _, anno41) = import_corpus("w3c-web-annotation-2016-anno41.json");
     assert!(anno41.annotations.is_empty());

@@ -179,8 +179,8 @@ fn shifted(start: usize, delta: isize) -> usize {
 fn intact(text: &str, a: &Annotation, at: usize) -> bool {
     let end = at.saturating_add(a.exact.len());
     text.get(at..end) == Some(a.exact.as_str())
-        && text[..at].ends_with(a.prefix.as_str())
-        && text[end..].starts_with(a.suffix.as_str())
+        && text[..at].ends_with(a.prefix())
+        && text[end..].starts_with(a.suffix())
 }
 
 /// Step 1: quote and context unchanged at the stored or the expected offsets.
@@ -245,8 +245,8 @@ struct Target<'a> {
 impl<'a> Target<'a> {
     fn new(art: &'a Article, a: &'a Annotation, stored: Range<usize>, expected: usize) -> Target<'a> {
         let quote: Vec<char> = a.exact.chars().collect();
-        let prefix: Vec<char> = a.prefix.chars().collect();
-        let suffix: Vec<char> = a.suffix.chars().collect();
+        let prefix: Vec<char> = a.prefix().chars().collect();
+        let suffix: Vec<char> = a.suffix().chars().collect();
         let rev = |v: &[char]| Pattern::new(&v.iter().rev().copied().collect::<Vec<char>>());
         Target {
             art,
@@ -861,7 +861,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::core::annotation::{Kind, Stamp};
+    use crate::core::annotation::{Context, Kind, Stamp};
 
     fn news(name: &str) -> String {
         let path = format!("{}/../shared/corpus/news/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -1336,8 +1336,7 @@ mod tests {
                 fragments: Vec::new(),
                 same_as: None,
                 exact: exact.into(),
-                prefix,
-                suffix,
+                context: Context::new(&prefix, &suffix),
                 note: None,
                 source: None,
                 status: Default::default(),

@@ -108,8 +108,7 @@ fn fingerprint(a: &Annotation) -> u128 {
         fragments,
         same_as,
         exact,
-        prefix,
-        suffix,
+        context,
         note,
         source,
         status,
@@ -118,7 +117,7 @@ fn fingerprint(a: &Annotation) -> u128 {
         modified,
     } = a;
     let mut p = Print::new();
-    p.add((id, start, end, fragments, same_as, exact, prefix, suffix));
+    p.add((id, start, end, fragments, same_as, exact, context.prefix(), context.suffix()));
     p.add((note, source, author, created, modified));
     match kind {
         Kind::Quote { speaker } => {
@@ -347,7 +346,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::core::annotation::{Kind, Stamp, Status};
+    use crate::core::annotation::{Context, Kind, Stamp, Status};
     use crate::core::numbers::NumberConvention;
     use crate::core::text::Article;
 
@@ -525,8 +524,12 @@ mod tests {
             ("fragments", |a| a.fragments = vec![(0, 1)]),
             ("same_as", |a| a.same_as = Some("s".into())),
             ("exact", |a| a.exact.push('x')),
-            ("prefix", |a| a.prefix.push('x')),
-            ("suffix", |a| a.suffix.push('x')),
+            ("prefix", |a| a.context = Context::new(&format!("{}x", a.prefix()), a.suffix())),
+            ("suffix", |a| a.context = Context::new(a.prefix(), &format!("{}x", a.suffix()))),
+            ("context split elsewhere", |a| {
+                let both = format!("{}{}", a.prefix(), a.suffix());
+                a.context = Context::new(&both[..1], &both[1..]);
+            }),
             ("note", |a| a.note = Some(String::new())),
             ("source", |a| a.source = Some(String::new())),
             ("status", |a| a.status = Status::Other("Verified".into())),

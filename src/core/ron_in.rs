@@ -10,7 +10,7 @@
 
 use compact_str::CompactString;
 
-use super::annotation::{Annotation, Kind, Speaker, Status};
+use super::annotation::{Annotation, Context, Kind, Speaker, Status};
 use super::store::AnnotationFile;
 
 /// Annotations from which the split is worth a thread.
@@ -137,8 +137,7 @@ fn block(text: &str) -> Option<Annotation> {
         fragments: Vec::new(),
         same_as: None,
         exact,
-        prefix,
-        suffix,
+        context: Context::from_parts(prefix, &suffix),
         note,
         source,
         status,

@@ -77,8 +77,7 @@ fn annotation(out: &mut String, a: &Annotation) {
         fragments,
         same_as,
         exact,
-        prefix,
-        suffix,
+        context,
         note,
         source,
         status,
@@ -141,9 +140,9 @@ fn annotation(out: &mut String, a: &Annotation) {
     out.push_str("            exact: ");
     string(out, exact);
     out.push_str(",\n            prefix: ");
-    string(out, prefix);
+    string(out, context.prefix());
     out.push_str(",\n            suffix: ");
-    string(out, suffix);
+    string(out, context.suffix());
     out.push_str(",\n            note: ");
     optional(out, note.as_deref());
     out.push_str(",\n            source: ");

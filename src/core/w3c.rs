@@ -60,7 +60,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::anchor::{self, Anchor};
-use super::annotation::{Annotation, Kind, Speaker, Stamp, Status, statistic_kind};
+use super::annotation::{Annotation, Context, Kind, Speaker, Stamp, Status, statistic_kind};
 use super::numbers::NumberConvention;
 use super::store::AnnotationFile;
 use super::text::Article;
@@ -150,9 +150,9 @@ fn annotation_json(art: &Article, a: &Annotation, source: &str, conv: NumberConv
 /// fragments of a discontinuous span.
 fn target_json(a: &Annotation, source: &str) -> Value {
     let mut quote = json!({ "type": "TextQuoteSelector", "exact": a.exact });
-    for (key, value) in [("prefix", &a.prefix), ("suffix", &a.suffix)] {
+    for (key, value) in [("prefix", a.prefix()), ("suffix", a.suffix())] {
         if !value.is_empty() {
-            quote[key] = value.as_str().into();
+            quote[key] = value.into();
         }
     }
     let mut target = json!({
@@ -493,8 +493,7 @@ impl Selection {
             end,
             fragments: self.fragments.clone(),
             exact: quote.exact.into(),
-            prefix: quote.prefix,
-            suffix: quote.suffix,
+            context: Context::from_parts(quote.prefix, &quote.suffix),
             ..Annotation::unplaced(Kind::Entity("Other".into()), stamp)
         }
     }
