@@ -122,7 +122,7 @@ fn a_text_column_joined_with_brackets_is_imported_by_offsets_with_a_warning() {
     assert!(w.message.contains("\"Breast [...] Cancers\" does not match"), "{}", w.message);
     assert!(w.message.contains("\"Breast Cancers\""), "{}", w.message);
     let a = &rt.imported.annotations[0];
-    assert_eq!(a.fragments, vec![(0, 6), (19, 26)]);
+    assert_eq!(a.fragments(), [(0, 6), (19, 26)]);
     assert_eq!(a.kind, marginote::core::annotation::Kind::Entity("Disease".into()));
     assert!(rt.exported.text.starts_with("T1\tDisease 0 6;19 26\tBreast Cancers\n"), "{}", rt.exported.text);
 }
@@ -148,7 +148,7 @@ fn annotator_notes_on_text_become_notes_and_notes_on_events_and_relations_are_ke
             .join("../shared/corpus/brat/brat-tutorial-news-110-note_annotation.ann"),
     );
     let noted: Vec<(&str, &str)> =
-        rt.imported.annotations.iter().filter_map(|a| Some((a.exact.as_str(), a.note.as_deref()?))).collect();
+        rt.imported.annotations.iter().filter_map(|a| Some((a.exact.as_str(), a.note()?))).collect();
     assert_eq!(noted.len(), 1);
     assert_eq!(noted[0].1, "Should fictional places be annotated?");
     let kept: Vec<&str> =
@@ -158,7 +158,7 @@ fn annotator_notes_on_text_become_notes_and_notes_on_events_and_relations_are_ke
     let tdt = round_trip(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/brat/tdt-finnish-wn071.ann"),
     );
-    assert!(tdt.imported.annotations.iter().all(|a| a.note.is_none()));
+    assert!(tdt.imported.annotations.iter().all(|a| a.note().is_none()));
     assert_eq!(tdt.imported.standoff.iter().filter(|l| l.id.starts_with('#')).count(), 74);
 }
 
@@ -173,7 +173,7 @@ fn an_equivalence_of_entities_links_them_as_the_same_one_and_comes_back() {
         .annotations
         .iter()
         .filter_map(|a| {
-            let target = rt.imported.annotations.iter().find(|t| Some(&t.id) == a.same_as.as_ref())?;
+            let target = rt.imported.annotations.iter().find(|t| Some(t.id.as_str()) == a.same_as())?;
             Some((a.exact.as_str(), target.exact.as_str()))
         })
         .collect();

@@ -69,7 +69,7 @@ fn careful(art: &Article) -> Vec<Annotation> {
         tag(art, "8,000", Kind::Statistic { value: Some(8000.0), unit: Some("complaints".into()) });
     count.status = Status::Verified;
     let mut share = tag(art, "12 percent", Kind::Statistic { value: Some(12.0), unit: Some("%".into()) });
-    share.source = Some("council minutes, p. 4".into());
+    share.set_source(Some("council minutes, p. 4".into()));
     let resident = tag(
         art,
         "\"This is a disaster,\"",

@@ -65,7 +65,7 @@ fn file_with(n: usize) -> AnnotationFile {
     let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::DotThousands);
     file.annotations = (0..n).map(|i| word_annotation(&art, i, format!("01FAULTS{i:018}"))).collect();
     if let Some(first) = file.annotations.first_mut() {
-        first.note = Some("line one\nline two \\ with ) and \" and 🙂".into());
+        first.set_note(Some("line one\nline two \\ with ) and \" and 🙂".into()));
     }
     file
 }
@@ -561,7 +561,8 @@ fn two_processes_saving_concurrently_keep_every_annotation() {
         assert!(child.0.wait().unwrap().success(), "a child failed");
     }
     let file = load(&p);
-    let mut notes: Vec<String> = file.annotations.iter().filter_map(|a| a.note.clone()).collect();
+    let mut notes: Vec<String> =
+        file.annotations.iter().filter_map(|a| a.note().map(str::to_owned)).collect();
     notes.sort();
     let mut expected: Vec<String> =
         ["x", "y"].iter().flat_map(|t| (0..ROUNDS).map(move |r| format!("{t}-{r}"))).collect();
@@ -581,7 +582,7 @@ fn child_adds_annotations() {
     for round in 0..ROUNDS {
         let mut ours = base.clone();
         let mut a = word_annotation(&art, round, ulid::Ulid::new().to_string());
-        a.note = Some(format!("{tag}-{round}"));
+        a.set_note(Some(format!("{tag}-{round}")));
         ours.annotations.push(a);
         sort(&mut ours.annotations);
         let held = lock_waiting(&p);

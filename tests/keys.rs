@@ -126,8 +126,8 @@ fn sidebar_edits_note_source_retag_value_and_delete() {
     );
     h.keys("aneeds a second source<Enter>SThe Sun, 17/1/2022<Enter>");
     let a = &h.saved().annotations[0];
-    assert_eq!(a.note.as_deref(), Some("needs a second source"));
-    assert_eq!(a.source.as_deref(), Some("The Sun, 17/1/2022"));
+    assert_eq!(a.note(), Some("needs a second source"));
+    assert_eq!(a.source(), Some("The Sun, 17/1/2022"));
     h.keys("jto");
     let meta = h.saved().annotations.into_iter().find(|a| a.exact == "Meta").unwrap();
     assert_eq!(meta.kind, Kind::Entity("Organization".into()));
@@ -498,7 +498,7 @@ fn with_no_backup_of_the_sessions_start_the_first_save_backs_up_what_it_replaces
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), by_hand, "what the first save replaced");
     let saved = h.saved();
     assert_eq!(saved.annotations.len(), 2, "merged: nothing lost");
-    assert!(saved.annotations.iter().any(|a| a.note.as_deref() == Some("by hand")));
+    assert!(saved.annotations.iter().any(|a| a.note() == Some("by hand")));
 }
 
 #[test]
@@ -859,14 +859,14 @@ fn equals_links_an_entity_to_another_and_the_index_counts_them_together() {
     let saved = h.saved();
     let fb = saved.annotations.iter().find(|a| a.exact == "Facebook").unwrap();
     let meta = saved.annotations.iter().find(|a| a.exact == "Meta").unwrap();
-    assert_eq!(meta.same_as.as_deref(), Some(fb.id.as_str()));
+    assert_eq!(meta.same_as(), Some(fb.id.as_str()));
     assert!(h.ron().contains("same_as: Some("), "{}", h.ron());
     let entries = marginote::tui::index::entries(&h.m);
     let marginote::tui::index::Entry::Entity(g) = &entries[0] else { panic!() };
     assert_eq!((g.members.len(), g.others.len()), (2, 1), "one entity, two mentions, two spellings");
     h.keys("=");
     assert_eq!(
-        h.saved().annotations.iter().find(|a| a.exact == "Meta").unwrap().same_as,
+        h.saved().annotations.iter().find(|a| a.exact == "Meta").unwrap().same_as(),
         None,
         "= again unlinks"
     );

@@ -66,12 +66,12 @@ fn sample() -> (Article, AnnotationFile) {
     let head = id_of(&file, "Kepala NSPCC");
     edit(&mut file, "Mark Zuckerberg", |a| a.status = Status::Verified);
     edit(&mut file, "Nick Clegg", |a| a.status = Status::Verified);
-    edit(&mut file, "Meta", |a| a.note = Some("Facebook's parent company since 2021".into()));
+    edit(&mut file, "Meta", |a| a.set_note(Some("Facebook's parent company since 2021".into())));
     edit(&mut file, "3.000", |a| a.status = Status::Other("Checked by editor".into()));
     edit(&mut file, "dalam penyangkalan", |a| {
         a.kind = Kind::Quote { speaker: Some(Speaker::Entity(head.clone())) };
         a.status = Status::Disputed;
-        a.note = Some("Which head? The article does not say.".into());
+        a.set_note(Some("Which head? The article does not say.".into()));
     });
     edit(&mut file, "muak", |a| {
         a.kind = Kind::Quote { speaker: Some(Speaker::Text("Seorang wanita".into())) }
@@ -81,8 +81,8 @@ fn sample() -> (Article, AnnotationFile) {
     });
     edit(&mut file, "Jika Meta", |a| {
         a.status = Status::Verified;
-        a.note = Some(AWKWARD_NOTE.into());
-        a.source = Some("https://www.nspcc.org.uk/".into());
+        a.set_note(Some(AWKWARD_NOTE.into()));
+        a.set_source(Some("https://www.nspcc.org.uk/".into()));
     });
     edit(&mut file, "Surat kami", |a| {
         a.kind = Kind::Quote { speaker: Some(Speaker::Text("Meta".into())) };
@@ -92,9 +92,9 @@ fn sample() -> (Article, AnnotationFile) {
     let unit = Some("anak per minggu".to_owned());
     let mut stat = Annotation::new(&art, pieces, Kind::Statistic { value: Some(24.0), unit }, &stamp());
     let skipped = first.chars().count() + gap.chars().count();
-    stat.fragments = vec![(stat.start, stat.start + 7), (stat.start + skipped, stat.end)];
+    stat.set_fragments(vec![(stat.start, stat.start + 7), (stat.start + skipped, stat.end)]);
     stat.status = Status::Verified;
-    stat.note = Some("Per week, not in all".into());
+    stat.set_note(Some("Per week, not in all".into()));
     add(&mut file, stat);
     (art, file)
 }
@@ -128,7 +128,7 @@ fn the_sample_set_covers_what_the_reports_must_show() {
         .collect();
     assert!(speakers.iter().any(|s| matches!(s, Speaker::Entity(_))), "a linked speaker");
     assert!(speakers.iter().any(|s| matches!(s, Speaker::Text(_))), "a free-text speaker");
-    assert!(all.iter().any(|a| !a.fragments.is_empty()), "a discontinuous span");
+    assert!(all.iter().any(|a| !a.fragments().is_empty()), "a discontinuous span");
 }
 
 #[test]
@@ -191,10 +191,10 @@ fn csv_reads_back_field_for_field() {
         assert_eq!(row[col("start")], a.start.to_string());
         assert_eq!(row[col("end")], a.end.to_string());
         assert_eq!(row[col("status")], a.status.name());
-        assert_eq!(row[col("note")], a.note.clone().unwrap_or_default());
+        assert_eq!(row[col("note")], a.note().unwrap_or_default());
         assert!(a.start >= last_start, "document order");
         last_start = a.start;
-        if a.fragments.is_empty() {
+        if a.fragments().is_empty() {
             assert_eq!(row[col("exact")], a.exact);
             assert!(row[col("sentence")].contains(a.exact.as_str()), "{row:?}");
         }
@@ -260,7 +260,7 @@ fn markdown_groups_quotes_by_speaker_and_counts_everything() {
         assert_eq!(row.matches('|').count() - row.matches("\\|").count(), 6, "{row}");
     }
     let notes = section("Notes");
-    let noted = file.annotations.iter().filter(|a| a.note.is_some()).count();
+    let noted = file.annotations.iter().filter(|a| a.note().is_some()).count();
     assert_eq!(notes.lines().filter(|l| l.starts_with("- ")).count(), noted);
 }
 

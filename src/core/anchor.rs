@@ -1333,16 +1333,13 @@ mod tests {
                 kind: Kind::Entity("Person".into()),
                 start,
                 end,
-                fragments: Vec::new(),
-                same_as: None,
                 exact: exact.into(),
                 context: Context::new(&prefix, &suffix),
-                note: None,
-                source: None,
                 status: Default::default(),
                 author: "t".into(),
                 created: "n".into(),
                 modified: "n".into(),
+                more: None,
             }
         })
     }

@@ -188,8 +188,8 @@ fn cut_at_line_breaks(art: &Article, fragments: &[(usize, usize)]) -> bool {
 /// The fragments brat needs for `a`: its own, or its span cut at every
 /// run of line breaks (a brat text column cannot hold one).
 fn brat_fragments(art: &Article, a: &Annotation) -> Vec<(usize, usize)> {
-    if !a.fragments.is_empty() {
-        return a.fragments.clone();
+    if !a.fragments().is_empty() {
+        return a.fragments().to_vec();
     }
     let bytes = a.bytes(art);
     let text = &art.text()[bytes.clone()];
@@ -272,7 +272,7 @@ pub fn import(art: &Article, ann: &str, conv: NumberConvention, stamp: &Stamp) -
         }
     }
     for (i, note) in taken.notes {
-        out.annotations[i].note = Some(note.join("\n"));
+        out.annotations[i].set_note(Some(note.join("\n")));
     }
     drop_dangling(&mut out.standoff, |id, why| {
         warnings.push(Warning { line: 0, message: format!("{id} left out: {why}") })
@@ -317,7 +317,7 @@ fn text_bound<'a>(
         let bytes = art.char_range_to_bytes(start, end);
         let mut a = Annotation::new(art, bytes.clone(), kind_of(kind, art, bytes, conv), stamp);
         if fragments.len() > 1 && !cut_at_line_breaks(art, fragments) {
-            a.fragments = fragments.clone();
+            a.set_fragments(fragments.clone());
         }
         index.insert(l.id, annotations.len());
         annotations.push(a);
@@ -457,7 +457,7 @@ impl Taken {
                 let text = text.unwrap_or("").to_owned();
                 match (*name, &mut list[i].kind) {
                     ("AnnotatorNotes", _) => self.notes.entry(i).or_default().push(text),
-                    ("Source", _) if self.first(i, "source") => list[i].source = Some(text),
+                    ("Source", _) if self.first(i, "source") => list[i].set_source(Some(text)),
                     ("Status", _) if self.first(i, "status") => list[i].status = Status::named(&text),
                     ("Unit", Kind::Statistic { unit, .. }) if self.first(i, "unit") => {
                         *unit = Some(text).filter(|u| !u.is_empty())
@@ -482,7 +482,7 @@ impl Taken {
                 let target = list[f].id.clone();
                 for i in others {
                     self.set.insert((i, "same_as"));
-                    list[i].same_as = Some(target.clone());
+                    list[i].set_same_as(Some(target.clone()));
                 }
                 true
             }
@@ -594,7 +594,7 @@ fn same_entities(out: &mut Exported, list: &[Annotation], t_of: &HashMap<&str, S
     let mut targets: Vec<&str> = Vec::new();
     let mut members: HashMap<&str, Vec<&str>> = HashMap::new();
     for a in list {
-        let Some(target) = a.same_as.as_deref().filter(|_| a.kind.entity_type().is_some()) else { continue };
+        let Some(target) = a.same_as().filter(|_| a.kind.entity_type().is_some()) else { continue };
         let own = t_of[a.id.as_str()].as_str();
         if !t_of.contains_key(target) {
             out.warnings
@@ -679,7 +679,7 @@ impl FieldWriter<'_> {
                 );
             }
         }
-        if let Some(source) = &a.source {
+        if let Some(source) = a.source() {
             let _ = writeln!(text, "{}\tSource {t}\t{}", numbers.next('#'), one_line(source));
         }
         match &a.kind {
@@ -696,7 +696,7 @@ impl FieldWriter<'_> {
             }
             _ => {}
         }
-        if let Some(note) = &a.note {
+        if let Some(note) = a.note() {
             for line in note.split('\n') {
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 let _ = writeln!(out.text, "{}\tAnnotatorNotes {t}\t{line}", numbers.next('#'));
@@ -786,7 +786,7 @@ mod tests {
         let ann = "E1\tMove:T2 Agent:T1\t\nR1\tNear Arg1:T1 Arg2:T2\t\n#1\tAnnotatorNotes T1\nT1\tPerson 0 4\tJohn\nT2\tMove 5 9\twent\t\n";
         let (art, imp) = import_str("John went home", ann);
         assert_eq!(imp.warnings, vec![]);
-        assert_eq!(imp.annotations[0].note.as_deref(), Some(""));
+        assert_eq!(imp.annotations[0].note(), Some(""));
         let ids: Vec<&str> = imp.standoff.iter().map(|l| l.id.as_str()).collect();
         assert_eq!(ids, ["E1", "R1"]);
         assert_eq!(
@@ -826,8 +826,8 @@ mod tests {
             &s,
         );
         quote.status = Status::Verified;
-        quote.note = Some("line one\n\nline three".into());
-        quote.source = Some("https://example.org/x y".into());
+        quote.set_note(Some("line one\n\nline three".into()));
+        quote.set_source(Some("https://example.org/x y".into()));
         let mut other = Annotation::new(
             &art,
             14..18,
@@ -872,10 +872,10 @@ mod tests {
             };
             assert!(same_speaker, "{:?} came back as {:?}", a.kind, b.kind);
             assert_eq!(
-                (a.start, a.end, &a.exact, &a.status, &a.note),
-                (b.start, b.end, &b.exact, &b.status, &b.note)
+                (a.start, a.end, &a.exact, &a.status, a.note()),
+                (b.start, b.end, &b.exact, &b.status, b.note())
             );
-            assert_eq!(a.source.as_deref().map(|s| s.replace('\n', " ")), b.source);
+            assert_eq!(a.source().map(|s| s.replace('\n', " ")).as_deref(), b.source());
         }
     }
 
@@ -890,7 +890,7 @@ mod tests {
         assert_eq!(out.text, "T1\tQuote 5 8;12 16\tdua tiga\n");
         let back = import(&art, &out.text, NumberConvention::CommaThousands, &stamp());
         assert_eq!((back.annotations[0].start, back.annotations[0].end), (5, 16));
-        assert_eq!(back.annotations[0].fragments, vec![]);
+        assert_eq!(back.annotations[0].fragments(), []);
     }
 
     #[test]

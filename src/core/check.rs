@@ -182,7 +182,7 @@ fn speaker_missing(a: &Annotation, all: &[Annotation]) -> Option<String> {
 
 /// For a statistic neither `Verified` nor given a (non-blank) source.
 fn unsourced(a: &Annotation) -> Option<String> {
-    let sourced = a.source.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let sourced = a.source().is_some_and(|s| !s.trim().is_empty());
     (matches!(a.kind, Kind::Statistic { .. }) && a.status != Status::Verified && !sourced)
         .then(|| format!("is neither Verified nor given a source (status: {})", a.status.name()))
 }
@@ -201,7 +201,7 @@ fn unknown_status(a: &Annotation, schema: &Schema) -> Option<String> {
 
 /// For a `Disputed` annotation without a (non-blank) note.
 fn disputed_without_note(a: &Annotation) -> Option<String> {
-    let noted = a.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let noted = a.note().is_some_and(|n| !n.trim().is_empty());
     (a.status == Status::Disputed && !noted).then(|| "is Disputed without a note saying why".to_owned())
 }
 
@@ -278,7 +278,7 @@ mod tests {
         let art = Article::from_text(TEXT);
         let quote = annotate(&art, "kami tidak setuju", Kind::Quote { speaker: None });
         let mut sourced = annotate(&art, "8.000", stat());
-        sourced.source = Some("BPS 2025".into());
+        sourced.set_source(Some("BPS 2025".into()));
         let unsourced = annotate(&art, "12 persen", stat());
         let mut verified = annotate(&art, "Ada", stat());
         verified.status = Status::Verified;
@@ -346,7 +346,7 @@ mod tests {
         disputed.status = Status::Disputed;
         let mut explained = annotate(&art, "kasus", Kind::Entity("Other".into()));
         explained.status = Status::Disputed;
-        explained.note = Some("the ministry says 7.000".into());
+        explained.set_note(Some("the ministry says 7.000".into()));
         let d = doc(&art, TEXT, vec![law, disputed, explained]);
         assert_eq!(check(&d, &Schema::builtin()), []);
         let mut schema = Schema::builtin();

@@ -710,7 +710,7 @@ mod tests {
             let edit = |a: &mut Annotation| match how {
                 0 => a.status = super::super::annotation::Status::Verified,
                 4 => a.status = super::super::annotation::Status::Disputed,
-                1 => a.note = Some(format!("note {to}")),
+                1 => a.set_note(Some(format!("note {to}"))),
                 2 => a.set_span(&art, to..(to + 3).min(text.len())),
                 _ => a.status = a.status.clone(),
             };
@@ -750,13 +750,13 @@ mod tests {
         doc.add(vec![Annotation::new(&art, 0..4, org(), &stamp)]);
         let held = doc.shared_file();
         assert!(Arc::ptr_eq(&held, &doc.file), "holding it copies nothing");
-        doc.edit(0, |a| a.note = Some("n".into()));
-        assert_eq!(held.annotations[0].note, None, "the holder keeps the state it took");
-        assert_eq!(doc.annotations()[0].note.as_deref(), Some("n"));
+        doc.edit(0, |a| a.set_note(Some("n".into())));
+        assert_eq!(held.annotations[0].note(), None, "the holder keeps the state it took");
+        assert_eq!(doc.annotations()[0].note(), Some("n"));
         drop(held);
         let at = Arc::as_ptr(&doc.file);
         doc.add(vec![Annotation::new(&art, 9..17, org(), &stamp)]);
-        doc.edit(1, |a| a.note = Some("m".into()));
+        doc.edit(1, |a| a.set_note(Some("m".into())));
         assert!(doc.undo() && doc.redo());
         assert_eq!(Arc::as_ptr(&doc.file), at, "no one else holds it: changed in place");
     }

@@ -36,7 +36,7 @@ fn identity(a: &Annotation) -> Identity<'_> {
         kind: a.kind.name(),
         entity_type: a.kind.entity_type(),
         span: (a.start, a.end),
-        fragments: &a.fragments,
+        fragments: a.fragments(),
     }
 }
 
@@ -64,10 +64,8 @@ pub fn add(file: &mut AnnotationFile, annotations: Vec<Annotation>, mut standoff
         {
             *id = kept.clone();
         }
-        if let Some(id) = &mut a.same_as
-            && let Some(kept) = twin_of.get(id)
-        {
-            *id = kept.clone();
+        if let Some(kept) = a.same_as().and_then(|id| twin_of.get(id)) {
+            a.set_same_as(Some(kept.clone()));
         }
     }
     let filled = twins.into_iter().filter(|(i, a)| fill(&mut file.annotations[*i], a)).count();
@@ -107,11 +105,13 @@ fn fill(to: &mut Annotation, from: &Annotation) -> bool {
         to.status = from.status.clone();
         changed = true;
     }
-    for (mine, theirs) in [(&mut to.note, &from.note), (&mut to.source, &from.source)] {
-        if mine.is_none() && theirs.is_some() {
-            mine.clone_from(theirs);
-            changed = true;
-        }
+    if to.note().is_none() && from.note().is_some() {
+        to.set_note(from.note().map(str::to_owned));
+        changed = true;
+    }
+    if to.source().is_none() && from.source().is_some() {
+        to.set_source(from.source().map(str::to_owned));
+        changed = true;
     }
     if let (Kind::Quote { speaker: mine @ None }, Kind::Quote { speaker: Some(s) }) =
         (&mut to.kind, &from.kind)
@@ -260,7 +260,7 @@ mod tests {
         add(&mut file, second.annotations, second.standoff);
         let john = file.annotations.iter().find(|a| a.exact == "John Smith").unwrap();
         let smith = file.annotations.iter().find(|a| a.exact == "Smith").unwrap();
-        assert_eq!(smith.same_as.as_deref(), Some(john.id.as_str()));
+        assert_eq!(smith.same_as(), Some(john.id.as_str()));
     }
 
     #[test]

@@ -20,11 +20,11 @@ pub fn collapse(s: &str) -> String {
 /// The marked text: the fragments of a discontinuous span joined by one
 /// space (cut from `exact`, which holds the whole span), else `exact`.
 pub fn marked_text(a: &Annotation) -> String {
-    if a.fragments.is_empty() || a.exact.chars().count() != a.end.saturating_sub(a.start) {
+    if a.fragments().is_empty() || a.exact.chars().count() != a.end.saturating_sub(a.start) {
         return a.exact.to_string();
     }
     let pieces: Vec<String> = a
-        .fragments
+        .fragments()
         .iter()
         .map(|&(s, e)| {
             let skip = s.saturating_sub(a.start);
@@ -87,8 +87,7 @@ pub fn entity_groups(all: &[Annotation]) -> Vec<EntityGroup> {
         g
     }
     for (i, a) in all.iter().enumerate() {
-        let (Some(&from), Some(to)) = (group_of.get(&i), a.same_as.as_deref().and_then(|id| by_id.get(id)))
-        else {
+        let (Some(&from), Some(to)) = (group_of.get(&i), a.same_as().and_then(|id| by_id.get(id))) else {
             continue;
         };
         let Some(&to) = group_of.get(to) else { continue };
@@ -242,7 +241,8 @@ mod tests {
             Annotation::new(&art, at("Nick Clegg", 1), person(), &stamp),
         ];
         assert_eq!(entity_groups(&all).len(), 3);
-        all[1].same_as = Some(all[3].id.clone());
+        let target = all[3].id.clone();
+        all[1].set_same_as(Some(target));
         let groups = entity_groups(&all);
         assert_eq!(groups.len(), 2);
         assert_eq!(
@@ -250,7 +250,7 @@ mod tests {
             ("Nick Clegg", &[0, 1, 3][..])
         );
         assert_eq!(groups[0].others, ["Clegg"]);
-        all[1].same_as = Some("no such id".into());
+        all[1].set_same_as(Some("no such id".into()));
         assert_eq!(entity_groups(&all).len(), 3, "a link to nothing links nothing");
     }
 }

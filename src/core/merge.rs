@@ -100,22 +100,8 @@ fn key_print(id: &str, n: usize) -> u128 {
 /// is a compile error here). Numbers compare by their bits: `0.0` and `-0.0`
 /// differ, which at worst reports an edit that is none.
 fn fingerprint(a: &Annotation) -> u128 {
-    let Annotation {
-        id,
-        kind,
-        start,
-        end,
-        fragments,
-        same_as,
-        exact,
-        context,
-        note,
-        source,
-        status,
-        author,
-        created,
-        modified,
-    } = a;
+    let Annotation { id, kind, start, end, exact, context, status, author, created, modified, more: _ } = a;
+    let (fragments, same_as, note, source) = a.more_fields();
     let mut p = Print::new();
     p.add((id, start, end, fragments, same_as, exact, context.prefix(), context.suffix()));
     p.add((note, source, author, created, modified));
@@ -366,7 +352,7 @@ mod tests {
 
     fn edited(a: &Annotation, note: &str) -> Annotation {
         let mut a = a.clone();
-        a.note = Some(note.into());
+        a.set_note(Some(note.into()));
         a.modified = "2026-01-02T00:00:00Z".into();
         a
     }
@@ -439,7 +425,7 @@ mod tests {
         let m = merge(&base, &file(&[&ours]), &file(&[&theirs]));
         assert_eq!(ids(&m), ["m", "m-theirs"]);
         assert_eq!(m.file.annotations[0], ours);
-        assert_eq!(m.file.annotations[1].note.as_deref(), Some("theirs"));
+        assert_eq!(m.file.annotations[1].note(), Some("theirs"));
         assert_eq!(m.conflicts.len(), 1);
         assert_eq!(m.conflicts[0].id, "m");
         assert!(m.conflicts[0].note.contains("\"Meta\" (entity)"), "{}", m.conflicts[0].note);
@@ -521,8 +507,8 @@ mod tests {
             ("unit", |a| a.kind = Kind::Statistic { value: Some(0.0), unit: Some("%".into()) }),
             ("start", |a| a.start += 1),
             ("end", |a| a.end += 1),
-            ("fragments", |a| a.fragments = vec![(0, 1)]),
-            ("same_as", |a| a.same_as = Some("s".into())),
+            ("fragments", |a| a.set_fragments(vec![(0, 1)])),
+            ("same_as", |a| a.set_same_as(Some("s".into()))),
             ("exact", |a| a.exact.push('x')),
             ("prefix", |a| a.context = Context::new(&format!("{}x", a.prefix()), a.suffix())),
             ("suffix", |a| a.context = Context::new(a.prefix(), &format!("{}x", a.suffix()))),
@@ -530,8 +516,8 @@ mod tests {
                 let both = format!("{}{}", a.prefix(), a.suffix());
                 a.context = Context::new(&both[..1], &both[1..]);
             }),
-            ("note", |a| a.note = Some(String::new())),
-            ("source", |a| a.source = Some(String::new())),
+            ("note", |a| a.set_note(Some(String::new()))),
+            ("source", |a| a.set_source(Some(String::new()))),
             ("status", |a| a.status = Status::Other("Verified".into())),
             ("author", |a| a.author.push('x')),
             ("created", |a| a.created.push('x')),

@@ -216,7 +216,7 @@ mod tests {
                 }
                 1 if n > 0 => {
                     let a = &mut f.annotations[at % n];
-                    a.note = Some(format!("note {at}"));
+                    a.set_note(Some(format!("note {at}")));
                     a.status = Status::Verified;
                 }
                 2 => {
@@ -253,7 +253,7 @@ mod tests {
             let mut after = before.clone();
             let i = at % after.annotations.len();
             after.annotations[i].status = Status::Disputed;
-            after.annotations[i].note = Some("x".into());
+            after.annotations[i].set_note(Some("x".into()));
             let step = Patch::back(&before, &after).expect("a change");
             prop_assert_eq!(step.in_place(&after), Some(i));
             let (mut fast, mut walked) = (after.clone(), after.clone());

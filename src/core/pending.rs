@@ -560,7 +560,7 @@ mod tests {
         let (rev, all) = (p.revision(), p.all());
         assert_eq!(all.len(), 3, "{all:?}");
         d.edit(0, |a| a.status = crate::core::annotation::Status::Verified);
-        d.edit(0, |a| a.note = Some("checked".into()));
+        d.edit(0, |a| a.set_note(Some("checked".into())));
         p.refresh(&d);
         assert_eq!((p.revision(), p.all()), (rev, all), "nothing pending changed");
         d.edit(0, |a| a.kind = Kind::Entity("Person".into()));

@@ -295,12 +295,12 @@ fn csv_row(art: &Article, a: &Annotation, all: &[Annotation]) -> [String; 13] {
         a.start.to_string(),
         a.end.to_string(),
         a.status.name().to_owned(),
-        a.note.clone().unwrap_or_default(),
+        a.note().unwrap_or_default().to_owned(),
         speaker_of(a, all).unwrap_or_default(),
         sentence_of(art, a),
         value.unwrap_or_default(),
         unit.unwrap_or_default(),
-        a.source.clone().unwrap_or_default(),
+        a.source().unwrap_or_default().to_owned(),
         a.id.clone(),
     ]
 }
@@ -452,10 +452,10 @@ fn push_quote(out: &mut String, q: &Annotation) {
         }
     }
     let _ = write!(out, "\nStatus: {}.", status_label(&q.status));
-    if let Some(note) = &q.note {
+    if let Some(note) = q.note() {
         let _ = write!(out, "\\\nNote: {}", multiline(note, ""));
     }
-    if let Some(source) = &q.source {
+    if let Some(source) = q.source() {
         let _ = write!(out, "\\\nSource: {}", multiline(source, ""));
     }
     out.push_str("\n\n");
@@ -522,7 +522,7 @@ fn statistics_section(out: &mut String, art: &Article, all: &[&Annotation]) {
 /// `## Notes`: every annotation with a note, with what it is attached to.
 fn notes_section(out: &mut String, all: &[&Annotation]) {
     out.push_str("## Notes\n\n");
-    let noted: Vec<&&Annotation> = all.iter().filter(|a| a.note.is_some()).collect();
+    let noted: Vec<&&Annotation> = all.iter().filter(|a| a.note().is_some()).collect();
     if noted.is_empty() {
         out.push_str("None.\n\n");
         return;
@@ -534,7 +534,7 @@ fn notes_section(out: &mut String, all: &[&Annotation]) {
             Kind::Statistic { .. } => "Statistic".to_owned(),
         };
         let text = shorten(&collapse(&marked_text(a)), NOTE_CONTEXT);
-        let note = multiline(a.note.as_deref().unwrap_or_default(), "  ");
+        let note = multiline(a.note().unwrap_or_default(), "  ");
         let _ = writeln!(out, "- {what} “{}”: {note}", escape(&text));
     }
     out.push('\n');
@@ -726,7 +726,7 @@ mod tests {
         let stamp =
             super::super::annotation::Stamp { author: "t".into(), now: "2026-01-01T00:00:00Z".into() };
         let mut a = Annotation::new(&art, 0..text.len(), kind, &stamp);
-        a.fragments = fragments;
+        a.set_fragments(fragments);
         a
     }
 

@@ -10,7 +10,7 @@
 
 use compact_str::CompactString;
 
-use super::annotation::{Annotation, Context, Kind, Speaker, Status};
+use super::annotation::{Annotation, Context, Kind, More, Speaker, Status};
 use super::store::AnnotationFile;
 
 /// Annotations from which the split is worth a thread.
@@ -134,16 +134,13 @@ fn block(text: &str) -> Option<Annotation> {
         kind,
         start,
         end,
-        fragments: Vec::new(),
-        same_as: None,
         exact,
         context: Context::from_parts(prefix, &suffix),
-        note,
-        source,
         status,
         author,
         created,
         modified,
+        more: More::of(Vec::new(), None, note, source),
     })
 }
 
@@ -223,7 +220,7 @@ mod tests {
             let end = art.floor_char_boundary(at + 30);
             let kind = if i % 2 == 0 { Kind::Quote { speaker: None } } else { Kind::Entity("Person".into()) };
             let mut a = Annotation::new(&art, at..end, kind, &stamp);
-            a.note = (i % 5 == 0).then(|| "a note\n        ),\nthat looks like a block end".into());
+            a.set_note((i % 5 == 0).then(|| "a note\n        ),\nthat looks like a block end".into()));
             file.annotations.push(a);
         }
         file
@@ -264,7 +261,7 @@ mod tests {
         for (i, a) in file.annotations.iter_mut().enumerate() {
             a.kind = kinds[i % kinds.len()].clone();
             a.status = statuses[i % statuses.len()].clone();
-            a.source = (i % 3 == 0).then(|| "https://example.org/?a=\"b\"".into());
+            a.set_source((i % 3 == 0).then(|| "https://example.org/?a=\"b\"".into()));
         }
         let ron = file.to_ron();
         let back = parse(&ron).expect("read by the fast path");

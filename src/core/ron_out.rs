@@ -69,22 +69,8 @@ fn convention(n: NumberConvention) -> &'static str {
 }
 
 fn annotation(out: &mut String, a: &Annotation) {
-    let Annotation {
-        id,
-        kind,
-        start,
-        end,
-        fragments,
-        same_as,
-        exact,
-        context,
-        note,
-        source,
-        status,
-        author,
-        created,
-        modified,
-    } = a;
+    let Annotation { id, kind, start, end, exact, context, status, author, created, modified, more: _ } = a;
+    let (fragments, same_as, note, source) = a.more_fields();
     out.push_str("        (\n            id: ");
     string(out, id);
     out.push_str(",\n            kind: ");
@@ -144,9 +130,9 @@ fn annotation(out: &mut String, a: &Annotation) {
     out.push_str(",\n            suffix: ");
     string(out, context.suffix());
     out.push_str(",\n            note: ");
-    optional(out, note.as_deref());
+    optional(out, note);
     out.push_str(",\n            source: ");
-    optional(out, source.as_deref());
+    optional(out, source);
     out.push_str(",\n            status: ");
     match status {
         Status::Unreviewed => out.push_str("Unreviewed"),
@@ -265,13 +251,13 @@ mod tests {
         for (i, kind) in kinds.into_iter().enumerate() {
             let mut a = Annotation::new(&art, 13..35, kind, &stamp);
             a.status = statuses[i % statuses.len()].clone();
-            a.note = (i % 2 == 0).then(|| "line one\nline two\\ with ) and \" and '".into());
-            a.source = (i % 3 == 0).then(|| "https://example.org/a?b=c#d".into());
+            a.set_note((i % 2 == 0).then(|| "line one\nline two\\ with ) and \" and '".into()));
+            a.set_source((i % 3 == 0).then(|| "https://example.org/a?b=c#d".into()));
             if i == 4 {
-                a.fragments = vec![(20, 24), (13, 16)];
+                a.set_fragments(vec![(20, 24), (13, 16)]);
             }
             if i == 3 {
-                a.same_as = Some("01 \"other\"".into());
+                a.set_same_as(Some("01 \"other\"".into()));
             }
             file.annotations.push(a);
         }
@@ -319,7 +305,7 @@ mod tests {
         fn the_same_bytes_as_ron_for_any_string(s in any::<String>(), t in "\\PC*") {
             let mut file = every_variant();
             file.annotations[0].exact = s.as_str().into();
-            file.annotations[1].note = Some(t);
+            file.annotations[1].set_note(Some(t));
             file.annotations[2].kind = Kind::Entity(s.into());
             prop_assert_eq!(to_ron(&file), ron_pretty(&file));
         }

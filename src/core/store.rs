@@ -300,7 +300,7 @@ mod tests {
             Kind::Quote { speaker: Some(Speaker::Text("Seorang juru bicara \"Meta\"".into())) },
             &stamp,
         );
-        quote.note = Some("line one\nline two\\ with ) and \"".into());
+        quote.set_note(Some("line one\nline two\\ with ) and \"".into()));
         quote.status = Status::Other("Checked by desk".into());
         let s = text.find("12,5").unwrap();
         let stat = Annotation::new(

@@ -60,7 +60,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::anchor::{self, Anchor};
-use super::annotation::{Annotation, Context, Kind, Speaker, Stamp, Status, statistic_kind};
+use super::annotation::{Annotation, Context, Kind, More, Speaker, Stamp, Status, statistic_kind};
 use super::numbers::NumberConvention;
 use super::store::AnnotationFile;
 use super::text::Article;
@@ -130,7 +130,7 @@ fn annotation_json(art: &Article, a: &Annotation, source: &str, conv: NumberConv
     out.insert("id".into(), format!("{ID_PREFIX}{}", a.id).into());
     out.insert("type".into(), "Annotation".into());
     out.insert("motivation".into(), motivation);
-    if let Some(other) = &a.same_as {
+    if let Some(other) = a.same_as() {
         out.insert(SAME_AS.into(), format!("{ID_PREFIX}{other}").into());
     }
     if !a.author.is_empty() {
@@ -159,8 +159,8 @@ fn target_json(a: &Annotation, source: &str) -> Value {
         "source": source,
         "selector": [quote, position_json(a.start, a.end)],
     });
-    if !a.fragments.is_empty() {
-        let list: Vec<Value> = a.fragments.iter().map(|&(s, e)| position_json(s, e)).collect();
+    if !a.fragments().is_empty() {
+        let list: Vec<Value> = a.fragments().iter().map(|&(s, e)| position_json(s, e)).collect();
         target[FRAGMENTS] = Value::Array(list);
     }
     target
@@ -179,13 +179,13 @@ fn textual(purpose: &str, value: &str) -> Value {
 /// The bodies of an annotation: its kind, then note, status, source, speaker.
 fn bodies(art: &Article, a: &Annotation, conv: NumberConvention) -> Vec<Value> {
     let mut out = vec![kind_body(art, a, conv)];
-    if let Some(note) = &a.note {
+    if let Some(note) = a.note() {
         out.push(textual("commenting", note));
     }
     if a.status != Status::Unreviewed {
         out.push(textual("assessing", a.status.name()));
     }
-    if let Some(source) = &a.source {
+    if let Some(source) = a.source() {
         let mut b = textual("describing", source);
         b[ROLE] = "source".into();
         out.push(b);
@@ -418,9 +418,9 @@ fn read_annotation(art: &Article, item: &Value, ctx: &Ctx, env: Env) -> Result<R
     let bytes = place(art, &selection, &annotation, &mut warnings)?;
     annotation.set_span(art, bytes.clone());
     let (start, end) = (annotation.start, annotation.end);
-    let fits = annotation.fragments.iter().all(|&(s, e)| start <= s && s <= e && e <= end);
-    if !selection.fragments.is_empty() && (annotation.fragments.is_empty() || !fits) {
-        annotation.fragments.clear();
+    let fits = annotation.fragments().iter().all(|&(s, e)| start <= s && s <= e && e <= end);
+    if !selection.fragments.is_empty() && (annotation.fragments().is_empty() || !fits) {
+        annotation.set_fragments(Vec::new());
         warnings.push("its fragments do not fit the span found; imported as one continuous span".into());
     }
     let found = read_bodies(item, &mut warnings);
@@ -491,7 +491,7 @@ impl Selection {
         Annotation {
             start,
             end,
-            fragments: self.fragments.clone(),
+            more: More::of(self.fragments.clone(), None, None, None),
             exact: quote.exact.into(),
             context: Context::from_parts(quote.prefix, &quote.suffix),
             ..Annotation::unplaced(Kind::Entity("Other".into()), stamp)
@@ -807,8 +807,8 @@ impl<'a> Bodies<'a> {
             ));
             notes.push(format!("Tags: {}", extra.join(", ")));
         }
-        a.note = (!notes.is_empty()).then(|| notes.join("\n\n"));
-        a.source = (!self.sources.is_empty()).then(|| self.sources.join("\n\n"));
+        a.set_note((!notes.is_empty()).then(|| notes.join("\n\n")));
+        a.set_source((!self.sources.is_empty()).then(|| self.sources.join("\n\n")));
         a.status = self.statuses.first().map_or(Status::Unreviewed, |s| Status::named(s));
         if self.statuses.len() > 1 {
             warnings.push(format!("more than one status; kept {:?}", self.statuses[0]));
@@ -900,7 +900,7 @@ impl ImportState {
     fn link_same(&mut self) {
         for (i, iri) in std::mem::take(&mut self.same) {
             let id = self.ids.get(&iri).cloned().or_else(|| iri.strip_prefix(ID_PREFIX).map(str::to_owned));
-            self.annotations[i].same_as = id;
+            self.annotations[i].set_same_as(id);
         }
     }
 
@@ -1082,7 +1082,7 @@ mod tests {
         );
         assert_eq!(r.annotations.len(), 1);
         let a = &r.annotations[0];
-        assert_eq!(a.note.as_deref(), Some("a comment"));
+        assert_eq!(a.note(), Some("a comment"));
         assert_eq!(a.kind, Kind::Entity("Other".into()), "no tag: an entity of type Other");
         assert_eq!((a.start, a.end, a.exact.as_str()), (4, 8, "Troy"));
         assert_eq!((a.author.as_str(), a.created.as_str()), ("importer", "2026-11-28T10:15:00Z"));
@@ -1100,7 +1100,7 @@ mod tests {
         );
         let a = &r.annotations[0];
         assert_eq!(a.kind, Kind::Entity("Place".into()));
-        assert_eq!(a.note.as_deref(), Some("Tags: Island"));
+        assert_eq!(a.note(), Some("Tags: Island"));
         assert_eq!(
             r.warnings,
             [

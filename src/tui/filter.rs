@@ -61,7 +61,7 @@ impl Filter {
             Kind::Quote { speaker: Some(s) } => speaker(s),
             _ => String::new(),
         };
-        let hay = format!("{} {} {speaker}", a.exact, a.note.as_deref().unwrap_or(""));
+        let hay = format!("{} {} {speaker}", a.exact, a.note().unwrap_or(""));
         fuzzy(&self.text, &hay)
     }
 

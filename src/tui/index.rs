@@ -72,10 +72,10 @@ pub fn link(m: &mut Model) -> Effect {
         m.message = Some(("Only an entity can be linked to another".into(), Level::Info));
         return Effect::None;
     }
-    if a.same_as.is_some() {
+    if a.same_as().is_some() {
         let stamp = m.stamp();
         m.doc.change(|f| {
-            f.annotations[i].same_as = None;
+            f.annotations[i].set_same_as(None);
             f.annotations[i].touch(&stamp);
         });
         return super::update::changed(m, "Unlinked: counted on its own again");
@@ -99,7 +99,7 @@ fn link_to(m: &mut Model, id: &str, entry: &Entry) -> Effect {
     let said = format!("Linked: {:?} is the same entity as {:?}", all[i].exact, g.spelling);
     let stamp = m.stamp();
     m.doc.change(|f| {
-        f.annotations[i].same_as = Some(target);
+        f.annotations[i].set_same_as(Some(target));
         f.annotations[i].touch(&stamp);
     });
     m.mode = Mode::Normal;

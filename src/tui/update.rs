@@ -702,7 +702,7 @@ fn tag(m: &mut Model, target: TagTarget, a: Action) -> Effect {
             m.doc.edit(i, |ann| {
                 // Only an entity is linked to another as the same one.
                 if kind.entity_type().is_none() {
-                    ann.same_as = None;
+                    ann.set_same_as(None);
                 }
                 ann.kind = kind;
                 ann.touch(&stamp);
@@ -1011,8 +1011,8 @@ fn edit_selected(m: &mut Model, a: Action) -> Effect {
         return Effect::None;
     };
     let (field, text) = match (a, &ann.kind) {
-        (Action::EditNote, _) => (PromptField::Note, ann.note.clone().unwrap_or_default()),
-        (Action::EditSource, _) => (PromptField::Source, ann.source.clone().unwrap_or_default()),
+        (Action::EditNote, _) => (PromptField::Note, ann.note().unwrap_or_default().to_owned()),
+        (Action::EditSource, _) => (PromptField::Source, ann.source().unwrap_or_default().to_owned()),
         (Action::EditSpeaker, Kind::Quote { .. }) => {
             open_speaker_picker(m, SpeakerTarget::Existing(ann.id));
             return Effect::None;
@@ -1102,8 +1102,8 @@ fn commit_prompt(m: &mut Model, field: PromptField, id: &str, text: &str) -> Eff
     m.doc.edit(i, |a| {
         match field {
             PromptField::SaveAs | PromptField::Filter => {}
-            PromptField::Note => a.note = opt,
-            PromptField::Source => a.source = opt,
+            PromptField::Note => a.set_note(opt),
+            PromptField::Source => a.set_source(opt),
             PromptField::EntityType => a.kind = Kind::Entity(text.into()),
             PromptField::Value => {
                 if let Kind::Statistic { value: v, .. } = &mut a.kind {

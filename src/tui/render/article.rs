@@ -62,10 +62,10 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
         }
         let style = mark_style(m, theme, &a.kind);
         let selected = Some(a.id.as_str()) == selected;
-        if a.fragments.is_empty() {
+        if a.fragments().is_empty() {
             marks.push(Mark { bytes: a.bytes(art), style, selected });
         } else {
-            for &(s, e) in &a.fragments {
+            for &(s, e) in a.fragments() {
                 marks.push(Mark { bytes: art.char_range_to_bytes(s, e), style, selected });
             }
         }

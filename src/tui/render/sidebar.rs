@@ -48,10 +48,10 @@ pub fn meta(a: &Annotation, doc: &Document) -> String {
             }
         }
     };
-    if a.note.is_some() {
+    if a.note().is_some() {
         s.push_str(" ✎");
     }
-    if a.source.is_some() {
+    if a.source().is_some() {
         s.push_str(" ↗");
     }
     s
