@@ -15,6 +15,12 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+/// Lines between two marks of the line index: it keeps where every 8th
+/// line starts, and a line between is reached by looking for at most 7
+/// newlines from there (a few hundred bytes). A mark per line took 264 KB
+/// of War and Peace's memory, this 33 KB.
+const LINES_PER_MARK: usize = 8;
+
 /// Code points between two checkpoints of the offset map.
 const CHECKPOINT_CHARS: usize = 512;
 
@@ -63,8 +69,11 @@ impl std::error::Error for ArticleError {}
 pub struct Article {
     text: String,
     had_bom: bool,
-    /// Byte offset of the start of every line; `line_starts[0] == 0`.
-    line_starts: Vec<u32>,
+    /// Byte offset of the start of every [`LINES_PER_MARK`]th line;
+    /// `line_marks[0] == 0`.
+    line_marks: Vec<u32>,
+    /// Number of lines.
+    lines: usize,
     /// `checkpoints[k]` is the byte offset of code point `k * CHECKPOINT_CHARS`.
     checkpoints: Vec<u32>,
     chars: usize,
@@ -99,12 +108,12 @@ impl Article {
             return Err(ArticleError::Binary { line, column });
         }
         let bom: &[u8] = if had_bom { BOM } else { b"" };
-        let (sha256, (line_starts, (checkpoints, chars))) = std::thread::scope(|s| {
+        let (sha256, ((line_marks, lines), (checkpoints, chars))) = std::thread::scope(|s| {
             let sha = s.spawn(|| sha256_hex_parts(&[bom, text.as_bytes()]));
             let index = (line_index(&text), build_checkpoints(&text));
             (sha.join().expect("sha256 does not panic"), index)
         });
-        Ok(Article { text, had_bom, line_starts, checkpoints, chars, sha256 })
+        Ok(Article { text, had_bom, line_marks, lines, checkpoints, chars, sha256 })
     }
 
     /// Build an article from text already in memory (tests, benchmarks, a
@@ -112,10 +121,10 @@ impl Article {
     pub fn from_text(text: impl Into<String>) -> Article {
         let text = text.into();
         assert!(text.len() <= MAX_BYTES, "{}", ArticleError::TooLarge { bytes: text.len() });
-        let line_starts = line_index(&text);
+        let (line_marks, lines) = line_index(&text);
         let (checkpoints, chars) = build_checkpoints(&text);
         let sha256 = sha256_hex(text.as_bytes());
-        Article { text, had_bom: false, line_starts, checkpoints, chars, sha256 }
+        Article { text, had_bom: false, line_marks, lines, checkpoints, chars, sha256 }
     }
 
     /// Read an article from a file. Errors name the path.
@@ -159,38 +168,52 @@ impl Article {
 
     /// Number of lines (a final newline does not start another line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines
     }
 
     /// The line holding byte `b`.
     pub fn line_of(&self, b: usize) -> usize {
-        self.line_starts.partition_point(|&s| s as usize <= b).saturating_sub(1)
+        let k = self.line_marks.partition_point(|&s| s as usize <= b).saturating_sub(1);
+        let from = self.line_marks[k] as usize;
+        let bytes = self.text.as_bytes();
+        // The next mark starts after `b`: fewer than LINES_PER_MARK newlines.
+        let newlines = memchr::memchr_iter(b'\n', &bytes[from..b.clamp(from, bytes.len())]).count();
+        (k * LINES_PER_MARK + newlines).min(self.lines - 1)
     }
 
     /// [`line_of`](Self::line_of) when byte `b` is likely on line `near` or
     /// the one after (reading rows in order): those two are tried before a
-    /// binary search over every line.
+    /// search of the whole index.
     pub fn line_of_near(&self, b: usize, near: usize) -> usize {
-        let starts = &self.line_starts;
-        let holds = |i: usize| {
-            i < starts.len() && starts[i] as usize <= b && starts.get(i + 1).is_none_or(|&n| b < n as usize)
-        };
-        if holds(near) {
-            near
-        } else if holds(near.wrapping_add(1)) {
-            near.wrapping_add(1)
-        } else {
-            self.line_of(b)
+        if near < self.lines {
+            let start = self.line_start(near);
+            if start <= b {
+                let next = self.next_line_start(start);
+                if next.is_none_or(|n| b < n) {
+                    return near;
+                }
+                if next.is_some_and(|n| self.next_line_start(n).is_none_or(|m| b < m)) {
+                    return near + 1;
+                }
+            }
         }
+        self.line_of(b)
+    }
+
+    /// Where the line after the one starting at `start` starts, if there
+    /// is one (a final newline does not start another line).
+    fn next_line_start(&self, start: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let next = start + memchr::memchr(b'\n', &bytes[start..])? + 1;
+        (next < bytes.len()).then_some(next)
     }
 
     /// Byte range of line `i` without its `\n` or `\r\n`.
     pub fn line_content(&self, i: usize) -> Range<usize> {
         let start = self.line_start(i);
         let bytes = self.text.as_bytes();
-        let (mut end, terminated) = match self.line_starts.get(i + 1) {
-            Some(&next) => (next as usize - 1, true),
-            None if bytes.last() == Some(&b'\n') => (bytes.len() - 1, true),
+        let (mut end, terminated) = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(n) => (start + n, true),
             None => (bytes.len(), false),
         };
         if terminated && end > start && bytes[end - 1] == b'\r' {
@@ -199,9 +222,15 @@ impl Article {
         start..end
     }
 
-    /// Byte offset of the start of line `i`.
+    /// Byte offset of the start of line `i`; panics past the last line.
     pub fn line_start(&self, i: usize) -> usize {
-        self.line_starts[i] as usize
+        assert!(i < self.lines, "line {i} of {}", self.lines);
+        let bytes = self.text.as_bytes();
+        let mark = self.line_marks[i / LINES_PER_MARK] as usize;
+        match i % LINES_PER_MARK {
+            0 => mark,
+            k => memchr::memchr_iter(b'\n', &bytes[mark..]).nth(k - 1).map_or(mark, |n| mark + n + 1),
+        }
     }
 
     /// Whether line `i` holds only white space.
@@ -276,16 +305,22 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 /// Byte offset of the start of every line (the text is at most [`MAX_BYTES`]).
-fn line_index(text: &str) -> Vec<u32> {
-    let mut line_starts = vec![0];
-    line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
-    if line_starts.len() > 1 && *line_starts.last().unwrap_or(&0) as usize == text.len() {
-        line_starts.pop();
+/// The line marks ([`LINES_PER_MARK`]) and the number of lines.
+fn line_index(text: &str) -> (Vec<u32>, usize) {
+    let mut marks = vec![0];
+    let mut lines = 1;
+    for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        // A final newline does not start another line.
+        if i + 1 == text.len() {
+            break;
+        }
+        if lines % LINES_PER_MARK == 0 {
+            marks.push((i + 1) as u32);
+        }
+        lines += 1;
     }
-    // Grown by doubling, it can hold twice what it needs (4 MB of a 50 MB
-    // text's million lines).
-    line_starts.shrink_to_fit();
-    line_starts
+    marks.shrink_to_fit();
+    (marks, lines)
 }
 
 /// Bytes counted at a time while building checkpoints: counting code point
@@ -352,6 +387,41 @@ mod tests {
         for b in 0..=art.len() {
             for hint in [0, 1, 2, 3, 4, 5, 9, usize::MAX] {
                 assert_eq!(art.line_of_near(b, hint), art.line_of(b), "byte {b}, hint {hint}");
+            }
+        }
+    }
+
+    /// Where every line starts, the plain way.
+    fn every_line_start(text: &str) -> Vec<usize> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1).filter(|&s| s < text.len()));
+        starts
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// The marks every few lines answer as an index of every line does.
+        #[test]
+        fn the_line_marks_agree_with_every_line_start(
+            pieces in proptest::collection::vec(0usize..7, 1..200),
+            hint in 0usize..80,
+        ) {
+            const PIECES: [&str; 7] = ["a", "word ", "\n", "\r\n", "é", "香", "\n\n"];
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let art = Article::from_text(text.clone());
+            let starts = every_line_start(&text);
+            proptest::prop_assert_eq!(art.line_count(), starts.len());
+            for (i, &s) in starts.iter().enumerate() {
+                proptest::prop_assert_eq!(art.line_start(i), s, "start of line {}", i);
+                let end = starts.get(i + 1).map_or(text.len(), |&n| n);
+                let line = text[s..end].strip_suffix('\n').map_or(&text[s..end], |l| l.strip_suffix('\r').unwrap_or(l));
+                proptest::prop_assert_eq!(&text[art.line_content(i)], line, "line {}", i);
+            }
+            for b in 0..=text.len() + 2 {
+                let want = starts.partition_point(|&s| s <= b) - 1;
+                proptest::prop_assert_eq!(art.line_of(b), want, "line of byte {}", b);
+                proptest::prop_assert_eq!(art.line_of_near(b, hint), want, "byte {}, hint {}", b, hint);
+                proptest::prop_assert_eq!(art.line_of_near(b, want.saturating_sub(1)), want, "byte {}", b);
             }
         }
     }
