@@ -146,7 +146,7 @@ fn edits(c: &mut Criterion) {
     });
     // The sidebar on an annotation in the middle; `c` moves it to the next status.
     let i = m.doc.annotations().len() / 2;
-    m.selected = Some(m.doc.annotations()[i].id.clone());
+    m.selected = Some(m.doc.annotations()[i].id.to_string());
     m.focus = marginote::tui::model::Focus::Sidebar;
     g.bench_function("set the next status (update only)", |b| {
         b.iter(|| {

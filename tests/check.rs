@@ -63,8 +63,11 @@ fn annotate(article: &Path, make: impl FnOnce(&Article) -> Vec<Annotation>) {
 /// speaker, every statistic is verified or sourced, every type is known.
 fn careful(art: &Article) -> Vec<Annotation> {
     let ana = tag(art, "Ana Lopez", Kind::Entity("Person".into()));
-    let said =
-        tag(art, "we will not raise taxes", Kind::Quote { speaker: Some(Speaker::Entity(ana.id.clone())) });
+    let said = tag(
+        art,
+        "we will not raise taxes",
+        Kind::Quote { speaker: Some(Speaker::Entity(ana.id.to_string())) },
+    );
     let mut count =
         tag(art, "8,000", Kind::Statistic { value: Some(8000.0), unit: Some("complaints".into()) });
     count.status = Status::Verified;

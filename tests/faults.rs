@@ -55,7 +55,7 @@ fn word_annotation(art: &Article, i: usize, id: String) -> Annotation {
     let stamp = Stamp { author: "faults \"tester\"".into(), now: "2026-11-28T10:15:00Z".into() };
     let mut a = Annotation::new(art, start..start + word.len(), Kind::Entity("Person".into()), &stamp);
     assert_eq!(a.exact, word);
-    a.id = id;
+    a.id = id.into();
     a
 }
 
@@ -393,7 +393,8 @@ fn undo_after_a_merge_keeps_annotations_from_disk() {
     assert!(doc.index_of("theirs").is_some(), "merged in on save");
     assert!(doc.undo(), "undo ours-2");
     assert!(doc.save().is_ok());
-    let ids: Vec<String> = load(&ann_path(dir.path())).annotations.into_iter().map(|a| a.id).collect();
+    let ids: Vec<String> =
+        load(&ann_path(dir.path())).annotations.into_iter().map(|a| a.id.to_string()).collect();
     assert_eq!(ids, ["ours-1", "theirs"], "undo removes only our own change");
 }
 

@@ -48,7 +48,7 @@ fn quote_speaker_picker_takes_the_nearest_tagged_entity() {
     let file = h.saved();
     let nspcc = file.annotations.iter().find(|a| a.exact == "NSPCC").unwrap();
     let quote = file.annotations.iter().find(|a| a.exact == "dalam penyangkalan").unwrap();
-    assert_eq!(quote.kind, Kind::Quote { speaker: Some(Speaker::Entity(nspcc.id.clone())) });
+    assert_eq!(quote.kind, Kind::Quote { speaker: Some(Speaker::Entity(nspcc.id.to_string())) });
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn typed_name_of_a_tagged_entity_links_to_it() {
     let file = h.saved();
     let mark = file.annotations.iter().find(|a| a.exact == "Mark Zuckerberg").unwrap();
     let q = file.annotations.iter().find(|a| a.exact == "dalam penyangkalan").unwrap();
-    assert_eq!(q.kind, Kind::Quote { speaker: Some(Speaker::Entity(mark.id.clone())) });
+    assert_eq!(q.kind, Kind::Quote { speaker: Some(Speaker::Entity(mark.id.to_string())) });
 }
 
 #[test]

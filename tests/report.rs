@@ -61,7 +61,7 @@ fn sample() -> (Article, AnnotationFile) {
     }
 
     let id_of = |file: &AnnotationFile, exact: &str| {
-        file.annotations.iter().find(|a| a.exact == exact).map(|a| a.id.clone()).expect("tagged")
+        file.annotations.iter().find(|a| a.exact == exact).map(|a| a.id.to_string()).expect("tagged")
     };
     let head = id_of(&file, "Kepala NSPCC");
     edit(&mut file, "Mark Zuckerberg", |a| a.status = Status::Verified);
@@ -101,7 +101,7 @@ fn sample() -> (Article, AnnotationFile) {
 
 /// Add `a` to the file with the next fixed id.
 fn add(file: &mut AnnotationFile, mut a: Annotation) {
-    a.id = format!("a{:02}", file.annotations.len() + 1);
+    a.id = format!("a{:02}", file.annotations.len() + 1).into();
     file.annotations.push(a);
 }
 

@@ -61,7 +61,7 @@ fn sample_file(art: &Article) -> AnnotationFile {
 
     let q1 = "\"Jika Meta tidak dapat atau tidak akan memberikan jawaban";
     let mut linked =
-        over(art, q1, 0, Kind::Quote { speaker: Some(Speaker::Entity(wanless.id.clone())) }, &ann);
+        over(art, q1, 0, Kind::Quote { speaker: Some(Speaker::Entity(wanless.id.to_string())) }, &ann);
     linked.set_note(Some("Said at the NSPCC.".into()));
     let q2 = "“Kami sangat menyesal atas keterlambatan dalam mengirimkan tanggapan kami.";
     let mut free = over(
@@ -81,7 +81,7 @@ fn sample_file(art: &Article) -> AnnotationFile {
     let start = clegg.start;
     clegg.set_fragments(vec![(start + 17, start + 27), (start, start + 9)]);
     // The user linked this Clegg to the one Zuckerberg wrote with.
-    clegg.set_same_as(Some(wanless.id.clone()));
+    clegg.set_same_as(Some(wanless.id.to_string()));
 
     file.annotations =
         vec![zuck, meta, nspcc, place, other, wanless, crimes, words, groups, linked, free, unsaid, clegg];

@@ -373,7 +373,7 @@ fn kept(
             None => (None, f),
         };
         if let Some(&k) = index.get(target) {
-            Field::Annotation(role, list[k].id.clone())
+            Field::Annotation(role, list[k].id.to_string())
         } else if defined.contains(target) && !target.starts_with('T') {
             Field::Line(role, target.to_owned())
         } else {
@@ -391,7 +391,7 @@ fn kept(
 /// out, or never defined), until none does; `report` hears of each.
 fn drop_dangling(lines: &mut Vec<Standoff>, mut report: impl FnMut(&str, String)) {
     loop {
-        let ids: HashSet<String> = lines.iter().map(|l| l.id.clone()).collect();
+        let ids: HashSet<String> = lines.iter().map(|l| l.id.to_string()).collect();
         let before = lines.len();
         lines.retain(|l| {
             let missing = l.fields.iter().find_map(|f| match f {
@@ -479,7 +479,7 @@ impl Taken {
                 if !entities || !others.iter().all(|&i| !self.set.contains(&(i, "same_as"))) {
                     return false;
                 }
-                let target = list[f].id.clone();
+                let target = list[f].id.to_string();
                 for i in others {
                     self.set.insert((i, "same_as"));
                     list[i].set_same_as(Some(target.clone()));
@@ -495,7 +495,7 @@ impl Taken {
                     },
                 };
                 let (Some(q), Some(s)) = (index.get(q).copied(), index.get(s).copied()) else { return false };
-                let speaker_id = list[s].id.clone();
+                let speaker_id = list[s].id.to_string();
                 match &mut list[q].kind {
                     Kind::Quote { speaker } if self.first(q, "speaker") => {
                         *speaker = Some(Speaker::Entity(speaker_id))
@@ -791,7 +791,7 @@ mod tests {
         assert_eq!(ids, ["E1", "R1"]);
         assert_eq!(
             imp.standoff[0].fields[0],
-            Field::Annotation(Some("Move".into()), imp.annotations[1].id.clone())
+            Field::Annotation(Some("Move".into()), imp.annotations[1].id.to_string())
         );
         let out = export(&art, &file_of(&art, &imp));
         assert_eq!(
@@ -822,7 +822,7 @@ mod tests {
         let mut quote = Annotation::new(
             &art,
             13..33,
-            Kind::Quote { speaker: Some(Speaker::Entity(speaker.id.clone())) },
+            Kind::Quote { speaker: Some(Speaker::Entity(speaker.id.to_string())) },
             &s,
         );
         quote.status = Status::Verified;

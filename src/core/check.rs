@@ -97,7 +97,7 @@ pub fn check(doc: &Document, schema: &Schema) -> Vec<Finding> {
                 line,
                 column,
                 rule,
-                id: a.id.clone(),
+                id: a.id.to_string(),
                 exact: a.exact.to_string(),
                 message,
             });
@@ -298,7 +298,8 @@ mod tests {
     fn a_speaker_must_be_named_and_still_annotated() {
         let art = Article::from_text(TEXT);
         let dia = annotate(&art, "Dia", Kind::Entity("Person".into()));
-        let linked = annotate(&art, "kami", Kind::Quote { speaker: Some(Speaker::Entity(dia.id.clone())) });
+        let linked =
+            annotate(&art, "kami", Kind::Quote { speaker: Some(Speaker::Entity(dia.id.to_string())) });
         let blank = annotate(&art, "tidak", Kind::Quote { speaker: Some(Speaker::Text(" ".into())) });
         let named = annotate(&art, "setuju", Kind::Quote { speaker: Some(Speaker::Text("Dia".into())) });
         let dangling =

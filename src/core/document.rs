@@ -264,7 +264,7 @@ impl Document {
     pub fn add(&mut self, added: Vec<Annotation>) {
         let list = &self.file.annotations;
         let mut keys: Vec<(usize, usize, String)> =
-            added.iter().map(|a| (a.start, a.end, a.id.clone())).collect();
+            added.iter().map(|a| (a.start, a.end, a.id.to_string())).collect();
         keys.sort_unstable();
         keys.dedup();
         // One in the same place as another, with its id: left to the walk.
@@ -278,7 +278,9 @@ impl Document {
         let list = &self.file.annotations;
         let at: Vec<usize> = keys
             .iter()
-            .map(|(s, e, id)| list.partition_point(|b| (b.start, b.end, &b.id) < (*s, *e, id)))
+            .map(|(s, e, id)| {
+                list.partition_point(|b| (b.start, b.end, b.id.as_str()) < (*s, *e, id.as_str()))
+            })
             .collect();
         self.history.record(Patch::added(list, &at));
         self.dirty = true;
@@ -589,7 +591,7 @@ mod tests {
         doc.change(|f| {
             for i in 0..250 {
                 let mut a = Annotation::new(&art, i * 5..i * 5 + 4, Kind::Entity("Other".into()), &stamp);
-                a.id = format!("id-{i}");
+                a.id = format!("id-{i}").into();
                 f.annotations.push(a);
             }
             // A hand-edited file can hold an id twice.
@@ -631,7 +633,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(doc.index_of(&doc.annotations()[17].id.clone()), Some(17));
+        assert_eq!(doc.index_of(&doc.annotations()[17].id), Some(17));
     }
 
     proptest::proptest! {

@@ -59,7 +59,7 @@ pub fn record(a: &Annotation, all: &[Annotation], placement: Option<&Placement>)
         _ => (None, None, None, None),
     };
     Record {
-        id: a.id.clone(),
+        id: a.id.to_string(),
         kind: a.kind.name(),
         entity_type: a.kind.entity_type().map(str::to_owned),
         start: a.start,

@@ -51,7 +51,7 @@ pub fn add(file: &mut AnnotationFile, annotations: Vec<Annotation>, mut standoff
     for a in annotations {
         match existing.get(&identity(&a)) {
             Some(&i) => {
-                twin_of.insert(a.id.clone(), file.annotations[i].id.clone());
+                twin_of.insert(a.id.to_string(), file.annotations[i].id.to_string());
                 twins.push((i, a));
             }
             None => fresh.push(a),
@@ -155,7 +155,7 @@ fn drop_known(
                 .iter()
                 .find(|e| letter(&e.id) == letter(&l.id) && e.fields == l.fields && e.text == l.text);
             if let Some(twin) = twin {
-                same.insert(line.id.clone(), twin.id.clone());
+                same.insert(line.id.to_string(), twin.id.to_string());
             }
             twin.is_none()
         });
@@ -169,7 +169,7 @@ fn drop_known(
 /// their letter; the new id of each renamed one (references are the caller's).
 fn renumber(existing: &[Standoff], incoming: &mut [Standoff]) -> HashMap<String, String> {
     let taken: HashSet<&str> = existing.iter().map(|l| l.id.as_str()).collect();
-    let mut all: HashSet<String> = existing.iter().chain(incoming.iter()).map(|l| l.id.clone()).collect();
+    let mut all: HashSet<String> = existing.iter().chain(incoming.iter()).map(|l| l.id.to_string()).collect();
     let mut renamed: HashMap<String, String> = HashMap::new();
     for line in incoming.iter_mut() {
         if line.id == "*" || !taken.contains(line.id.as_str()) {
@@ -203,7 +203,7 @@ mod tests {
         let mut file = AnnotationFile::new(Path::new("a.txt"), &art, NumberConvention::CommaThousands);
         let one = add(&mut file, first.annotations, first.standoff);
         assert_eq!(one, Added { added: 2, duplicates: 0, filled: 0, lines: 1 });
-        let john = file.annotations[0].id.clone();
+        let john = file.annotations[0].id.to_string();
         let second = brat(
             &art,
             "T1\tPerson 0 4\tJohn\nT2\tQuote 10 15\t\"yes\"\nT3\tPlace 19 23\thome\nR1\tSpeaker Arg1:T2 Arg2:T1\nE1\tAt:T3 Agent:T1\nA1\tSure E1\n",

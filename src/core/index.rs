@@ -196,7 +196,7 @@ mod tests {
             Annotation::new(&art, at("meta", 0), Kind::Entity("Organization".into()), &stamp),
             Annotation::new(&art, at("Meta", 1), Kind::Entity("Place".into()), &stamp),
         ];
-        let meta = all[0].id.clone();
+        let meta = all[0].id.to_string();
         all.push(Annotation::new(
             &art,
             at("\"A\"", 0),
@@ -241,7 +241,7 @@ mod tests {
             Annotation::new(&art, at("Nick Clegg", 1), person(), &stamp),
         ];
         assert_eq!(entity_groups(&all).len(), 3);
-        let target = all[3].id.clone();
+        let target = all[3].id.to_string();
         all[1].set_same_as(Some(target));
         let groups = entity_groups(&all);
         assert_eq!(groups.len(), 2);

@@ -159,7 +159,7 @@ pub fn merge_onto(base: &Base, ours: &AnnotationFile, theirs: &AnnotationFile) -
     // Ids a copy must not take: those of both sides. An id only the base
     // has was deleted on both sides, and is free again.
     let mut taken: HashSet<String> =
-        [ours, theirs].iter().flat_map(|f| f.annotations.iter().map(|a| a.id.clone())).collect();
+        [ours, theirs].iter().flat_map(|f| f.annotations.iter().map(|a| a.id.to_string())).collect();
     let mut annotations = Vec::new();
     let mut conflicts = Vec::new();
     for key in keys(ours, theirs) {
@@ -223,19 +223,19 @@ fn apply(
     match outcome {
         Outcome::Keep(a) => annotations.push(a.clone()),
         Outcome::KeepReported(a, note) => {
-            conflicts.push(Conflict { id: a.id.clone(), note });
+            conflicts.push(Conflict { id: a.id.to_string(), note });
             annotations.push(a.clone());
         }
         Outcome::KeepBoth { ours, theirs, why } => {
             let mut copy = theirs.clone();
-            copy.id = fresh_id(&theirs.id, taken);
+            copy.id = fresh_id(&theirs.id, taken).into();
             let note = format!(
                 "{}: {why} both here and on disk, differently; kept both: this session's as {}, the one on disk as {}",
                 label(ours),
                 ours.id,
                 copy.id
             );
-            conflicts.push(Conflict { id: ours.id.clone(), note });
+            conflicts.push(Conflict { id: ours.id.to_string(), note });
             annotations.push(ours.clone());
             annotations.push(copy);
         }

@@ -197,7 +197,7 @@ mod tests {
         let stamp = Stamp { author: "t".into(), now: "n".into() };
         for i in 0..n {
             let mut a = Annotation::new(&art, i * 5..i * 5 + 4, Kind::Entity("Other".into()), &stamp);
-            a.id = format!("id-{i:03}");
+            a.id = format!("id-{i:03}").into();
             f.annotations.push(a);
         }
         sort(&mut f.annotations);
@@ -222,7 +222,7 @@ mod tests {
                 2 => {
                     let s = (at % 39) * 5;
                     let mut a = Annotation::new(art, s..s + 4, Kind::Quote { speaker: None }, &stamp);
-                    a.id = format!("new-{at}");
+                    a.id = format!("new-{at}").into();
                     f.annotations.push(a);
                 }
                 3 => {

@@ -301,7 +301,7 @@ fn csv_row(art: &Article, a: &Annotation, all: &[Annotation]) -> [String; 13] {
         value.unwrap_or_default(),
         unit.unwrap_or_default(),
         a.source().unwrap_or_default().to_owned(),
-        a.id.clone(),
+        a.id.to_string(),
     ]
 }
 

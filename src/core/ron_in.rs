@@ -10,7 +10,7 @@
 
 use compact_str::CompactString;
 
-use super::annotation::{Annotation, Context, Kind, More, Speaker, Status};
+use super::annotation::{Annotation, Context, Id, Kind, More, Speaker, Status};
 use super::store::AnnotationFile;
 
 /// Annotations from which the split is worth a thread.
@@ -77,7 +77,7 @@ fn block(text: &str) -> Option<Annotation> {
     if next()? != "        (" {
         return None;
     }
-    let id = string(field(next(), "id")?)?;
+    let id = ident(field(next(), "id")?)?;
     let kind_line = next()?.strip_prefix("            kind: ")?;
     let kind = match kind_line {
         "Quote(" => {
@@ -154,6 +154,14 @@ fn optional(v: &str) -> Option<Option<String>> {
     match v {
         "None" => Some(None),
         _ => Some(Some(string(v.strip_prefix("Some(")?.strip_suffix(')')?)?)),
+    }
+}
+
+/// An id: [`string`], kept inline when short (see [`Id`]).
+fn ident(v: &str) -> Option<Id> {
+    match v.strip_prefix('"')?.strip_suffix('"')? {
+        plain if !plain.contains(['\\', '"']) => Some(Id::from(plain)),
+        _ => string(v).map(Id::from),
     }
 }
 

@@ -69,7 +69,7 @@ pub fn tagged_names(existing: &[Annotation]) -> Vec<(String, String)> {
     existing
         .iter()
         .filter(|a| matches!(a.kind, Kind::Entity(_)))
-        .map(|a| (a.exact.to_string(), a.id.clone()))
+        .map(|a| (a.exact.to_string(), a.id.to_string()))
         .collect()
 }
 

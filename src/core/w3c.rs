@@ -872,13 +872,13 @@ impl ImportState {
                 .strip_prefix(ID_PREFIX)
                 .filter(|id| !id.is_empty() && !id.contains(char::is_whitespace));
             match own {
-                Some(id) if !self.used.contains(id) => a.id = id.to_owned(),
+                Some(id) if !self.used.contains(id) => a.id = id.into(),
                 Some(_) => warnings.push(ctx.say(&format!("the id is used twice; this one is now {}", a.id))),
                 None => {}
             }
-            self.ids.entry(file_id.clone()).or_insert_with(|| a.id.clone());
+            self.ids.entry(file_id.clone()).or_insert_with(|| a.id.to_string());
         }
-        self.used.insert(a.id.clone());
+        self.used.insert(a.id.to_string());
         if let Some(link) = read.speaker_link {
             self.links.push((self.annotations.len(), link, ctx.say("")));
         }
@@ -1248,7 +1248,7 @@ mod tests {
         assert_eq!(r.annotations.len(), 2);
         assert_eq!(
             r.annotations[0].kind,
-            Kind::Quote { speaker: Some(Speaker::Entity(r.annotations[1].id.clone())) }
+            Kind::Quote { speaker: Some(Speaker::Entity(r.annotations[1].id.to_string())) }
         );
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     }

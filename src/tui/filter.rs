@@ -48,7 +48,7 @@ impl Filter {
             Scope::Entities => matches!(a.kind, Kind::Entity(_)),
             Scope::EntityType(t) => a.kind.entity_type() == Some(t),
             Scope::Statistics => matches!(a.kind, Kind::Statistic { .. }),
-            Scope::Picked { ids, .. } => ids.binary_search(&a.id).is_ok(),
+            Scope::Picked { ids, .. } => ids.binary_search_by(|id| id.as_str().cmp(&a.id)).is_ok(),
         };
         scope && self.status.as_ref().is_none_or(|s| *s == a.status) && self.text_passes(a, speaker)
     }
@@ -159,7 +159,7 @@ mod tests {
         let mut quote = Annotation::new(
             &art,
             16..20,
-            Kind::Quote { speaker: Some(Speaker::Entity(clegg.id.clone())) },
+            Kind::Quote { speaker: Some(Speaker::Entity(clegg.id.to_string())) },
             &stamp,
         );
         quote.status = Status::Verified;

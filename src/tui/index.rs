@@ -80,7 +80,7 @@ pub fn link(m: &mut Model) -> Effect {
         });
         return super::update::changed(m, "Unlinked: counted on its own again");
     }
-    m.mode = Mode::Index { index: 0, link: Some(a.id.clone()) };
+    m.mode = Mode::Index { index: 0, link: Some(a.id.to_string()) };
     Effect::None
 }
 
@@ -95,7 +95,7 @@ fn link_to(m: &mut Model, id: &str, entry: &Entry) -> Effect {
         m.message = Some(("That is its own entry: pick another".into(), Level::Info));
         return Effect::None;
     }
-    let target = all[g.members[0]].id.clone();
+    let target = all[g.members[0]].id.to_string();
     let said = format!("Linked: {:?} is the same entity as {:?}", all[i].exact, g.spelling);
     let stamp = m.stamp();
     m.doc.change(|f| {
@@ -141,7 +141,7 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize, link: Option<String>) -> E
 /// List `entry`'s annotations in the sidebar and go to the first.
 fn pick(m: &mut Model, entry: &Entry) {
     let all = m.doc.annotations();
-    let mut ids: Vec<String> = entry.members().iter().map(|&i| all[i].id.clone()).collect();
+    let mut ids: Vec<String> = entry.members().iter().map(|&i| all[i].id.to_string()).collect();
     let first = ids.first().cloned();
     ids.sort();
     m.filter = Filter { scope: Scope::Picked { ids, label: entry.label() }, ..Filter::default() };

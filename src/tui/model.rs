@@ -273,7 +273,7 @@ impl Model {
         if m.doc.needs_reanchor() {
             m.anchoring = Some((0, m.doc.annotations().len()));
         }
-        m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+        m.selected = m.doc.annotations().first().map(|a| a.id.to_string());
         m
     }
 

@@ -46,7 +46,7 @@ pub fn key(m: &mut Model, ev: KeyEvent) -> Effect {
             let n = r.file.annotations.len();
             m.doc.change(|f| f.annotations = r.file.annotations);
             m.review = super::review::pending(&m.doc);
-            m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+            m.selected = m.doc.annotations().first().map(|a| a.id.to_string());
             m.message = Some((format!("Restored {n} annotations (u undoes)"), Level::Info));
             Effect::Restored
         }

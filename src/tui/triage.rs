@@ -263,7 +263,7 @@ fn accept(m: &mut Model, items: &[Suggestion], shown: &Suggestion) -> Effect {
     let stamp = m.stamp();
     let made: Vec<Annotation> =
         items.iter().map(|s| Annotation::new(&art, s.bytes(), Kind::clone(&s.kind), &stamp)).collect();
-    let first_id = made.first().map(|a| a.id.clone());
+    let first_id = made.first().map(|a| a.id.to_string());
     // A name accepted here is suggested wherever else it occurs: it is an
     // entity annotation now, and the pending mentions follow those.
     m.doc.add(made);

@@ -315,7 +315,7 @@ fn undo_redo(m: &mut Model, undo: bool) -> Effect {
     }
     m.review = super::review::pending(&m.doc);
     if m.selected_index().is_none() {
-        m.selected = m.doc.annotations().first().map(|a| a.id.clone());
+        m.selected = m.doc.annotations().first().map(|a| a.id.to_string());
     }
     clamp_sidebar(m);
     changed(m, if undo { "Undone" } else { "Redone" })
@@ -459,7 +459,7 @@ fn annotation_hop(m: &mut Model, forward: bool) {
     };
     match hit {
         Some(a) => {
-            let (b, id) = (a.bytes(art).start, a.id.clone());
+            let (b, id) = (a.bytes(art).start, a.id.to_string());
             m.selected = Some(id);
             set_cursor(m, b);
             clamp_sidebar(m);
@@ -718,7 +718,7 @@ fn add_annotation(m: &mut Model, r: Range<usize>, kind: Kind) -> Effect {
     if let Some(twin) = m.doc.annotations().iter().find(|a| {
         (a.start, a.end) == (start, end) && std::mem::discriminant(&a.kind) == std::mem::discriminant(&kind)
     }) {
-        let id = twin.id.clone();
+        let id = twin.id.to_string();
         m.selected = Some(id);
         m.anchor = None;
         say(m, "Already tagged: re-tag it from the sidebar (Tab, then t)", Level::Info);
@@ -726,7 +726,7 @@ fn add_annotation(m: &mut Model, r: Range<usize>, kind: Kind) -> Effect {
     }
     let stamp = m.stamp();
     let ann = Annotation::new(&m.doc.article, r, kind, &stamp);
-    let (id, label) = (ann.id.clone(), ann.kind.name());
+    let (id, label) = (ann.id.to_string(), ann.kind.name());
     let exact = shorten(&ann.exact, 40);
     m.doc.add(vec![ann]);
     m.selected = Some(id);
@@ -757,7 +757,7 @@ fn open_speaker_picker(m: &mut Model, target: SpeakerTarget) {
     let mut candidates: Vec<(String, String)> = Vec::new();
     for a in found {
         if !candidates.iter().any(|(_, t)| t == a.exact) {
-            candidates.push((a.id.clone(), a.exact.to_string()));
+            candidates.push((a.id.to_string(), a.exact.to_string()));
         }
     }
     let highlight = (!candidates.is_empty()).then_some(0);
@@ -850,7 +850,7 @@ fn listed_id(m: &Model, listed: Option<&[usize]>, pos: usize) -> Option<String> 
         None => pos,
         Some(l) => *l.get(pos)?,
     };
-    m.doc.annotations().get(i).map(|a| a.id.clone())
+    m.doc.annotations().get(i).map(|a| a.id.to_string())
 }
 
 fn sidebar_move(m: &mut Model, a: Action) {
@@ -1000,7 +1000,7 @@ fn delete_selected(m: &mut Model) -> Effect {
         None => (n > 0).then(|| i.min(n - 1)),
         Some(l) => l.iter().find(|&&k| k >= i).or(l.last()).copied(),
     };
-    m.selected = next.map(|k| m.doc.annotations()[k].id.clone());
+    m.selected = next.map(|k| m.doc.annotations()[k].id.to_string());
     clamp_sidebar(m);
     changed(m, &format!("Deleted: {exact}  (u undoes)"))
 }
@@ -1014,7 +1014,7 @@ fn edit_selected(m: &mut Model, a: Action) -> Effect {
         (Action::EditNote, _) => (PromptField::Note, ann.note().unwrap_or_default().to_owned()),
         (Action::EditSource, _) => (PromptField::Source, ann.source().unwrap_or_default().to_owned()),
         (Action::EditSpeaker, Kind::Quote { .. }) => {
-            open_speaker_picker(m, SpeakerTarget::Existing(ann.id));
+            open_speaker_picker(m, SpeakerTarget::Existing(ann.id.to_string()));
             return Effect::None;
         }
         (Action::EditSpeaker, _) => {
@@ -1026,11 +1026,11 @@ fn edit_selected(m: &mut Model, a: Action) -> Effect {
         }
         (_, Kind::Entity(t)) => (PromptField::EntityType, t.to_string()),
         (_, Kind::Quote { .. }) => {
-            open_speaker_picker(m, SpeakerTarget::Existing(ann.id));
+            open_speaker_picker(m, SpeakerTarget::Existing(ann.id.to_string()));
             return Effect::None;
         }
     };
-    m.mode = Mode::Prompt { field, id: ann.id, input: TextInput::with(&text) };
+    m.mode = Mode::Prompt { field, id: ann.id.to_string(), input: TextInput::with(&text) };
     Effect::None
 }
 
