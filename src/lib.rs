@@ -5,7 +5,8 @@
 //!   index, byte ↔ code point mapping), [`core::motion`] (grapheme, word,
 //!   sentence, paragraph motions), [`core::wrap`] and [`core::viewport`]
 //!   (display widths, control pictures, word wrap of visible lines only,
-//!   cached by width), [`core::annotation`] (the annotation model),
+//!   cached by width), [`core::annotation`] (the annotation model, with
+//!   [`core::id`] for its ids),
 //!   [`core::numbers`] (number conventions and statistic parsing),
 //!   [`core::store`] (the RON file, atomic saves), [`core::document`]
 //!   (article + annotations + undo, saving under [`core::lock`] with

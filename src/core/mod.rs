@@ -9,6 +9,7 @@ pub mod check;
 pub mod document;
 pub mod export;
 pub mod history;
+pub mod id;
 pub mod import;
 pub mod index;
 pub mod lock;
