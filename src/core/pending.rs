@@ -165,9 +165,12 @@ pub struct Settled {
 
 impl Settled {
     fn of(doc: &Document) -> Settled {
-        // Code points fit u32: an article is at most MAX_BYTES.
+        // An article's code points fit u32 (it is at most MAX_BYTES); an
+        // offset past that (a hand-edited file) stays past every text, in
+        // order, rather than wrapping onto one.
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let spans: Vec<(u32, u32, u8)> =
-            doc.annotations().iter().map(|a| (a.start as u32, a.end as u32, kind_tag(&a.kind))).collect();
+            doc.annotations().iter().map(|a| (at(a.start), at(a.end), kind_tag(&a.kind))).collect();
         let longest = spans.iter().map(|(s, e, _)| e.saturating_sub(*s) as usize).max().unwrap_or(0);
         Settled { article: Arc::clone(&doc.article), spans, longest, rejected: doc.file().rejected.clone() }
     }
@@ -585,6 +588,15 @@ mod tests {
         tag(&mut d, "40", 0, Kind::Statistic { value: Some(40.0), unit: None });
         p.refresh(&d);
         assert_eq!(texts(text, &p.all()), ["12 percent"], "a statistic overlapping it");
+        // Offsets past any text (a hand-edited file) settle nothing, even
+        // where they would wrap onto the number as u32.
+        let twelve = text.find("12").unwrap() as u64;
+        d.change(|f| {
+            let a = f.annotations.iter_mut().find(|a| a.exact == "40").unwrap();
+            (a.start, a.end) = ((twelve + (1 << 32)) as usize, (twelve + 2 + (1 << 32)) as usize);
+        });
+        p.refresh(&d);
+        assert_eq!(texts(text, &p.all()), ["12 percent", "40 percent"]);
     }
 
     #[test]

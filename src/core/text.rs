@@ -304,8 +304,8 @@ fn count_chars(bytes: &[u8]) -> usize {
     bytes.len() - continuations as usize - rest
 }
 
-/// Byte offset of the start of every line (the text is at most [`MAX_BYTES`]).
-/// The line marks ([`LINES_PER_MARK`]) and the number of lines.
+/// The line marks ([`LINES_PER_MARK`]: byte offsets, the text being at
+/// most [`MAX_BYTES`]) and the number of lines.
 fn line_index(text: &str) -> (Vec<u32>, usize) {
     let mut marks = vec![0];
     let mut lines = 1;
