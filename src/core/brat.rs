@@ -391,7 +391,7 @@ fn kept(
 /// out, or never defined), until none does; `report` hears of each.
 fn drop_dangling(lines: &mut Vec<Standoff>, mut report: impl FnMut(&str, String)) {
     loop {
-        let ids: HashSet<String> = lines.iter().map(|l| l.id.to_string()).collect();
+        let ids: HashSet<String> = lines.iter().map(|l| l.id.clone()).collect();
         let before = lines.len();
         lines.retain(|l| {
             let missing = l.fields.iter().find_map(|f| match f {

@@ -155,7 +155,7 @@ fn drop_known(
                 .iter()
                 .find(|e| letter(&e.id) == letter(&l.id) && e.fields == l.fields && e.text == l.text);
             if let Some(twin) = twin {
-                same.insert(line.id.to_string(), twin.id.to_string());
+                same.insert(line.id.clone(), twin.id.clone());
             }
             twin.is_none()
         });
@@ -169,7 +169,7 @@ fn drop_known(
 /// their letter; the new id of each renamed one (references are the caller's).
 fn renumber(existing: &[Standoff], incoming: &mut [Standoff]) -> HashMap<String, String> {
     let taken: HashSet<&str> = existing.iter().map(|l| l.id.as_str()).collect();
-    let mut all: HashSet<String> = existing.iter().chain(incoming.iter()).map(|l| l.id.to_string()).collect();
+    let mut all: HashSet<String> = existing.iter().chain(incoming.iter()).map(|l| l.id.clone()).collect();
     let mut renamed: HashMap<String, String> = HashMap::new();
     for line in incoming.iter_mut() {
         if line.id == "*" || !taken.contains(line.id.as_str()) {

@@ -48,7 +48,7 @@ impl PartialEq for ReviewList {
 
 impl ReviewList {
     pub fn new(items: Vec<Pending>) -> ReviewList {
-        let by_id = items.iter().enumerate().map(|(i, p)| (p.id.to_string(), i)).collect();
+        let by_id = items.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         let mut by_start: Vec<(Range<usize>, usize)> =
             items.iter().enumerate().filter_map(|(i, p)| Some((p.placement.bytes.clone()?, i))).collect();
         by_start.sort_by_key(|(r, _)| (r.start, r.end));
@@ -229,7 +229,7 @@ pub fn key(m: &mut Model, ev: KeyEvent, index: usize) -> Effect {
         }
         KeyCode::Char('r') => {
             m.mode = Mode::Normal;
-            m.reattach = Some(item.id.to_string());
+            m.reattach = Some(item.id.clone());
             if let Some(b) = item.placement.bytes.map(|r| r.start) {
                 super::update::go_to(m, b);
             }
@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(list.len(), 4);
         assert_eq!(list.of("o").unwrap().placement.anchor, Anchor::Orphaned);
         assert!(list.of("zz").is_none());
-        let ids = |r: Range<usize>| list.overlapping(r).map(|p| p.id.to_string()).collect::<Vec<_>>();
+        let ids = |r: Range<usize>| list.overlapping(r).map(|p| p.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(36..38), ["a"], "found although it starts long before the region");
         assert_eq!(ids(32..55), ["a", "b", "c"]);
         assert!(ids(40..50).is_empty());
@@ -359,6 +359,6 @@ mod tests {
     }
 
     fn ids_after(list: &ReviewList, r: Range<usize>) -> Vec<String> {
-        list.overlapping(r).map(|p| p.id.to_string()).collect()
+        list.overlapping(r).map(|p| p.id.clone()).collect()
     }
 }
