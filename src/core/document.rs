@@ -111,8 +111,8 @@ struct Index {
 }
 
 /// What [`Index`] files an id under.
-fn id_hash(id: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+fn id_hash(id: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id)
 }
 
 impl Index {
@@ -121,7 +121,7 @@ impl Index {
         Index {
             by_id: {
                 let mut ids: Vec<(u64, usize)> =
-                    list.iter().enumerate().map(|(i, a)| (id_hash(&a.id), i)).collect();
+                    list.iter().enumerate().map(|(i, a)| (id_hash(a.id.as_bytes()), i)).collect();
                 ids.sort_unstable();
                 ids
             },
@@ -381,7 +381,7 @@ impl Document {
     /// Index of the annotation with `id` (the later one when two share it),
     /// by binary search.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        let (ids, h) = (&self.index.by_id, id_hash(id));
+        let (ids, h) = (&self.index.by_id, id_hash(id.as_bytes()));
         let lo = ids.partition_point(|&(x, _)| x < h);
         // Ids that share a hash, if any, each checked.
         ids[lo..]
