@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::anchor::{Placement, place_all};
-use super::annotation::{Annotation, Speaker, sort};
+use super::annotation::{Annotation, Id, Speaker, sort};
 use super::history::History;
 use super::lock::{LockState, try_lock};
 use super::merge::{Base, Conflict, merge_onto};
@@ -263,8 +263,8 @@ impl Document {
     /// update, and the copy's pages were fresh every time).
     pub fn add(&mut self, added: Vec<Annotation>) {
         let list = &self.file.annotations;
-        let mut keys: Vec<(usize, usize, String)> =
-            added.iter().map(|a| (a.start, a.end, a.id.to_string())).collect();
+        let mut keys: Vec<(usize, usize, Id)> =
+            added.iter().map(|a| (a.start, a.end, a.id.clone())).collect();
         keys.sort_unstable();
         keys.dedup();
         // One in the same place as another, with its id: left to the walk.
@@ -278,9 +278,7 @@ impl Document {
         let list = &self.file.annotations;
         let at: Vec<usize> = keys
             .iter()
-            .map(|(s, e, id)| {
-                list.partition_point(|b| (b.start, b.end, b.id.as_str()) < (*s, *e, id.as_str()))
-            })
+            .map(|(s, e, id)| list.partition_point(|b| (b.start, b.end, &b.id) < (*s, *e, id)))
             .collect();
         self.history.record(Patch::added(list, &at));
         self.dirty = true;
