@@ -8,8 +8,6 @@
 //! that does not parse — is left to the ordinary parser, which also gives
 //! the error's line and column.
 
-use compact_str::CompactString;
-
 use super::annotation::{Annotation, Context, Id, Kind, More, Speaker, Status};
 use super::store::AnnotationFile;
 
@@ -77,7 +75,7 @@ fn block(text: &str) -> Option<Annotation> {
     if next()? != "        (" {
         return None;
     }
-    let id = ident(field(next(), "id")?)?;
+    let id: Id = short(field(next(), "id")?)?;
     let kind_line = next()?.strip_prefix("            kind: ")?;
     let kind = match kind_line {
         "Quote(" => {
@@ -157,19 +155,13 @@ fn optional(v: &str) -> Option<Option<String>> {
     }
 }
 
-/// An id: [`string`], kept inline when short (see [`Id`]).
-fn ident(v: &str) -> Option<Id> {
+/// [`string`] as a type that keeps short text inline ([`Id`], and
+/// `CompactString` for [`Annotation`]'s short fields): plain text goes in
+/// without a `String` between.
+fn short<T: for<'a> From<&'a str> + From<String>>(v: &str) -> Option<T> {
     match v.strip_prefix('"')?.strip_suffix('"')? {
-        plain if !plain.contains(['\\', '"']) => Some(Id::from(plain)),
-        _ => string(v).map(Id::from),
-    }
-}
-
-/// [`string`], kept inline when short (see [`Annotation`]'s fields).
-fn short(v: &str) -> Option<CompactString> {
-    match v.strip_prefix('"')?.strip_suffix('"')? {
-        plain if !plain.contains(['\\', '"']) => Some(CompactString::from(plain)),
-        _ => string(v).map(CompactString::from),
+        plain if !plain.contains(['\\', '"']) => Some(T::from(plain)),
+        _ => string(v).map(T::from),
     }
 }
 
