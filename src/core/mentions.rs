@@ -77,23 +77,18 @@ impl Table {
     /// A table of `keys`: (hash, pattern number or `None` for a first word
     /// that only starts longer patterns).
     fn of(mut keys: Vec<(u64, Option<u32>)>) -> Table {
+        // By hash, each hash's `None` first: a key's numbers are one run.
         keys.sort_unstable();
-        let mut t = Table { runs: HashMap::default(), numbers: Vec::new() };
-        t.runs.reserve(keys.len());
-        for (hash, number) in keys {
-            let next = t.numbers.len() as u32;
-            let run = t.runs.entry(hash).or_insert(Run { from: next, len: 0, longer: false });
-            match number {
-                Some(n) => {
-                    t.numbers.push(n);
-                    run.len += 1;
-                }
-                None => run.longer = true,
-            }
+        let numbers: Vec<u32> = keys.iter().filter_map(|&(_, n)| n).collect();
+        let by_hash = || keys.chunk_by(|a, b| a.0 == b.0);
+        let mut runs = HashMap::with_capacity_and_hasher(by_hash().count(), Default::default());
+        let mut from = 0;
+        for group in by_hash() {
+            let len = group.iter().filter(|(_, n)| n.is_some()).count() as u32;
+            runs.insert(group[0].0, Run { from, len, longer: (len as usize) < group.len() });
+            from += len;
         }
-        t.runs.shrink_to_fit();
-        t.numbers.shrink_to_fit();
-        t
+        Table { runs, numbers }
     }
 
     fn get(&self, key: &str) -> Option<(&[u32], bool)> {
