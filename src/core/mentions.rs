@@ -66,7 +66,7 @@ struct Table {
 
 /// Where a key's pattern numbers are in [`Table::numbers`], and (for a
 /// first word) whether longer patterns start with it.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Run {
     from: u32,
     len: u32,
