@@ -47,7 +47,8 @@ pub fn mark_style(m: &Model, theme: &Theme, kind: &Kind) -> Style {
     super::super::theme::in_type_colour(kind_style(theme, kind), own)
 }
 
-fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
+/// The marks that touch `region`, into `marks` (emptied first).
+fn marks_in(m: &Model, theme: &Theme, region: Range<usize>, marks: &mut Vec<Mark>) {
     let art = &m.doc.article;
     let (cs, ce) = (art.byte_to_char(region.start), art.byte_to_char(region.end));
     let list = m.doc.annotations();
@@ -55,7 +56,7 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     // Annotations waiting for review are drawn where they landed (orphans
     // nowhere), never on whatever text now sits at their old offsets.
     // A discontinuous span (imported from brat) marks only its fragments.
-    let mut marks: Vec<Mark> = Vec::new();
+    marks.clear();
     for a in &list[m.doc.around(cs..ce)] {
         if a.end < cs || a.end <= a.start || m.review.of(&a.id).is_some() || !m.shows(a) {
             continue;
@@ -84,7 +85,6 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>) -> Vec<Mark> {
     }
     // Outer spans first, so inner ones paint over them and both stay visible.
     marks.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
-    marks
 }
 
 /// What decides how one byte of the screen looks: the marks, search
@@ -233,14 +233,28 @@ struct KeptRow {
 /// inputs as before, and their lines are shared, not drawn or copied again
 /// (nor freed: a frame's hundreds of small frees made the allocator tidy up
 /// at the next frame's first large allocation, a sixth of a compose).
+///
+/// The lists a frame works in are kept here too, emptied, for their room:
+/// made anew, each grew by doubling, and glibc tidied the small blocks the
+/// frame before freed at the first growth large enough (a PageDown's marks
+/// were 10-25 µs of a key's 150 in the app, the lists all at once 30).
 #[derive(Debug, Default)]
 pub struct Kept {
-    rows: Vec<KeptRow>,
+    /// Each `Some`; a row is taken out when the next frame reuses it.
+    rows: Vec<Option<KeptRow>>,
     /// The rows' marks, one after the other (a list each was an allocation
     /// a row, and a PageDown makes every row anew).
     marks: Vec<Mark>,
     /// The frame before's marks, kept for their room.
     spare: Vec<Mark>,
+    /// Room for the next frame's rows.
+    spare_rows: Vec<Option<KeptRow>>,
+    /// Where the frame before's rows start.
+    starts: Vec<usize>,
+    /// The marks on screen.
+    page_marks: Vec<Mark>,
+    /// The marks of one row.
+    row_marks: Vec<Mark>,
 }
 
 /// `r` cut to `row`, if they meet: a row's styles only look inside it.
@@ -258,10 +272,11 @@ pub fn article_frame(m: &Model, theme: &Theme) -> ArticleFrame {
 /// [`article_frame`], taking from `kept` the rows drawn from the same
 /// inputs last time, and leaving this frame's rows there.
 pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleFrame {
-    let before = std::mem::take(&mut kept.rows);
+    let mut before = std::mem::replace(&mut kept.rows, std::mem::take(&mut kept.spare_rows));
     // In text order, as rows are drawn.
-    let starts: Vec<usize> = before.iter().map(|b| b.key.row.start).collect();
-    let mut before: Vec<Option<KeptRow>> = before.into_iter().map(Some).collect();
+    let mut starts = std::mem::take(&mut kept.starts);
+    starts.clear();
+    starts.extend(before.iter().flatten().map(|b| b.key.row.start));
     let spare = std::mem::take(&mut kept.spare);
     let before_marks = std::mem::replace(&mut kept.marks, spare);
     kept.marks.clear();
@@ -272,7 +287,8 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
     // Matches are in text order and do not overlap: the visible ones by binary search.
     let lo = m.matches.partition_point(|r| r.end <= first.start);
     let hi = m.matches.partition_point(|r| r.start < last.end);
-    let marks = marks_in(m, theme, first.start..last.end);
+    let mut marks = std::mem::take(&mut kept.page_marks);
+    marks_in(m, theme, first.start..last.end, &mut marks);
     let matches: Vec<Range<usize>> = m.matches.range(lo..hi.max(lo)).collect();
     let selection = m.selection();
     let reviewed = m.reviewed_upto.filter(|&b| b < m.doc.article.len()).map(|b| {
@@ -281,7 +297,7 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
     });
     // A page of a book can hold hundreds of marks (suggestions are found
     // for every mention of a tagged name): each row looks only at its own.
-    let mut row_marks: Vec<Mark> = Vec::new();
+    let mut row_marks = std::mem::take(&mut kept.row_marks);
     let show_cursor = m.focus == Focus::Article;
     let mut cursor = None;
     let mut lines = Vec::with_capacity(rows.len());
@@ -376,9 +392,11 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
             cursor = Some((col, y as u16));
         }
         lines.push(Rc::clone(&row_kept.line));
-        kept.rows.push(row_kept);
+        kept.rows.push(Some(row_kept));
     }
     kept.spare = before_marks;
+    before.clear();
+    (kept.spare_rows, kept.starts, kept.page_marks, kept.row_marks) = (before, starts, marks, row_marks);
     ArticleFrame { lines, cursor }
 }
 
