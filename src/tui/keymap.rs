@@ -348,6 +348,27 @@ mod tests {
     }
 
     #[test]
+    fn hints_give_the_first_key_in_the_context_or_else_a_global_one() {
+        // Unbinding `t` (Tag's first key in the article) and binding `a`
+        // to Tag moves its hint; `?` (Help) is bound globally only.
+        let user: UserKeymap =
+            ron::from_str(r#"{ article: { "t": "none", "a": "tag" }, sidebar: { "z": "help" } }"#).unwrap();
+        for km in [Keymap::default(), Keymap::with_user(&user).unwrap()] {
+            let keys = |ctx, a| km.keys_for(ctx, a).first().map(Key::to_string);
+            for ctx in Context::ALL {
+                for &a in Action::ALL {
+                    let want = keys(ctx, a).or_else(|| keys(Context::Global, a));
+                    assert_eq!(km.hint(ctx, a), want, "{ctx:?} {a:?}");
+                }
+            }
+        }
+        let km = Keymap::with_user(&user).unwrap();
+        assert_eq!(km.hint(Context::Article, Action::Tag).as_deref(), Some("a"));
+        assert_eq!(km.hint(Context::Sidebar, Action::Help).as_deref(), Some("z"));
+        assert_eq!(km.hint(Context::Article, Action::Help).as_deref(), Some("?"));
+    }
+
+    #[test]
     fn every_action_has_a_default_key() {
         let km = Keymap::default();
         let bound: Vec<Action> = km.bindings().into_iter().map(|(_, a, _)| a).collect();
