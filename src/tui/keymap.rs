@@ -7,8 +7,10 @@
 //! `Left`, `Right`, `Home`, `End`, `PageUp`, `PageDown`, `Backspace`,
 //! `Delete`, `F1`…`F12`. An action name of `"none"` unbinds a key.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -224,9 +226,32 @@ const DEFAULTS: &[(Context, &str, Action)] = {
 };
 
 /// Bindings per context.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Keymap {
     map: BTreeMap<(Context, Key), Action>,
+    /// The hint lines made so far ([`Keymap::hint_line`]), by the address
+    /// of their static list: the status line shows one at every frame, and
+    /// making it again (five keys looked up, ten strings) was 8 µs of a
+    /// PageDown's 150 in the app.
+    hint_lines: RefCell<Vec<(usize, String)>>,
+}
+
+/// Two keymaps are equal when their bindings are (whatever hints each has made).
+impl PartialEq for Keymap {
+    fn eq(&self, other: &Keymap) -> bool {
+        self.map == other.map
+    }
+}
+
+impl Eq for Keymap {}
+
+/// One hint of a status line: the key bound to an action, or a fixed key.
+#[derive(Debug, Clone, Copy)]
+pub enum Hint {
+    /// The first key of the action in the context (else a global one).
+    Bound(Context, Action),
+    /// A key the mode handles itself.
+    Fixed(&'static str),
 }
 
 /// A user's keymap as written in the config file:
@@ -239,19 +264,19 @@ impl Default for Keymap {
             .iter()
             .map(|&(ctx, k, a)| ((ctx, Key::parse(k).expect("default keys parse")), a))
             .collect();
-        Keymap { map }
+        Keymap::of(map)
     }
 }
 
 impl Keymap {
     /// The defaults with the user's bindings merged over them.
     pub fn with_user(user: &UserKeymap) -> Result<Keymap, String> {
-        let mut km = Keymap::default();
+        let mut km = Keymap::default().map;
         for (&ctx, binds) in user {
             for (key, action) in binds {
                 let k = Key::parse(key).map_err(|e| format!("keys.{}: {e}", ctx.name()))?;
                 if action == "none" {
-                    km.map.remove(&(ctx, k));
+                    km.remove(&(ctx, k));
                     continue;
                 }
                 let a = Action::from_name(action).ok_or_else(|| {
@@ -260,10 +285,14 @@ impl Keymap {
                         ctx.name()
                     )
                 })?;
-                km.map.insert((ctx, k), a);
+                km.insert((ctx, k), a);
             }
         }
-        Ok(km)
+        Ok(Keymap::of(km))
+    }
+
+    fn of(map: BTreeMap<(Context, Key), Action>) -> Keymap {
+        Keymap { map, hint_lines: RefCell::default() }
     }
 
     /// The action for `ev` in `ctx`, falling back to global bindings (not in the tag menu).
@@ -284,6 +313,27 @@ impl Keymap {
         // The status line asks for several at every frame: no lists built.
         let first = |ctx| self.map.iter().find(|((c, _), a)| *c == ctx && **a == action).map(|((_, k), _)| k);
         first(ctx).or_else(|| first(Context::Global)).map(Key::to_string)
+    }
+
+    /// `hints` as one line, `key what  key what`: made once per list (a
+    /// `static` list has one address for the life of the program; the
+    /// bindings never change after the keymap is made).
+    pub fn hint_line(&self, hints: &'static [(Hint, &'static str)]) -> String {
+        let at = hints.as_ptr() as usize;
+        if let Some((_, line)) = self.hint_lines.borrow().iter().find(|(a, _)| *a == at) {
+            return line.clone();
+        }
+        let mut line = String::new();
+        for (hint, what) in hints {
+            let key = match *hint {
+                Hint::Bound(ctx, action) => self.hint(ctx, action).unwrap_or_else(|| "?".into()),
+                Hint::Fixed(key) => key.to_owned(),
+            };
+            let gap = if line.is_empty() { "" } else { "  " };
+            let _ = write!(line, "{gap}{key} {what}");
+        }
+        self.hint_lines.borrow_mut().push((at, line.clone()));
+        line
     }
 
     /// Every (context, action, keys) with at least one key, in help order.
@@ -366,6 +416,23 @@ mod tests {
         assert_eq!(km.hint(Context::Article, Action::Tag).as_deref(), Some("a"));
         assert_eq!(km.hint(Context::Sidebar, Action::Help).as_deref(), Some("z"));
         assert_eq!(km.hint(Context::Article, Action::Help).as_deref(), Some("?"));
+    }
+
+    #[test]
+    fn hint_lines_are_made_once_per_list_from_the_keymap() {
+        static TAGGING: &[(Hint, &str)] =
+            &[(Hint::Bound(Context::Article, Action::Tag), "tag"), (Hint::Fixed("Esc"), "cancel")];
+        static HELPING: &[(Hint, &str)] = &[(Hint::Bound(Context::Sidebar, Action::Help), "help")];
+        let km = Keymap::default();
+        for _ in 0..2 {
+            assert_eq!(km.hint_line(TAGGING), "t tag  Esc cancel");
+            assert_eq!(km.hint_line(HELPING), "? help");
+        }
+        let user: UserKeymap = ron::from_str(r#"{ article: { "t": "none", "a": "tag" } }"#).unwrap();
+        let km = Keymap::with_user(&user).unwrap();
+        assert_eq!(km.hint_line(TAGGING), "a tag  Esc cancel");
+        assert_eq!(km.clone().hint_line(TAGGING), "a tag  Esc cancel");
+        assert_eq!(km, Keymap::with_user(&user).unwrap(), "equal whatever hints each has made");
     }
 
     #[test]

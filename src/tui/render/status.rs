@@ -4,7 +4,6 @@
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::super::action::{Action, Context};
 use super::super::model::{Focus, Level, Mode, Model, TextInput};
 use super::super::theme::{Role, Theme};
 
@@ -27,53 +26,58 @@ pub fn mode_name(m: &Model) -> &'static str {
     }
 }
 
+/// The hints the status line shows in each mode.
+mod hints {
+    use super::super::super::action::{Action::*, Context::*};
+    use super::super::super::keymap::Hint::{self, Bound, Fixed};
+
+    pub type List = &'static [(Hint, &'static str)];
+    pub static SELECTING: List = &[(Bound(Article, Tag), "tag"), (Bound(Article, Cancel), "cancel")];
+    pub static ARTICLE: List = &[
+        (Bound(Article, Select), "select"),
+        (Bound(Article, Search), "search"),
+        (Bound(Article, FocusNext), "sidebar"),
+        (Bound(Article, Help), "help"),
+        (Bound(Article, Quit), "quit"),
+    ];
+    pub static SIDEBAR: List = &[
+        (Bound(Sidebar, Jump), "go to"),
+        (Bound(Sidebar, CycleStatus), "status"),
+        (Bound(Sidebar, EditNote), "note"),
+        (Bound(Sidebar, FilterKind), "filter"),
+        (Bound(Sidebar, Delete), "delete"),
+        (Bound(Sidebar, Help), "help"),
+    ];
+    pub static TAG: List = &[(Fixed("Esc"), "cancel")];
+    pub static HELP: List = &[(Fixed("Esc"), "close"), (Fixed("j/k"), "scroll")];
+    pub static SUGGESTION: List = &[
+        (Bound(Suggestion, AcceptSuggestion), "accept"),
+        (Bound(Suggestion, RejectSuggestion), "reject"),
+        (Bound(Suggestion, SkipSuggestion), "skip"),
+        (Bound(Suggestion, Cancel), "done"),
+    ];
+    pub static LINKING: List = &[(Fixed("Enter"), "the same entity"), (Fixed("Esc"), "cancel")];
+    pub static INDEX: List = &[(Fixed("Enter"), "list its mentions"), (Fixed("Esc"), "close")];
+    pub static RECOVER: List = &[(Fixed("r"), "restore"), (Fixed("d"), "discard"), (Fixed("Esc"), "later")];
+    pub static REVIEW: List = &[(Fixed("a"), "accept"), (Fixed("r"), "re-attach"), (Fixed("d"), "delete")];
+    pub static OTHER: List = &[(Fixed("Enter"), "ok"), (Fixed("Esc"), "cancel")];
+}
+
 fn hints(m: &Model) -> String {
-    let k = |ctx, a| m.keymap.hint(ctx, a).unwrap_or_else(|| "?".into());
-    let art = Context::Article;
-    let side = Context::Sidebar;
-    let pairs: Vec<(String, &str)> = match (&m.mode, m.focus) {
-        (Mode::Normal, Focus::Article) if m.anchor.is_some() => {
-            vec![(k(art, Action::Tag), "tag"), (k(art, Action::Cancel), "cancel")]
-        }
-        (Mode::Normal, Focus::Article) => vec![
-            (k(art, Action::Select), "select"),
-            (k(art, Action::Search), "search"),
-            (k(art, Action::FocusNext), "sidebar"),
-            (k(art, Action::Help), "help"),
-            (k(art, Action::Quit), "quit"),
-        ],
-        (Mode::Normal, Focus::Sidebar) => vec![
-            (k(side, Action::Jump), "go to"),
-            (k(side, Action::CycleStatus), "status"),
-            (k(side, Action::EditNote), "note"),
-            (k(side, Action::FilterKind), "filter"),
-            (k(side, Action::Delete), "delete"),
-            (k(side, Action::Help), "help"),
-        ],
-        (Mode::Tag(_), _) => vec![("Esc".into(), "cancel")],
-        (Mode::Help { .. }, _) => vec![("Esc".into(), "close"), ("j/k".into(), "scroll")],
-        (Mode::Suggestion { .. }, _) => {
-            let s = Context::Suggestion;
-            vec![
-                (k(s, Action::AcceptSuggestion), "accept"),
-                (k(s, Action::RejectSuggestion), "reject"),
-                (k(s, Action::SkipSuggestion), "skip"),
-                (k(s, Action::Cancel), "done"),
-            ]
-        }
-        (Mode::Index { link: Some(_), .. }, _) => {
-            vec![("Enter".into(), "the same entity"), ("Esc".into(), "cancel")]
-        }
-        (Mode::Index { .. }, _) => vec![("Enter".into(), "list its mentions"), ("Esc".into(), "close")],
-        (Mode::Recover, _) => {
-            vec![("r".into(), "restore"), ("d".into(), "discard"), ("Esc".into(), "later")]
-        }
-        (Mode::Review { .. }, _) => {
-            vec![("a".into(), "accept"), ("r".into(), "re-attach"), ("d".into(), "delete")]
-        }
-        _ => vec![("Enter".into(), "ok"), ("Esc".into(), "cancel")],
+    let list = match (&m.mode, m.focus) {
+        (Mode::Normal, Focus::Article) if m.anchor.is_some() => hints::SELECTING,
+        (Mode::Normal, Focus::Article) => hints::ARTICLE,
+        (Mode::Normal, Focus::Sidebar) => hints::SIDEBAR,
+        (Mode::Tag(_), _) => hints::TAG,
+        (Mode::Help { .. }, _) => hints::HELP,
+        (Mode::Suggestion { .. }, _) => hints::SUGGESTION,
+        (Mode::Index { link: Some(_), .. }, _) => hints::LINKING,
+        (Mode::Index { .. }, _) => hints::INDEX,
+        (Mode::Recover, _) => hints::RECOVER,
+        (Mode::Review { .. }, _) => hints::REVIEW,
+        _ => hints::OTHER,
     };
-    pairs.iter().map(|(k, d)| format!("{k} {d}")).collect::<Vec<_>>().join("  ")
+    m.keymap.hint_line(list)
 }
 
 /// The text field line: `label` then the input; returns the caret column.
