@@ -59,31 +59,44 @@ pub fn meta(a: &Annotation, doc: &Document) -> String {
 
 /// Cut `s` to `max` columns, ending with `…` when cut; white space folded.
 pub fn fit(s: &str, max: usize) -> String {
-    // Folded without a list of words (the sidebar calls this twice a row
-    // per frame).
     let mut out = String::with_capacity(s.len());
+    push_fit(&mut out, s, max);
+    out
+}
+
+/// [`fit`] pushed onto `out`; returns the width it takes. (The sidebar
+/// builds a row's spans in place: a list of words, a string for each part
+/// and one more for each span were most of its time.)
+pub fn push_fit(out: &mut String, s: &str, max: usize) -> usize {
+    let start = out.len();
     for word in s.split_whitespace() {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
         out.push_str(word);
     }
-    if out.width() <= max {
-        return out;
+    let width = out[start..].width();
+    if width <= max {
+        return width;
     }
     let mut w = 0;
     let mut keep = out.len();
-    for (i, c) in out.char_indices() {
+    for (i, c) in out[start..].char_indices() {
         let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if w + cw + 1 > max {
-            keep = i;
+            keep = start + i;
             break;
         }
         w += cw;
     }
     out.truncate(keep);
     out.push('…');
-    out
+    out[start..].width()
+}
+
+/// `n` blanks pushed onto `out`.
+fn push_blanks(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
 }
 
 /// The visible lines of the list, `(width, height)` cells: of the
@@ -134,8 +147,11 @@ pub fn sidebar_lines(
         .map(|(i, a)| {
             let (letter, role) = badge(&a.kind);
             let own = a.kind.entity_type().and_then(|t| m.schema.entity_type(t));
-            let letter = own.and_then(|t| t.badge.clone()).unwrap_or_else(|| letter.to_owned());
-            let letter = format!("{letter}{}", " ".repeat(badge_w.saturating_sub(letter.width())));
+            let letter = own.and_then(|t| t.badge.as_deref()).unwrap_or(letter);
+            let mut lead = String::with_capacity(1 + letter.len() + badge_w);
+            lead.push(' ');
+            lead.push_str(letter);
+            push_blanks(&mut lead, badge_w.saturating_sub(letter.width()));
             let badge_style = super::super::theme::in_type_colour(theme.style(role), own);
             let (mark, mark_role) = status_mark(&a.status);
             let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
@@ -145,15 +161,19 @@ pub fn sidebar_lines(
                 None => meta(a, &m.doc),
             };
             let meta_w = meta.width().min(width * 9 / 20);
-            let lead = 3 + badge_w;
-            let text_w = width.saturating_sub(lead + 1 + meta_w + 1);
-            let quoted = fit(&a.exact, text_w);
-            let pad = width.saturating_sub(lead + quoted.width() + 1 + meta_w);
+            let lead_w = 3 + badge_w;
+            let text_w = width.saturating_sub(lead_w + 1 + meta_w + 1);
+            let mut text = String::with_capacity(a.exact.len().min(4 * width) + width);
+            let quoted_w = push_fit(&mut text, &a.exact, text_w);
+            push_blanks(&mut text, width.saturating_sub(lead_w + quoted_w + 1 + meta_w));
+            let mut tail = String::with_capacity(meta.len() + 4);
+            push_fit(&mut tail, &meta, meta_w);
+            tail.push(' ');
             let mut line = Line::from(vec![
-                Span::styled(format!(" {letter}"), badge_style),
-                Span::styled(format!("{mark} "), theme.style(mark_role)),
-                Span::styled(format!("{quoted}{}", " ".repeat(pad)), theme.style(Role::SidebarText)),
-                Span::styled(format!("{} ", fit(&meta, meta_w)), theme.style(Role::SidebarMeta)),
+                Span::styled(lead, badge_style),
+                Span::styled([mark, " "].concat(), theme.style(mark_role)),
+                Span::styled(text, theme.style(Role::SidebarText)),
+                Span::styled(tail, theme.style(Role::SidebarMeta)),
             ]);
             if Some(i) == selected {
                 line = line.patch_style(theme.style(Role::SidebarSelected));
@@ -195,6 +215,19 @@ mod tests {
         #[test]
         fn fit_folds_and_cuts_as_before(s in "[a-zé香 \t\n\u{1b}\u{301}👍🏽]{0,30}", max in 0usize..25) {
             prop_assert_eq!(fit(&s, max), fit_by_words(&s, max));
+        }
+
+        #[test]
+        fn push_fit_adds_the_fitted_text_and_its_width(
+            before in "[a-z香 ]{0,5}",
+            s in "[a-zé香 \t\n\u{1b}\u{301}👍🏽]{0,30}",
+            max in 0usize..25,
+        ) {
+            let mut out = before.clone();
+            let w = push_fit(&mut out, &s, max);
+            let fitted = fit_by_words(&s, max);
+            prop_assert_eq!(w, fitted.width());
+            prop_assert_eq!(out, before + &fitted);
         }
     }
 
