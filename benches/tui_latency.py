@@ -6,11 +6,19 @@ on the same file, and the script measures, from the outside, what a person waits
 
   first frame   spawn -> the last byte of the write burst that puts the file's
                 first line on screen (a burst ends at a 5 ms pause)
+  first PageDown  the first key after the pause below, at the start
   PageDown      key -> the last byte of the updated screen, at the start, the
                 middle (reached by searching for a line there) and the end
   scroll 1 line C-e (all three scroll one line with it), same positions
   jump to end   G from the start
   resize        120x40 -> 100x30 (TIOCSWINSZ + SIGWINCH) -> last byte
+
+Each key but the first PageDown is pressed --repeat times in a run, each
+press undone unmeasured before the next (PageUp, C-y, the jump to the top,
+the resize back), and the run keeps their median: sub-millisecond times
+vary by a tenth of a millisecond from press to press on a shared machine.
+A repeated press comes 50 ms after the last screen update, as when paging
+through a text; the first PageDown comes after 1.5 s of quiet.
 
 marginote opens the text with its annotations (the issue's workloads: 5,000
 on War and Peace, 20,000 on the 50 MB text), imported before the runs with
@@ -19,7 +27,7 @@ words spread evenly, as persons, quotes, organisations and places. Keys are
 sent once a program has been quiet for a while after its first frame
 (marginote draws again when its background suggestions arrive).
 
-Each number is the median of --runs runs; the table gives marginote's ratio to
+Each number is then the median of --runs runs; the table gives marginote's ratio to
 less and to vim. Nothing is asserted: machines are noisy; read the numbers.
 
 Usage (from the repository root, after `cargo build --release`):
@@ -59,13 +67,16 @@ TIMEOUT = 10.0  # longest wait for anything
 FIRST_FRAME_GAP = 0.005  # a pause that ends the burst holding the first text
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>78A-Za-z]")
 
-# What each program needs: its command, how to search (middle of the book), how to quit.
+# What each program needs: its command, how to go back to the top (after a
+# measured jump to the end), how to quit.
 PROGRAMS = {
-    "less": {"cmd": lambda f, binary: ["less", f], "quit": b"q"},
-    "vim": {"cmd": lambda f, binary: ["vim", "-u", "NONE", "-n", f], "quit": b"\x1b:q!\r"},
-    "marginote": {"cmd": lambda f, binary: [binary, f], "quit": b"q"},
+    "less": {"cmd": lambda f, binary: ["less", f], "top": b"g", "quit": b"q"},
+    "vim": {"cmd": lambda f, binary: ["vim", "-u", "NONE", "-n", f], "top": b"gg", "quit": b"\x1b:q!\r"},
+    "marginote": {"cmd": lambda f, binary: [binary, f], "top": b"gg", "quit": b"q"},
 }
 KEYS = {"PageDown": b"\x1b[6~", "scroll 1 line": b"\x05", "jump to end": b"G"}
+# What undoes each measured key, unmeasured, before the next repeat.
+BACK = {"PageDown": b"\x1b[5~", "scroll 1 line": b"\x19"}
 
 
 def squeeze(b):
@@ -183,7 +194,16 @@ def middle_line(path):
     raise SystemExit(f"no unique line near the middle of {path}")
 
 
-def run_once(name, path, binary, env, cwd, middle):
+def repeated(s, key, back, repeat):
+    """The median of `repeat` presses of `key`, each undone by `back` (unmeasured)."""
+    times = []
+    for _ in range(repeat):
+        times.append(s.key(key))
+        s.key(back)
+    return median(times)
+
+
+def run_once(name, path, binary, env, cwd, middle, repeat):
     spec = PROGRAMS[name]
     out = {}
     # marginote reopens an article where it was left: each run starts from
@@ -196,27 +216,34 @@ def run_once(name, path, binary, env, cwd, middle):
         # loaded behind its first frame) does not delay the text.
         out["first frame"] = s.read_until_quiet(s.spawned, first_visible_line(path), FIRST_FRAME_GAP)
         s.drain(IDLE)
+        # The first press after the pause, then the median of `repeat`.
+        out["first PageDown (start)"] = s.key(KEYS["PageDown"])
+        s.key(BACK["PageDown"])
         for key in ("PageDown", "scroll 1 line"):
-            out[f"{key} (start)"] = s.key(KEYS[key])
+            out[f"{key} (start)"] = repeated(s, KEYS[key], BACK[key], repeat)
         s.key(b"/" + middle.encode() + b"\r")
         if name == "marginote":
             s.key(b"\x1b")  # leave the search selection
         for key in ("PageDown", "scroll 1 line"):
-            out[f"{key} (middle)"] = s.key(KEYS[key])
-        out["jump to end"] = s.key(b"G")
+            out[f"{key} (middle)"] = repeated(s, KEYS[key], BACK[key], repeat)
+        out["jump to end"] = repeated(s, b"G", spec["top"], repeat)
+        s.key(b"G")
+        # At the very end PageDown has nothing to do: go back up a screen first.
+        s.key(b"\x1b[5~")
         for key in ("PageDown", "scroll 1 line"):
-            # At the very end PageDown has nothing to do: go back up a screen first.
-            s.key(b"\x1b[5~")
-            out[f"{key} (end)"] = s.key(KEYS[key])
-        out["resize"] = s.resize(100, 30)
-        s.resize(*SIZE)
+            out[f"{key} (end)"] = repeated(s, KEYS[key], BACK[key], repeat)
+        times = []
+        for _ in range(repeat):
+            times.append(s.resize(100, 30))
+            s.resize(*SIZE)
+        out["resize"] = median(times)
     finally:
         s.close(spec["quit"])
     return out
 
 
 def fmt(x):
-    return "   —   " if x is None else f"{x * 1000:7.1f}"
+    return "   —   " if x is None else f"{x * 1000:7.2f}" if x < 0.01 else f"{x * 1000:7.1f}"
 
 
 def ratio(a, b):
@@ -252,7 +279,7 @@ def annotate(path, count, binary, env):
     os.remove(ann)
 
 
-def bench(path, binary, runs, label, middle=None, annotations=0):
+def bench(path, binary, runs, repeat, label, middle=None, annotations=0):
     work = tempfile.mkdtemp(prefix="mn-latency-")
     try:
         copy = os.path.join(work, os.path.basename(path))
@@ -273,7 +300,7 @@ def bench(path, binary, runs, label, middle=None, annotations=0):
         results = {name: [] for name in PROGRAMS}
         for _ in range(runs):
             for name in PROGRAMS:  # interleaved, so drift hits all alike
-                results[name].append(run_once(name, copy, binary, env, work, middle))
+                results[name].append(run_once(name, copy, binary, env, work, middle, repeat))
         leftover = [f for f in os.listdir(work) if f not in before and f not in ("data", "config")]
         if leftover:
             print(f"note: files written beside the article: {leftover}", file=sys.stderr)
@@ -281,7 +308,7 @@ def bench(path, binary, runs, label, middle=None, annotations=0):
         for name, rows in results.items():
             table[name] = {k: median([r.get(k) for r in rows]) for k in rows[0]}
         return {"workload": label, "bytes": os.path.getsize(path), "annotations": annotations, "runs": runs,
-                "ms": table}
+                "repeat": repeat, "ms": table}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -289,7 +316,7 @@ def bench(path, binary, runs, label, middle=None, annotations=0):
 def print_table(report):
     t = report["ms"]
     print(f"\n{report['workload']} ({report['bytes'] / 1e6:.1f} MB, {report['annotations']:,} annotations), "
-          f"median of {report['runs']} runs, "
+          f"median of {report['runs']} runs (keys: of {report['repeat']} presses each), "
           f"{SIZE[0]}x{SIZE[1]}, milliseconds")
     print(f"{'':22} {'marginote':>9} {'less':>9} {'vim':>9}   {'÷less':>6} {'÷vim':>6}")
     for k in t["marginote"]:
@@ -297,8 +324,8 @@ def print_table(report):
         print(f"{k:22} {fmt(m):>9} {fmt(l):>9} {fmt(v):>9}   {ratio(m, l):>6} {ratio(m, v):>6}")
     base = t["less"].get("PageDown (start)")
     if base:
-        print(f"(keys are to be within 1.5x of less's PageDown: {base * 1000:.1f} ms -> "
-              f"{base * 1500:.1f} ms)")
+        print(f"(keys are to be within 1.5x of less's PageDown: {base * 1000:.2f} ms -> "
+              f"{base * 1500:.2f} ms)")
 
 
 def make_big(folder):
@@ -316,6 +343,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "marginote"))
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=5, help="presses of each key per run (default 5)")
     ap.add_argument("--file", default=BOOK, help="the text to open (default: War and Peace)")
     ap.add_argument("--big", action="store_true", help="also a generated 50 MB text")
     ap.add_argument("--annotations", type=int, default=5000, help="on the text (default 5,000; 0 for none)")
@@ -327,12 +355,13 @@ def main():
             raise SystemExit(f"{tool} is not installed")
     if not os.access(args.bin, os.X_OK):
         raise SystemExit(f"{args.bin}: not built (cargo build --release)")
-    reports = [bench(args.file, args.bin, args.runs, os.path.basename(args.file), annotations=args.annotations)]
+    reports = [bench(args.file, args.bin, args.runs, args.repeat, os.path.basename(args.file),
+                     annotations=args.annotations)]
     if args.big:
         folder = tempfile.mkdtemp(prefix="mn-big-")
         try:
             # Sixteen copies: the only unique line near the middle is a heading.
-            reports.append(bench(make_big(folder), args.bin, args.runs, "generated 50 MB", "VOLUME 9",
+            reports.append(bench(make_big(folder), args.bin, args.runs, args.repeat, "generated 50 MB", "VOLUME 9",
                                  annotations=args.big_annotations))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
