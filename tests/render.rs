@@ -456,6 +456,28 @@ fn what_is_looked_up_ahead_draws_what_a_lookup_draws() {
     }
 }
 
+/// A move of the sidebar's selection draws again only the rows it moves
+/// between; the other annotations' rows are the last frame's.
+#[test]
+fn a_move_in_the_sidebar_draws_again_only_its_two_rows() {
+    use marginote::tui::render::{Memo, compose, compose_with};
+    use std::rc::Rc;
+
+    let theme = Theme::builtin("dark").unwrap();
+    let mut h = Harness::open(SAMPLE, (100, 30));
+    h.keys("/Mark Zuckerberg<Enter>tp/Nick Clegg<Enter>tp/Facebook<Enter>to<Tab>g");
+    let mut memo = Memo::default();
+    let sidebar = |c: &marginote::tui::render::Composed| Rc::clone(&c.parts[1].lines);
+    let before = sidebar(&compose_with(&h.m, &theme, &mut memo));
+    h.keys("j");
+    let frame = compose_with(&h.m, &theme, &mut memo);
+    assert_eq!(frame, compose(&h.m, &theme));
+    let after = sidebar(&frame);
+    // Row 0 is the border with the title; rows 1-3 the three annotations.
+    let kept: Vec<bool> = (1..=3).map(|k| Rc::ptr_eq(&before[k], &after[k])).collect();
+    assert_eq!(kept, [false, false, true], "{:?}", after.iter().map(|l| l.to_string()).collect::<Vec<_>>());
+}
+
 /// Key by key, a frame composed with the memo (which keeps the sidebar
 /// and the article's rows while their inputs stay) equals one composed
 /// from nothing: through tagging, notes, statuses, deleting, undo and

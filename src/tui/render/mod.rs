@@ -49,8 +49,16 @@ pub struct Part {
 /// time), and the article's rows with theirs.
 #[derive(Debug, Default)]
 pub struct Memo {
-    sidebar: Option<(SidebarKey<'static>, Rc<[Rc<Line<'static>>]>)>,
+    sidebar: Option<KeptSidebar>,
     article: article::Kept,
+}
+
+/// The sidebar as last drawn, with what it was drawn from.
+#[derive(Debug)]
+struct KeptSidebar {
+    key: SidebarKey<'static>,
+    lines: Rc<[Rc<Line<'static>>]>,
+    rows: ItemRows,
 }
 
 /// Everything the sidebar's lines (border and title included) are drawn
@@ -70,7 +78,26 @@ struct SidebarKey<'a> {
     area: Rect,
 }
 
+/// The sidebar's rows of annotations as last drawn (border included): the
+/// annotation's index, whether it was the selected one, the line. In list
+/// order.
+type ItemRows = Vec<(usize, bool, Rc<Line<'static>>)>;
+
 impl SidebarKey<'_> {
+    /// Whether the sidebar is drawn from the same inputs but its selection
+    /// and its scroll: its rows of annotations look the same, but the
+    /// selected one's.
+    fn same_rows(&self, other: &SidebarKey) -> bool {
+        self.annotations == other.annotations
+            && self.review == other.review
+            && self.filter == other.filter
+            && self.schema == other.schema
+            && self.theme == other.theme
+            && self.loading == other.loading
+            && self.focused == other.focused
+            && self.area == other.area
+    }
+
     fn of<'a>(m: &'a Model, theme: &'a Theme, area: Rect) -> SidebarKey<'a> {
         SidebarKey {
             annotations: m.doc.revision(),
@@ -122,10 +149,17 @@ pub fn compose_with(m: &Model, theme: &Theme, memo: &mut Memo) -> Composed {
     if let Some(area) = panes.sidebar {
         let key = SidebarKey::of(m, theme, area);
         let lines = match &memo.sidebar {
-            Some((kept, lines)) if *kept == key => Rc::clone(lines),
-            _ => {
-                let lines = shared(sidebar_part(m, theme, area));
-                memo.sidebar = Some((key.owned(), Rc::clone(&lines)));
+            Some(kept) if kept.key == key => Rc::clone(&kept.lines),
+            kept => {
+                // A move of the selection or a scroll draws again only the
+                // rows it changes (a sidebar's 38 rows were 60 µs of a j).
+                let reuse = match kept {
+                    Some(kept) if kept.key.same_rows(&key) => &kept.rows[..],
+                    _ => &[],
+                };
+                let (lines, rows) = sidebar_part(m, theme, area, reuse);
+                let lines: Rc<[_]> = lines.into();
+                memo.sidebar = Some(KeptSidebar { key: key.owned(), lines: Rc::clone(&lines), rows });
                 lines
             }
         };
@@ -143,8 +177,15 @@ pub fn compose_with(m: &Model, theme: &Theme, memo: &mut Memo) -> Composed {
     Composed { parts, cursor }
 }
 
-/// The sidebar in `area`: the list inside its border, the title on top.
-fn sidebar_part(m: &Model, theme: &Theme, area: Rect) -> Vec<Line<'static>> {
+/// The sidebar in `area`: the list inside its border, the title on top;
+/// and its rows of annotations, each taken from `reuse` when drawn there
+/// for the same annotation, selected or not alike.
+fn sidebar_part(
+    m: &Model,
+    theme: &Theme,
+    area: Rect,
+    reuse: &[(usize, bool, Rc<Line<'static>>)],
+) -> (Vec<Rc<Line<'static>>>, ItemRows) {
     let focused = m.focus == Focus::Sidebar;
     let border = theme.style(if focused { Role::BorderFocused } else { Role::Border });
     let total = m.doc.annotations().len();
@@ -156,19 +197,35 @@ fn sidebar_part(m: &Model, theme: &Theme, area: Rect) -> Vec<Line<'static>> {
         Some(l) => format!(" {} of {total} · {} ", l.len(), m.filter.label()),
     };
     let size = (area.width.saturating_sub(1) as usize, area.height.saturating_sub(2) as usize);
-    let inner = sidebar::sidebar_lines(m, theme, listed.as_deref(), size);
     let title = Span::styled(title, border.patch(theme.style(Role::Title)));
-    bordered(inner, title, border, area)
+    let Some(items) = sidebar::visible_items(m, listed.as_deref(), size.1) else {
+        let rows = sidebar::notice(m, theme).into_iter().map(|l| Rc::new(bordered_row(Some(l), border)));
+        return (bordered(rows, title, border, area), Vec::new());
+    };
+    let make = sidebar::Rows::new(m, theme, size.0);
+    let rows: ItemRows = items
+        .into_iter()
+        .map(|i| {
+            let selected = make.is_selected(i);
+            let kept = reuse.binary_search_by_key(&i, |r| r.0).ok().map(|k| &reuse[k]);
+            match kept {
+                Some((_, was, line)) if *was == selected => (i, selected, Rc::clone(line)),
+                _ => (i, selected, Rc::new(bordered_row(Some(make.line(i)), border))),
+            }
+        })
+        .collect();
+    (bordered(rows.iter().map(|r| Rc::clone(&r.2)), title, border, area), rows)
 }
 
-/// The sidebar's `inner` lines inside a border on its left, top and bottom,
-/// the title on the top border: the cells `Block` draws, as lines.
+/// The sidebar's `rows` (each inside the border on its left,
+/// [`bordered_row`]) with the border on top, the title on it, and at the
+/// bottom: the cells `Block` draws, as lines. Rows past the last are blank.
 fn bordered(
-    inner: Vec<Line<'static>>,
+    rows: impl IntoIterator<Item = Rc<Line<'static>>>,
     title: Span<'static>,
     border: Style,
     area: Rect,
-) -> Vec<Line<'static>> {
+) -> Vec<Rc<Line<'static>>> {
     let width = usize::from(area.width);
     let height = usize::from(area.height);
     let rule = |corner: &'static str, title: Option<Span<'static>>| {
@@ -195,23 +252,29 @@ fn bordered(
         Line::from(spans)
     };
     let mut lines = Vec::with_capacity(height);
-    lines.push(rule("┌", Some(title)));
-    let mut inner = inner.into_iter();
+    lines.push(Rc::new(rule("┌", Some(title))));
+    let mut rows = rows.into_iter();
+    let blank = Rc::new(bordered_row(None, border));
     for _ in 2..height {
-        let mut spans = vec![Span::styled("│", border)];
-        if let Some(line) = inner.next() {
-            // The line's own style goes into its spans: the border keeps its own.
-            spans.extend(line.spans.into_iter().map(|s| {
-                let style = line.style.patch(s.style);
-                s.style(style)
-            }));
-        }
-        lines.push(Line::from(spans));
+        lines.push(rows.next().unwrap_or_else(|| Rc::clone(&blank)));
     }
     if height >= 2 {
-        lines.push(rule("└", None));
+        lines.push(Rc::new(rule("└", None)));
     }
     lines
+}
+
+/// One row inside the sidebar's border: the border, then `line`, if any.
+fn bordered_row(line: Option<Line<'static>>, border: Style) -> Line<'static> {
+    let mut spans = vec![Span::styled("│", border)];
+    if let Some(line) = line {
+        // The line's own style goes into its spans: the border keeps its own.
+        spans.extend(line.spans.into_iter().map(|s| {
+            let style = line.style.patch(s.style);
+            s.style(style)
+        }));
+    }
+    Line::from(spans)
 }
 
 /// Whether a popup is drawn over the panes (by [`draw`] only: the painter
@@ -468,8 +531,8 @@ mod tests {
                 block.render(area, &mut theirs);
                 put_lines(&mut theirs, inside, &inner(h as usize), Style::default());
                 let mut ours = Buffer::empty(theirs.area);
-                let lines =
-                    bordered(inner(h as usize), Span::styled(title, border.patch(title_style)), border, area);
+                let rows = inner(h as usize).into_iter().map(|l| Rc::new(bordered_row(Some(l), border)));
+                let lines = bordered(rows, Span::styled(title, border.patch(title_style)), border, area);
                 put_lines(&mut ours, area, &lines, Style::default());
                 assert_eq!(ours, theirs, "{w}x{h} {title:?}");
             }

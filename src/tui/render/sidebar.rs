@@ -108,12 +108,35 @@ pub fn sidebar_lines(
     listed: Option<&[usize]>,
     (width, height): (usize, usize),
 ) -> Vec<Line<'static>> {
-    let all = m.doc.annotations();
-    if m.loading {
-        return vec![Line::styled("Loading…", theme.style(Role::SidebarMeta))];
+    match visible_items(m, listed, height) {
+        Some(items) => {
+            let rows = Rows::new(m, theme, width);
+            items.into_iter().map(|i| rows.line(i)).collect()
+        }
+        None => notice(m, theme),
     }
-    if all.is_empty() {
-        let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
+}
+
+/// The indexes of the annotations the list shows in `height` rows, or
+/// `None` when it shows a notice instead ([`notice`]).
+pub fn visible_items(m: &Model, listed: Option<&[usize]>, height: usize) -> Option<Vec<usize>> {
+    if m.loading || m.doc.annotations().is_empty() || listed.is_some_and(<[usize]>::is_empty) {
+        return None;
+    }
+    Some(match listed {
+        None => (m.sidebar_top..m.doc.annotations().len()).take(height).collect(),
+        Some(l) => l.iter().copied().skip(m.sidebar_top).take(height).collect(),
+    })
+}
+
+/// What the list says when it lists nothing: loading, no annotations,
+/// none passing the filter.
+pub fn notice(m: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
+    if m.loading {
+        return vec![hint("Loading…")];
+    }
+    if m.doc.annotations().is_empty() {
         return vec![
             hint("No annotations yet."),
             hint(""),
@@ -121,69 +144,82 @@ pub fn sidebar_lines(
             hint("then press t to tag it."),
         ];
     }
-    if listed.is_some_and(<[usize]>::is_empty) {
-        let hint = |s: &str| Line::styled(s.to_owned(), theme.style(Role::SidebarMeta));
-        return vec![hint("Nothing passes the filter."), hint(""), hint("X lists every annotation again.")];
+    vec![hint("Nothing passes the filter."), hint(""), hint("X lists every annotation again.")]
+}
+
+/// What every row of the list is drawn with.
+pub struct Rows<'a> {
+    m: &'a Model,
+    theme: &'a Theme,
+    width: usize,
+    /// The badge column fits the widest badge the schema gives a type.
+    badge_w: usize,
+    selected: Option<usize>,
+    focused: bool,
+}
+
+impl<'a> Rows<'a> {
+    /// Rows `width` cells wide.
+    pub fn new(m: &'a Model, theme: &'a Theme, width: usize) -> Rows<'a> {
+        let badge_w = m
+            .schema
+            .entity_types
+            .iter()
+            .filter_map(|t| t.badge.as_deref())
+            .map(str::width)
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        Rows { m, theme, width, badge_w, selected: m.selected_index(), focused: m.focus == Focus::Sidebar }
     }
-    let selected = m.selected_index();
-    let focused = m.focus == Focus::Sidebar;
-    // The badge column fits the widest badge the schema gives a type.
-    let badge_w = m
-        .schema
-        .entity_types
-        .iter()
-        .filter_map(|t| t.badge.as_deref())
-        .map(str::width)
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let positions: Box<dyn Iterator<Item = usize>> = match &listed {
-        None => Box::new(m.sidebar_top..all.len()),
-        Some(l) => Box::new(l.iter().copied().skip(m.sidebar_top)),
-    };
-    positions
-        .take(height)
-        .map(|i| (i, &all[i]))
-        .map(|(i, a)| {
-            let (letter, role) = badge(&a.kind);
-            let own = a.kind.entity_type().and_then(|t| m.schema.entity_type(t));
-            let letter = own.and_then(|t| t.badge.as_deref()).unwrap_or(letter);
-            let mut lead = String::with_capacity(1 + letter.len() + badge_w);
-            lead.push(' ');
-            lead.push_str(letter);
-            push_blanks(&mut lead, badge_w.saturating_sub(letter.width()));
-            let badge_style = super::super::theme::in_type_colour(theme.style(role), own);
-            let (mark, mark_role) = status_mark(&a.status);
-            let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
-                Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, &m.doc)),
-                Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, &m.doc)),
-                Some(_) => format!("moved {}", meta(a, &m.doc)),
-                None => meta(a, &m.doc),
-            };
-            let meta_w = meta.width().min(width * 9 / 20);
-            let lead_w = 3 + badge_w;
-            let text_w = width.saturating_sub(lead_w + 1 + meta_w + 1);
-            let mut text = String::with_capacity(a.exact.len().min(4 * width) + width);
-            let quoted_w = push_fit(&mut text, &a.exact, text_w);
-            push_blanks(&mut text, width.saturating_sub(lead_w + quoted_w + 1 + meta_w));
-            let mut tail = String::with_capacity(meta.len() + 4);
-            push_fit(&mut tail, &meta, meta_w);
-            tail.push(' ');
-            let mut line = Line::from(vec![
-                Span::styled(lead, badge_style),
-                Span::styled([mark, " "].concat(), theme.style(mark_role)),
-                Span::styled(text, theme.style(Role::SidebarText)),
-                Span::styled(tail, theme.style(Role::SidebarMeta)),
-            ]);
-            if Some(i) == selected {
-                line = line.patch_style(theme.style(Role::SidebarSelected));
-                if !focused {
-                    line = line.patch_style(Style::default().add_modifier(Modifier::DIM));
-                }
+
+    /// Whether annotation `i` is the selected one (its row looks it).
+    pub fn is_selected(&self, i: usize) -> bool {
+        self.selected == Some(i)
+    }
+
+    /// The row of annotation `i`: badge, status mark, text, meta.
+    pub fn line(&self, i: usize) -> Line<'static> {
+        let Rows { m, theme, width, badge_w, .. } = *self;
+        let a = &m.doc.annotations()[i];
+        let (letter, role) = badge(&a.kind);
+        let own = a.kind.entity_type().and_then(|t| m.schema.entity_type(t));
+        let letter = own.and_then(|t| t.badge.as_deref()).unwrap_or(letter);
+        let mut lead = String::with_capacity(1 + letter.len() + badge_w);
+        lead.push(' ');
+        lead.push_str(letter);
+        push_blanks(&mut lead, badge_w.saturating_sub(letter.width()));
+        let badge_style = super::super::theme::in_type_colour(theme.style(role), own);
+        let (mark, mark_role) = status_mark(&a.status);
+        let meta = match m.review.of(&a.id).map(|p| &p.placement.anchor) {
+            Some(Anchor::Orphaned) => format!("orphaned! {}", meta(a, &m.doc)),
+            Some(Anchor::Fuzzy(_)) => format!("changed? {}", meta(a, &m.doc)),
+            Some(_) => format!("moved {}", meta(a, &m.doc)),
+            None => meta(a, &m.doc),
+        };
+        let meta_w = meta.width().min(width * 9 / 20);
+        let lead_w = 3 + badge_w;
+        let text_w = width.saturating_sub(lead_w + 1 + meta_w + 1);
+        let mut text = String::with_capacity(a.exact.len().min(4 * width) + width);
+        let quoted_w = push_fit(&mut text, &a.exact, text_w);
+        push_blanks(&mut text, width.saturating_sub(lead_w + quoted_w + 1 + meta_w));
+        let mut tail = String::with_capacity(meta.len() + 4);
+        push_fit(&mut tail, &meta, meta_w);
+        tail.push(' ');
+        let mut line = Line::from(vec![
+            Span::styled(lead, badge_style),
+            Span::styled([mark, " "].concat(), theme.style(mark_role)),
+            Span::styled(text, theme.style(Role::SidebarText)),
+            Span::styled(tail, theme.style(Role::SidebarMeta)),
+        ]);
+        if self.is_selected(i) {
+            line = line.patch_style(theme.style(Role::SidebarSelected));
+            if !self.focused {
+                line = line.patch_style(Style::default().add_modifier(Modifier::DIM));
             }
-            line
-        })
-        .collect()
+        }
+        line
+    }
 }
 
 #[cfg(test)]
