@@ -230,10 +230,10 @@ const DEFAULTS: &[(Context, &str, Action)] = {
 pub struct Keymap {
     map: BTreeMap<(Context, Key), Action>,
     /// The hint lines made so far ([`Keymap::hint_line`]), by the address
-    /// of their static list: the status line shows one at every frame, and
-    /// making it again (five keys looked up, ten strings) was 8 µs of a
-    /// PageDown's 150 in the app.
-    hint_lines: RefCell<Vec<(usize, String)>>,
+    /// and length of their static list: the status line shows one at every
+    /// frame, and making it again (five keys looked up, ten strings) was
+    /// 8 µs of a PageDown's 150 in the app.
+    hint_lines: RefCell<Vec<((usize, usize), String)>>,
 }
 
 /// Two keymaps are equal when their bindings are (whatever hints each has made).
@@ -319,7 +319,7 @@ impl Keymap {
     /// `static` list has one address for the life of the program; the
     /// bindings never change after the keymap is made).
     pub fn hint_line(&self, hints: &'static [(Hint, &'static str)]) -> String {
-        let at = hints.as_ptr() as usize;
+        let at = (hints.as_ptr() as usize, hints.len());
         if let Some((_, line)) = self.hint_lines.borrow().iter().find(|(a, _)| *a == at) {
             return line.clone();
         }

@@ -65,8 +65,8 @@ pub fn fit(s: &str, max: usize) -> String {
 }
 
 /// [`fit`] pushed onto `out`; returns the width it takes. (The sidebar
-/// builds a row's spans in place: a list of words, a string for each part
-/// and one more for each span were most of its time.)
+/// builds a row's spans in place: a string for each part of a row and
+/// another for each span were most of its time.)
 pub fn push_fit(out: &mut String, s: &str, max: usize) -> usize {
     let start = out.len();
     for word in s.split_whitespace() {
