@@ -217,6 +217,24 @@ fn article_lines_are_plain_data() {
     assert_eq!(frame.cursor, Some((3, 0)), "on the last grapheme of the match");
 }
 
+/// An entity inside a quote that starts where it does: the quote (the
+/// outer span) is painted first, the entity over it, on every row.
+#[test]
+fn inner_spans_paint_over_outer_ones() {
+    use marginote::tui::theme::Role;
+    let mut h = Harness::open("Meta said it would act on the report.\n", (80, 10));
+    h.keys("/Meta said it would act<Enter>tq<Enter>/Meta<Enter>to<Esc><Tab>");
+    let theme = Theme::builtin("dark").unwrap();
+    let (quote, entity) = (theme.style(Role::AnnotationQuote), theme.style(Role::AnnotationEntity));
+    assert_ne!(quote.fg, entity.fg, "the test needs two colours");
+    let frame = article_frame(&h.m, &theme);
+    let spans = &frame.lines[0].spans;
+    let at = |text: &str| spans.iter().find(|s| s.content.starts_with(text)).unwrap().style;
+    assert_eq!(at("Meta").fg, entity.fg, "{spans:?}");
+    assert!(at("Meta").add_modifier.contains(Modifier::ITALIC | Modifier::UNDERLINED), "{spans:?}");
+    assert_eq!(at(" said").fg, quote.fg, "{spans:?}");
+}
+
 #[test]
 fn a_long_message_takes_the_place_of_the_details() {
     let mut h = Harness::open(SAMPLE, (80, 24));

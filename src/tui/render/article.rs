@@ -83,8 +83,6 @@ fn marks_in(m: &Model, theme: &Theme, region: Range<usize>, marks: &mut Vec<Mark
             selected: Some(p.id.as_str()) == selected,
         });
     }
-    // Outer spans first, so inner ones paint over them and both stay visible.
-    marks.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
 }
 
 /// What decides how one byte of the screen looks: the marks, search
@@ -319,6 +317,11 @@ pub fn article_frame_with(m: &Model, theme: &Theme, kept: &mut Kept) -> ArticleF
         row_marks.clear();
         row_marks
             .extend(marks.iter().filter(|k| k.bytes.start < row.end && k.bytes.end > row.start).cloned());
+        // Outer spans first, so inner ones paint over them and both stay
+        // visible: a row's marks sorted, as the page's would be (a stable
+        // sort, then the row's; the page's hundreds of marks took a sort
+        // with a heap buffer, 10-30 µs of a key on the 50 MB text).
+        row_marks.sort_by_key(|k| std::cmp::Reverse(k.bytes.len()));
         let (lo, hi) =
             (matches.partition_point(|r| r.end <= row.start), matches.partition_point(|r| r.start < row.end));
         let row_matches = &matches[lo..hi.max(lo)];
