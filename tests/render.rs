@@ -326,11 +326,29 @@ fn a_one_column_terminal_draws_without_panicking() {
 struct Shadow {
     buf: Buffer,
     cursor: Option<(u16, u16)>,
+    /// How many times rows were moved.
+    scrolls: usize,
 }
 
 impl marginote::tui::painter::Sink for Shadow {
     fn clear(&mut self) {
         self.buf.reset();
+    }
+
+    fn scroll(&mut self, (top, bottom): (u16, u16), by: i16) {
+        self.scrolls += 1;
+        let width = self.buf.area.width;
+        let rows: Vec<Vec<_>> =
+            (top..bottom).map(|y| (0..width).map(|x| self.buf[(x, y)].clone()).collect()).collect();
+        for (k, y) in (top..bottom).enumerate() {
+            let from = k.checked_add_signed(isize::from(by)).filter(|&f| f < rows.len());
+            for x in 0..width {
+                match from {
+                    Some(f) => self.buf[(x, y)] = rows[f][usize::from(x)].clone(),
+                    None => self.buf[(x, y)].reset(),
+                }
+            }
+        }
     }
 
     fn run(&mut self, x: u16, y: u16, run: marginote::tui::render::Run, style: Style) {
@@ -366,9 +384,10 @@ fn seen(buf: &Buffer) -> Buffer {
 
 /// Key by key, the rows the painter writes leave the screen as ratatui
 /// draws the frame (cells, styles and cursor), in four scripts, each in one
-/// of the four themes, through scrolling, selecting, searching, the
-/// sidebar, resizes and popups (left to ratatui: the painter paints whole
-/// after them), with the memo the app composes with.
+/// of the four themes, through scrolling (one-line scrolls have the
+/// terminal move the rows), selecting, searching, the sidebar, resizes and
+/// popups (left to ratatui: the painter paints whole after them), with the
+/// memo the app composes with.
 #[test]
 fn the_painter_leaves_the_screen_as_draw_does() {
     use marginote::tui::painter::Painter;
@@ -381,6 +400,11 @@ fn the_painter_leaves_the_screen_as_draw_does() {
         "<PageDown>",
         "jjj",
         "<C-e>",
+        "<C-e>",
+        "<C-y>",
+        "<C-e><C-e>",
+        "<C-y><C-y><C-y>",
+        "<C-e><C-e><C-e><C-e>",
         "vllllw",
         "<Esc>",
         "/a<Enter>",
@@ -411,6 +435,7 @@ fn the_painter_leaves_the_screen_as_draw_does() {
         "<Tab>",
         "M",
     ];
+    let mut scrolls = Vec::new();
     for (theme, article) in ["dark", "light", "high-contrast", "mono"].into_iter().zip([
         SAMPLE.to_owned(),
         common::corpus("news/ar-cnn-arabic-syria-damascus.txt"),
@@ -422,7 +447,7 @@ fn the_painter_leaves_the_screen_as_draw_does() {
         let mut painter = Painter::default();
         let mut memo = Memo::default();
         let mut shadow =
-            Shadow { buf: Buffer::empty(ratatui::layout::Rect::new(0, 0, 80, 24)), cursor: None };
+            Shadow { buf: Buffer::empty(ratatui::layout::Rect::new(0, 0, 80, 24)), cursor: None, scrolls: 0 };
         for step in steps {
             if let Some(size) = step.strip_prefix("resize ") {
                 let (w, hgt) = size.split_once('x').unwrap();
@@ -446,7 +471,12 @@ fn the_painter_leaves_the_screen_as_draw_does() {
                 assert_eq!(term.get_cursor_position().unwrap(), (x, y).into(), "cursor after {step:?}");
             }
         }
+        scrolls.push(shadow.scrolls);
     }
+    // Rows were moved by the terminal, not only written: in the sample at
+    // each one-line scroll (the Japanese and Chinese articles are short
+    // enough that a move spares less than the sidebar's rows cost).
+    assert!(scrolls[0] >= 5 && scrolls.iter().sum::<usize>() >= 7, "{scrolls:?}");
 }
 
 /// Key by key, with what the app looks up ahead while idle

@@ -105,6 +105,33 @@ impl Pen {
         out.extend_from_slice(text.as_bytes());
     }
 
+    /// Move rows `top..bottom` (the whole width of the screen) up `by` rows,
+    /// or down when `by` is negative; the rows this uncovers are blank, in
+    /// the terminal's default colours. The terminal does it: a scrolling
+    /// region (DECSTBM) and as many index (`ESC D`) or reverse index
+    /// (`ESC M`) as rows moved, all VT100, then the region back to the whole
+    /// screen. Setting the region sends the cursor home, so the next cell
+    /// moves it.
+    pub fn scroll(&mut self, out: &mut Vec<u8>, (top, bottom): (u16, u16), by: i16) {
+        debug_assert!(top + 1 < bottom && by != 0 && by.unsigned_abs() < bottom - top);
+        // The uncovered rows take the background in force.
+        self.finish(out);
+        out.extend_from_slice(b"\x1b[");
+        decimal(out, u32::from(top) + 1);
+        out.push(b';');
+        decimal(out, u32::from(bottom));
+        out.push(b'r');
+        // An index on the region's last row moves the region up; a reverse
+        // index on its first moves it down.
+        let (row, step) = if by > 0 { (bottom - 1, b"\x1bD") } else { (top, b"\x1bM") };
+        move_to(out, 0, row);
+        for _ in 0..by.unsigned_abs() {
+            out.extend_from_slice(step);
+        }
+        out.extend_from_slice(b"\x1b[r");
+        self.last = None;
+    }
+
     /// Back to the terminal's default colours and attributes, as a frame
     /// ends (nothing to write when they are in force).
     pub fn finish(&mut self, out: &mut Vec<u8>) {

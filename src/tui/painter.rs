@@ -6,19 +6,29 @@
 //! the last frame as lines ([`Composed`]) instead, and writes only the rows
 //! whose line changed, each cell through [`row_cells`] (the cells
 //! [`render::draw`](super::render::draw) puts into a buffer) and the same
-//! [`Pen`] as the backend. Frames with a popup over the panes are left to
-//! ratatui; the app tells the painter when the screen was drawn by someone
-//! else ([`Painter::invalidate`]).
+//! [`Pen`] as the backend. When the rows moved up or down a few (a line's
+//! scroll, a wheel step), the terminal moves them ([`Sink::scroll`]) and
+//! only what that leaves wrong is written: the new rows, and the rows of a
+//! pane beside that did not move with them. Frames with a popup over the
+//! panes are left to ratatui; the app tells the painter when the screen
+//! was drawn by someone else ([`Painter::invalidate`]).
+
+use std::rc::Rc;
 
 use ratatui::style::Style;
+use ratatui::text::Line;
 
 use super::backend::{Look, Pen, move_to};
-use super::render::{Composed, Run, row_cells};
+use super::render::{Composed, Part, Run, row_cells};
 
 /// Where painted cells go: the terminal's bytes ([`Bytes`]), or a buffer in tests.
 pub trait Sink {
     /// The screen is blank again.
     fn clear(&mut self);
+    /// Rows `top..bottom`, the whole width of the screen, move up `by` rows
+    /// (down when negative); the rows uncovered are blank, in the default
+    /// colours.
+    fn scroll(&mut self, rows: (u16, u16), by: i16);
     /// Cells from column `x` of row `y`, in `style`.
     fn run(&mut self, x: u16, y: u16, run: Run, style: Style);
     /// The cursor's place, or hidden.
@@ -42,9 +52,10 @@ impl Painter {
 
     /// Paint `now` over the last frame: every row whose line differs, the
     /// whole screen (cleared first) when the layout changed or nothing was
-    /// painted before, and the cursor when it moved. A row's padding is
-    /// written only where the screen holds something else. Returns whether
-    /// anything was written.
+    /// painted before, and the cursor when it moved. When most rows moved
+    /// up or down a little, the terminal moves them first (`scroll_for`).
+    /// A row's padding is written only where the screen holds something
+    /// else. Returns whether anything was written.
     pub fn paint(&mut self, now: Composed, sink: &mut impl Sink) -> bool {
         let before = self.shown.take().filter(|b| same_layout(b, &now));
         let mut wrote = before.is_none();
@@ -54,21 +65,38 @@ impl Painter {
             self.ends = now
                 .parts
                 .iter()
-                .map(|p| {
-                    let end = if blank_as_cleared(p.base) { 0 } else { usize::from(p.area.width) };
-                    vec![end; usize::from(p.area.height)]
-                })
+                .map(|p| vec![cleared_end(p.base, p.area.width); usize::from(p.area.height)])
                 .collect();
         }
+        let shift = before.as_ref().and_then(|b| scroll_for(b, &now));
+        if let Some(shift) = &shift {
+            sink.scroll(shift.rows, shift.by);
+            wrote = true;
+            for (k, part) in now.parts.iter().enumerate().filter(|(_, p)| shift.moves(p)) {
+                // What the screen holds past each row's text moved with it.
+                let ends = &mut self.ends[k];
+                let n = usize::from(shift.by.unsigned_abs());
+                let blank = cleared_end(part.base, part.area.width);
+                if shift.by > 0 {
+                    ends.rotate_left(n);
+                    let len = ends.len();
+                    ends[len - n..].fill(blank);
+                } else {
+                    ends.rotate_right(n);
+                    ends[..n].fill(blank);
+                }
+            }
+        }
         for (k, part) in now.parts.iter().enumerate() {
-            if before.as_ref().is_some_and(|b| std::rc::Rc::ptr_eq(&b.parts[k].lines, &part.lines)) {
-                // The same lines as last time (kept by the memo).
+            let by = shift.as_ref().filter(|s| s.moves(part)).map_or(0, |s| s.by);
+            if by == 0 && before.as_ref().is_some_and(|b| Rc::ptr_eq(&b.parts[k].lines, &part.lines)) {
+                // The same lines as last time (kept by the memo), where they were.
                 continue;
             }
             let width = usize::from(part.area.width);
             for row in 0..usize::from(part.area.height) {
                 let line = part.lines.get(row);
-                if before.as_ref().is_some_and(|b| b.parts[k].lines.get(row) == line) {
+                if before.as_ref().and_then(|b| on_screen(&b.parts[k], row, by)) == Some(line) {
                     continue;
                 }
                 wrote = true;
@@ -94,6 +122,86 @@ impl Painter {
     }
 }
 
+/// The most rows a scroll moves: a line's scroll is one, a wheel step three.
+const MOST_MOVED: u16 = 3;
+
+/// Rows of the screen, the whole width, moved up `by` rows (down when negative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shift {
+    /// The first row and the row past the last.
+    rows: (u16, u16),
+    by: i16,
+}
+
+impl Shift {
+    /// Whether `part` is in the rows that move (then it fills them).
+    fn moves(&self, part: &Part) -> bool {
+        part.area.y == self.rows.0
+    }
+}
+
+/// What row `row` of `part` shows on screen after its rows moved `by`: its
+/// line from before (`Some(None)` past the last line: padding), or `None`
+/// for a row the move uncovered.
+fn on_screen(part: &Part, row: usize, by: i16) -> Option<Option<&Rc<Line<'static>>>> {
+    let from = row.checked_add_signed(isize::from(by))?;
+    (from < usize::from(part.area.height)).then(|| part.lines.get(from))
+}
+
+/// Whether the terminal should move rows before `now` is painted over
+/// `before`, and which: the rows of the tallest part, when every part
+/// beside it fills the same rows (the terminal moves whole rows) and
+/// moving them up or down by at most [`MOST_MOVED`] spares writing more
+/// than it costs: rows of the article move into place, but a sidebar
+/// beside it that stayed has its rows moved too, and they are written
+/// again. Rows are weighed by about the bytes they take ([`cost`]): a
+/// sidebar's rows are text, padding and styles from end to end.
+fn scroll_for(before: &Composed, now: &Composed) -> Option<Shift> {
+    let tallest = now.parts.iter().max_by_key(|p| p.area.height)?;
+    let (top, height) = (tallest.area.y, tallest.area.height);
+    let bottom = top + height;
+    let beside = |p: &Part| p.area.y < bottom && p.area.bottom() > top;
+    let band = || before.parts.iter().zip(&now.parts).filter(|(_, p)| beside(p));
+    if height <= 2 * MOST_MOVED || !band().all(|(_, p)| p.area.y == top && p.area.height == height) {
+        return None;
+    }
+    // A part whose lines changed (none: nothing moved). A move is looked
+    // at closely only if three of its rows, where any move leaves a row
+    // from before, are the ones it brings: most frames (a page down, an
+    // edit) are not moves, and this is all they pay.
+    let (b, n) = band().find(|(b, n)| !Rc::ptr_eq(&b.lines, &n.lines))?;
+    let h = usize::from(height);
+    let most = usize::from(MOST_MOVED);
+    let looks_moved =
+        |by: i16| [most, h / 2, h - 1 - most].iter().all(|&r| on_screen(b, r, by) == Some(n.lines.get(r)));
+    // What would not need writing after a move of `by` rows (0: none), as
+    // about the bytes it takes to write.
+    let spared = |by: i16| -> usize {
+        band()
+            .flat_map(|(b, n)| {
+                (0..h)
+                    .filter(move |&r| on_screen(b, r, by) == Some(n.lines.get(r)))
+                    .map(|r| n.lines.get(r).map_or(0, |l| cost(l)))
+            })
+            .sum()
+    };
+    let (moved, by) = (1..=MOST_MOVED as i16)
+        .flat_map(|n| [n, -n])
+        .filter(|&by| looks_moved(by))
+        .map(|by| (spared(by), by))
+        .max()?;
+    (moved > spared(0) + WORTH).then_some(Shift { rows: (top, bottom), by })
+}
+
+/// Bytes a move must spare to be worth its own (about 20).
+const WORTH: usize = 32;
+
+/// About the bytes that writing `line` takes: its text and a change of
+/// style for each span (its padding is written only over old text).
+fn cost(line: &Line) -> usize {
+    line.spans.iter().map(|s| s.content.len() + 8).sum()
+}
+
 /// Whether a blank in `style` looks like a cell of a cleared screen: no
 /// background, nothing drawn across it. (Its colour and weight do not show.)
 fn blank_as_cleared(style: Style) -> bool {
@@ -101,6 +209,12 @@ fn blank_as_cleared(style: Style) -> bool {
     let drawn = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
     style.bg.is_none_or(|bg| bg == Color::Reset)
         && !(style.add_modifier - style.sub_modifier).intersects(drawn)
+}
+
+/// The column from which a row just cleared looks like `base`'s padding:
+/// the first, or none when the padding shows (a background, a line).
+fn cleared_end(base: Style, width: u16) -> usize {
+    if blank_as_cleared(base) { 0 } else { usize::from(width) }
 }
 
 /// The same parts in the same places: rows can be compared one to one.
@@ -127,6 +241,10 @@ impl Bytes {
 impl Sink for Bytes {
     fn clear(&mut self) {
         self.out.extend_from_slice(b"\x1b[2J");
+    }
+
+    fn scroll(&mut self, rows: (u16, u16), by: i16) {
+        self.pen.scroll(&mut self.out, rows, by);
     }
 
     fn run(&mut self, x: u16, y: u16, run: Run, style: Style) {
@@ -224,6 +342,35 @@ mod tests {
         assert!(paint(&mut p, frame("11%", Some((0, 0)))).contains("\x1b[2J"), "whole again");
     }
 
+    /// The screen a blank `width` x `height` terminal shows after the
+    /// backend writes `frame` whole, cell by cell (those ratatui's diff would
+    /// send for a blank screen: every cell but the second half of a wide one).
+    fn whole(frame: &Composed, width: u16, height: u16) -> Screen {
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+        for part in &frame.parts {
+            let lines: Vec<Line> = part.lines.iter().map(|l| (**l).clone()).collect();
+            crate::tui::render::put_lines(&mut buf, part.area, &lines, part.base);
+        }
+        let mut bytes = b"\x1b[2J".to_vec();
+        let mut pen = Pen::new();
+        for part in &frame.parts {
+            let area = part.area;
+            for y in area.top()..area.bottom() {
+                let mut x = area.left();
+                while x < area.right() {
+                    let cell = &buf[(x, y)];
+                    pen.cell(&mut bytes, x, y, cell);
+                    x += cell.symbol().width().max(1) as u16;
+                }
+            }
+        }
+        pen.finish(&mut bytes);
+        bytes.extend(b"\x1b[?25l");
+        let mut screen = Screen::new(width, height);
+        screen.feed(&bytes);
+        screen
+    }
+
     fn style() -> impl Strategy<Value = Style> {
         let colour =
             prop_oneof![Just(None), Just(Some(Color::Red)), (0u8..255).prop_map(|i| Some(Color::Indexed(i)))];
@@ -261,24 +408,84 @@ mod tests {
                 painter.paint(frame, &mut ours);
                 screen.feed(&ours.out);
             }
-            let mut buf = Buffer::empty(Rect::new(0, 0, 12, 5));
-            crate::tui::render::put_lines(&mut buf, area, frames.last().unwrap(), base);
-            let mut theirs = b"\x1b[2J".to_vec();
-            let mut pen = Pen::new();
-            for y in area.top()..area.bottom() {
-                let mut x = area.left();
-                while x < area.right() {
-                    let cell = &buf[(x, y)];
-                    pen.cell(&mut theirs, x, y, cell);
-                    x += cell.symbol().width().max(1) as u16;
-                }
-            }
-            pen.finish(&mut theirs);
-            theirs.extend(b"\x1b[?25l");
-            let mut expected = Screen::new(12, 5);
-            expected.feed(&theirs);
+            let last = Composed { parts: vec![Part { area, base, lines: shared(frames.last().unwrap().clone()) }], cursor: None };
+            let expected = whole(&last, 12, 5);
             prop_assert_eq!(screen.seen(), expected.seen());
         }
+    }
+
+    /// A window of 7 rows over `text` from row `top`, at x 1 (the article),
+    /// beside `side` at x 11 (a sidebar that stays), over a status line.
+    fn window(text: &[Line<'static>], top: usize, side: &Rc<[Rc<Line<'static>>]>, base: Style) -> Composed {
+        let rows = text.iter().skip(top).take(7).cloned().collect();
+        Composed {
+            parts: vec![
+                Part { area: Rect::new(1, 0, 9, 7), base, lines: shared(rows) },
+                Part { area: Rect::new(11, 0, 3, 7), base: Style::default(), lines: Rc::clone(side) },
+                Part {
+                    area: Rect::new(0, 7, 14, 1),
+                    base: Style::default(),
+                    lines: shared(vec![Line::raw(format!("{top}"))]),
+                },
+            ],
+            cursor: None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Scrolling a window over lines beside a pane that stays, a row or a
+        /// few at a time: the rows the terminal moves and those written
+        /// after leave the screen the backend leaves writing the frame whole.
+        #[test]
+        fn moved_rows_leave_the_screen_of_the_backend(
+            text in proptest::collection::vec(line(), 10..24),
+            side in proptest::collection::vec(line(), 0..8),
+            moves in proptest::collection::vec(-4i32..=4, 1..8),
+            base in style(),
+        ) {
+            let side = shared(side);
+            let mut painter = Painter::default();
+            let mut screen = Screen::new(14, 8);
+            let mut top = 0usize;
+            for by in std::iter::once(0).chain(moves) {
+                top = top.saturating_add_signed(by as isize).min(text.len() - 7);
+                let frame = window(&text, top, &side, base);
+                let expected = whole(&frame, 14, 8);
+                let mut ours = Bytes::new(Vec::new());
+                painter.paint(frame, &mut ours);
+                screen.feed(&ours.out);
+                prop_assert_eq!(screen.seen(), expected.seen(), "top {}", top);
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_scrolled_is_moved_by_the_terminal_and_the_new_row_written() {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let text: Vec<Line<'static>> = (0..20)
+            .map(|n| Line::from(vec![Span::raw("row "), Span::styled(format!("{n:02}"), bold)]))
+            .collect();
+        let side = shared((0..7).map(|n| Line::raw(format!("s{n}"))).collect());
+        let mut p = Painter::default();
+        paint(&mut p, window(&text, 0, &side, Style::default()));
+        let out = paint(&mut p, window(&text, 1, &side, Style::default()));
+        // Rows 1-6 up one, then the new row, the side pane's rows (which
+        // moved with them) and the status line.
+        assert!(out.starts_with("\x1b[1;7r\x1b[7;1H\x1bD\x1b[r"), "{out:?}");
+        assert!(out.contains("07") && !out.contains("06"), "{out:?}");
+        assert_eq!(out.matches('s').count(), 7, "each of the side pane's rows: {out:?}");
+        let back = paint(&mut p, window(&text, 0, &side, Style::default()));
+        assert!(back.starts_with("\x1b[1;7r\x1b[1;1H\x1bM\x1b[r") && back.contains("00"), "{back:?}");
+        // Further than a wheel step: written, not moved.
+        let far = paint(&mut p, window(&text, 4, &side, Style::default()));
+        assert!(!far.contains("\x1b[1;7r"), "{far:?}");
+        // Beside a pane whose rows cost more to write again than the move
+        // spares: written, not moved.
+        let dense = shared((0..7).map(|n| Line::from(vec![Span::styled(format!("{n}"), bold); 3])).collect());
+        paint(&mut p, window(&text, 4, &dense, Style::default()));
+        let beside_dense = paint(&mut p, window(&text, 5, &dense, Style::default()));
+        assert!(!beside_dense.contains("\x1b[1;7r") && beside_dense.contains("11"), "{beside_dense:?}");
     }
 
     #[test]

@@ -17,13 +17,21 @@ pub struct Screen {
     pub shown: bool,
     /// The look in force for the next text.
     pub look: Look,
+    /// The scrolling region: its first and last rows.
+    pub region: (u16, u16),
 }
 
 impl Screen {
     /// A blank `width` x `height` screen at the terminal's defaults.
     pub fn new(width: u16, height: u16) -> Screen {
         let blank = vec![(" ".to_owned(), Look::PLAIN); usize::from(width)];
-        Screen { cells: vec![blank; usize::from(height)], cursor: (0, 0), shown: true, look: Look::PLAIN }
+        Screen {
+            cells: vec![blank; usize::from(height)],
+            cursor: (0, 0),
+            shown: true,
+            look: Look::PLAIN,
+            region: (0, height.saturating_sub(1)),
+        }
     }
 
     /// The screen as a person sees it: blanks with no background and
@@ -52,7 +60,14 @@ impl Screen {
                 let end = after.find(|c: char| c.is_ascii_alphabetic()).expect("a final byte");
                 self.command(&after[..end], after.as_bytes()[end]);
                 rest = &after[end + 1..];
+            } else if let Some(after) = rest.strip_prefix("\x1bD") {
+                self.index(1);
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("\x1bM") {
+                self.index(-1);
+                rest = after;
             } else {
+                assert!(!rest.starts_with('\x1b'), "the test terminal does not know {rest:.4?}");
                 let end = rest.find('\x1b').unwrap_or(rest.len());
                 for g in rest[..end].graphemes(true) {
                     self.put(g);
@@ -75,6 +90,28 @@ impl Screen {
         self.cursor.0 += width as u16;
     }
 
+    /// An index (`by` 1: down a row) or a reverse index (-1: up a row):
+    /// at the edge of the scrolling region it moves the region's rows the
+    /// other way instead, and the row it uncovers is blank in the
+    /// background in force.
+    fn index(&mut self, by: i16) {
+        let (top, bottom) = (usize::from(self.region.0), usize::from(self.region.1));
+        let y = usize::from(self.cursor.1);
+        let blank = vec![(" ".to_owned(), Look { bg: self.look.bg, ..Look::PLAIN }); self.cells[0].len()];
+        match by {
+            1 if y == bottom => {
+                self.cells[top..=bottom].rotate_left(1);
+                self.cells[bottom] = blank;
+            }
+            -1 if y == top => {
+                self.cells[top..=bottom].rotate_right(1);
+                self.cells[top] = blank;
+            }
+            1 => self.cursor.1 = (self.cursor.1 + 1).min(self.cells.len() as u16 - 1),
+            _ => self.cursor.1 = self.cursor.1.saturating_sub(1),
+        }
+    }
+
     fn command(&mut self, params: &str, last: u8) {
         match (params, last) {
             ("?25", b'h') => self.shown = true,
@@ -91,6 +128,20 @@ impl Screen {
                 self.cursor = (col.parse::<u16>().unwrap() - 1, row.parse::<u16>().unwrap() - 1);
             }
             (_, b'm') => self.sgr(params),
+            (_, b'r') => {
+                // The scrolling region (the whole screen when no rows are
+                // given); the cursor goes home.
+                let last = self.cells.len() as u16 - 1;
+                self.region = match params.split_once(';') {
+                    Some((top, bottom)) => {
+                        (top.parse::<u16>().unwrap() - 1, bottom.parse::<u16>().unwrap() - 1)
+                    }
+                    None if params.is_empty() => (0, last),
+                    None => panic!("a scrolling region of {params:?}"),
+                };
+                assert!(self.region.0 < self.region.1 && self.region.1 <= last, "{params:?}");
+                self.cursor = (0, 0);
+            }
             _ => panic!("the test terminal does not know CSI {params:?} {}", last as char),
         }
     }
@@ -158,6 +209,25 @@ mod tests {
         let y = s.cells[1][4].1;
         assert_eq!((y.modifier, y.fg, y.bg), (Modifier::empty(), Color::Indexed(1), Color::Rgb(1, 2, 3)));
         assert_eq!((s.look, s.shown, s.cursor), (Look::PLAIN, false, (5, 1)));
+    }
+
+    #[test]
+    fn scrolls_a_region_up_and_down() {
+        let mut s = Screen::new(1, 4);
+        s.feed(b"\x1b[1;1Ha\x1b[2;1Hb\x1b[3;1Hc\x1b[4;1Hd");
+        let column = |s: &Screen| s.cells.iter().map(|r| r[0].0.clone()).collect::<String>();
+        // An index on the region's last row: its rows up, in the background in force.
+        s.feed(b"\x1b[48;5;1m\x1b[2;3r\x1b[3;1H\x1bD\x1b[r\x1b[0m");
+        assert_eq!(
+            (column(&s), s.cells[2][0].1.bg, s.cursor),
+            ("ac d".to_owned(), Color::Indexed(1), (0, 0))
+        );
+        // A reverse index on its first row: down.
+        s.feed(b"\x1b[2;3r\x1b[2;1H\x1bM\x1b[r");
+        assert_eq!((column(&s), s.cells[1][0].1.bg), ("a cd".to_owned(), Color::Reset));
+        // Elsewhere they only move the cursor.
+        s.feed(b"\x1b[1;1H\x1bD\x1bDx\x1b[3;1H\x1bMy");
+        assert_eq!(column(&s), "ayxd");
     }
 
     #[test]
