@@ -686,6 +686,38 @@ fn ctrl_l_paints_over_what_another_program_wrote() {
     assert_eq!(s.wait_exit(), 0);
 }
 
+/// Two instances tagging one article: each saves on a thread of its own,
+/// and the second, whose copy is older than the file the first wrote,
+/// merges it in (while idle: it shows the first's tag) before its save.
+/// (A save that finds the file changed merges then: `tests/keys.rs`.)
+#[test]
+fn two_instances_tagging_one_article_keep_both_tags() {
+    let Some(t) = TestDir::new("two_instances_tagging_one_article_keep_both_tags") else { return };
+    let article = t.copy_sample("a.txt");
+    let first = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    let second = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    first.wait_ready("Penyimpangan Internet");
+    second.wait_ready("Penyimpangan Internet");
+    search(&first, "8.000");
+    first.type_text("ts");
+    let saved = |n: usize| poll(|| (read_annotations(&article).annotations.len() == n).then_some(()));
+    let file = marginote::core::store::annotations_path(&article);
+    assert!(poll(|| file.exists().then_some(())).is_some() && saved(1).is_some(), "the first tag saved");
+    second.wait_screen("the first tag merged in", |sc| {
+        sc.contains("Annotations (1)") && status_line(sc).contains("changed on disk: merged")
+    });
+    search(&second, "Mark Zuckerberg");
+    second.type_text("tp");
+    assert!(saved(2).is_some(), "the second tag saved beside the first: {:#?}", read_annotations(&article));
+    for s in [&first, &second] {
+        s.type_text("q");
+        assert_eq!(s.wait_exit(), 0);
+    }
+    let exact: Vec<String> =
+        read_annotations(&article).annotations.iter().map(|a| a.exact.to_string()).collect();
+    assert_eq!(exact, ["8.000", "Mark Zuckerberg"], "both tags, once each");
+}
+
 #[test]
 fn terminal_hangup_exits() {
     let Some(t) = TestDir::new("terminal_hangup_exits") else { return };

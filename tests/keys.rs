@@ -481,6 +481,88 @@ fn the_backup_holds_the_file_as_the_session_found_it() {
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "written once, not one keystroke old");
 }
 
+/// Type `keys` as the app loop does, leaving their saves to a job on a
+/// thread: whether a save is due.
+fn keys_leaving_the_save(h: &mut Harness, keys: &str) -> bool {
+    use marginote::tui::update::{Effect, update};
+    let mut due = false;
+    for ev in common::parse_keys(keys) {
+        match update(&mut h.m, Input::Key(ev)) {
+            Effect::Save => due = true,
+            effect => marginote::tui::app::run_effect(&mut h.m, effect),
+        }
+    }
+    due
+}
+
+/// A save as the app loop runs it: a job on a thread, taken in after.
+fn save_on_a_thread(h: &mut Harness) -> Vec<marginote::core::merge::Conflict> {
+    let job = h.m.doc.save_job().unwrap();
+    let done = std::thread::spawn(move || job.run()).join().unwrap();
+    h.m.doc.finish_save(done).unwrap()
+}
+
+#[test]
+fn a_save_on_a_thread_writes_the_change_and_one_made_meanwhile_waits_for_the_next() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>");
+    assert!(keys_leaving_the_save(&mut h, "tp"));
+    let job = h.m.doc.save_job().unwrap();
+    // Another tag while the job writes.
+    h.keys("/Meta<Enter>");
+    assert!(keys_leaving_the_save(&mut h, "to"));
+    h.m.doc.finish_save(std::thread::spawn(move || job.run()).join().unwrap()).unwrap();
+    assert!(h.m.doc.dirty, "the tag made meanwhile is not on disk yet");
+    assert_eq!(h.saved().annotations.len(), 1);
+    assert!(save_on_a_thread(&mut h).is_empty());
+    assert!(!h.m.doc.dirty);
+    assert_eq!(h.ron(), h.m.doc.to_ron());
+    assert_eq!(h.saved().annotations.len(), 2);
+    // What a save on the UI thread writes: the same bytes.
+    let on_thread = h.ron();
+    h.m.doc.dirty = true;
+    h.m.doc.save().unwrap();
+    assert_eq!(h.ron(), on_thread);
+}
+
+#[test]
+fn a_save_on_a_thread_writes_nothing_over_a_file_changed_on_disk_and_merges_it_after() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp");
+    // Another program adds an annotation.
+    let mut other = Harness::reopen(tempfile::tempdir().unwrap(), h.article.clone(), (100, 30));
+    other.keys("/Nick Clegg<Enter>tp");
+    let theirs = h.ron();
+    h.keys("/Meta<Enter>");
+    assert!(keys_leaving_the_save(&mut h, "to"));
+    let job = h.m.doc.save_job().unwrap();
+    let done = std::thread::spawn(move || job.run()).join().unwrap();
+    assert_eq!(h.ron(), theirs, "the job saw the change and wrote nothing");
+    assert!(h.m.doc.finish_save(done).unwrap().is_empty());
+    assert!(!h.m.doc.dirty);
+    let saved: Vec<String> = h.saved().annotations.iter().map(|a| a.exact.to_string()).collect();
+    assert_eq!(saved, ["Mark Zuckerberg", "Meta", "Nick Clegg"], "merged: nothing lost");
+}
+
+#[test]
+fn a_save_on_a_thread_backs_up_the_file_as_the_session_found_it() {
+    let mut h = sample();
+    h.keys("/Mark Zuckerberg<Enter>tp");
+    let at_start = h.ron();
+    let (dir, article) = (h.dir, h.article);
+    let mut h = Harness::reopen(dir, article, (100, 30));
+    let bak = marginote::core::backup::backup_path(&h.ron_path());
+    h.keys("/Meta<Enter>");
+    assert!(keys_leaving_the_save(&mut h, "to"));
+    save_on_a_thread(&mut h);
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start);
+    h.keys("/Facebook<Enter>");
+    assert!(keys_leaving_the_save(&mut h, "to"));
+    save_on_a_thread(&mut h);
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "written once");
+    assert_eq!(h.saved().annotations.len(), 3);
+}
+
 #[test]
 fn with_no_backup_of_the_sessions_start_the_first_save_backs_up_what_it_replaces() {
     let mut h = sample();

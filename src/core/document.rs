@@ -2,7 +2,8 @@
 //!
 //! Every change to the annotations goes through [`Document::change`], which
 //! records an undo snapshot and keeps the list in document order. Nothing
-//! here touches the disk except [`Document::save`] and
+//! here touches the disk except [`Document::save`], [`SaveJob::run`] (the
+//! same save, on another thread, when no merge is due) and
 //! [`Document::sync_from_disk`], which the app loop calls.
 //!
 //! Saving never loses anyone's work: it takes the lock file, backs the file
@@ -81,7 +82,7 @@ pub struct Document {
 /// The backup of the annotation file as this session found it (`<file>.bak`),
 /// written at the session's first save, so it is never one keystroke old.
 /// The bytes are not kept meanwhile: at that save they are read from disk
-/// (see [`Document::back_up`]).
+/// (see [`back_up`]).
 #[derive(Debug, Clone)]
 enum Backup {
     /// Not written yet: the digest of the file at open (`None`: there was no file).
@@ -419,20 +420,67 @@ impl Document {
     /// merge could not decide silently. Refused when the file on disk could
     /// not be read (it would be lost).
     pub fn save(&mut self) -> Result<Vec<Conflict>, String> {
-        if let Some(e) = &self.load_error {
-            return Err(format!("not saved: {e} (read-only; see README: start fresh)"));
-        }
-        let _lock = self.lock()?;
-        let now = self.read_disk()?;
+        self.refuse_if_unreadable()?;
+        let _lock = lock(&self.ann_path)?;
+        let now = read_disk(&self.ann_path)?;
         if let Backup::Due(Some(start)) = self.backup {
-            self.back_up(start, now.as_deref())
-                .map_err(|e| format!("not saved: cannot back up {}: {e}", self.ann_path.display()))?;
+            back_up(&self.ann_path, start, now.as_deref())?;
         }
         self.backup = Backup::Done;
         let conflicts = self.merge_from(now)?;
-        // Every annotation fits this article: record it as theirs. (Asked
-        // only when the file names another: looking at each of 20,000 was
-        // a quarter of a save.)
+        self.record_article();
+        self.disk = write(&self.ann_path, &self.file)?;
+        self.dirty = false;
+        Ok(conflicts)
+    }
+
+    /// The save to run on another thread ([`SaveJob::run`]), then to hand
+    /// to [`Document::finish_save`]: the annotations as they are now
+    /// (shared, not copied), written when the file on disk is still the one
+    /// last read or written. Changes made meanwhile are saved next time.
+    pub fn save_job(&mut self) -> Result<SaveJob, String> {
+        self.refuse_if_unreadable()?;
+        self.record_article();
+        Ok(SaveJob {
+            path: self.ann_path.clone(),
+            file: Arc::clone(&self.file),
+            expect: self.disk.digest,
+            backup: match self.backup {
+                Backup::Due(start) => start,
+                Backup::Done => None,
+            },
+        })
+    }
+
+    /// Take in what a [`SaveJob`] did. When the file on disk had changed
+    /// since it was read (another program wrote it), the job wrote nothing
+    /// and this saves here, merging, as [`Document::save`] does.
+    pub fn finish_save(&mut self, done: SaveDone) -> Result<Vec<Conflict>, String> {
+        match done.0 {
+            Outcome::Written { file, disk } => {
+                self.disk = disk;
+                self.backup = Backup::Done;
+                // Clean unless it changed while the job wrote.
+                self.dirty = !Arc::ptr_eq(&file, &self.file);
+                Ok(Vec::new())
+            }
+            Outcome::Changed => self.save(),
+            Outcome::Failed(e) => Err(e),
+        }
+    }
+
+    fn refuse_if_unreadable(&self) -> Result<(), String> {
+        match &self.load_error {
+            Some(e) => Err(format!("not saved: {e} (read-only; see README: start fresh)")),
+            None => Ok(()),
+        }
+    }
+
+    /// Record in the file that every annotation fits this article, and its
+    /// length, when they are not recorded yet.
+    fn record_article(&mut self) {
+        // Asked only when the file names another article: looking at each
+        // of 20,000 annotations was a quarter of a save.
         if self.file.article.sha256 != self.article.sha256()
             && self.file.annotations.iter().all(|a| a.matches(&self.article))
         {
@@ -444,61 +492,6 @@ impl Document {
         {
             Arc::make_mut(&mut self.file).article.chars = self.article.chars();
         }
-        let ron = self.to_ron();
-        store::write_atomic(&self.ann_path, ron.as_bytes())
-            .map_err(|e| format!("not saved: {}: {e}", self.ann_path.display()))?;
-        self.disk = DiskState {
-            digest: Some(digest(ron.as_bytes())),
-            base: Some(Base::of(&self.file)),
-            stamp: disk_stamp(&self.ann_path),
-        };
-        self.dirty = false;
-        Ok(conflicts)
-    }
-
-    /// Take the lock file, waiting a little for another instance that is saving.
-    fn lock(&self) -> Result<super::lock::Lock, String> {
-        let started = Instant::now();
-        loop {
-            match try_lock(&self.ann_path) {
-                Ok(LockState::Acquired(lock)) => return Ok(lock),
-                Ok(LockState::HeldByOther { pid }) if started.elapsed() > LOCK_WAIT => {
-                    let who = pid.map_or_else(|| "another program".to_owned(), |p| format!("process {p}"));
-                    return Err(format!(
-                        "not saved: {who} holds {}",
-                        super::lock::lock_path(&self.ann_path).display()
-                    ));
-                }
-                Ok(LockState::HeldByOther { .. }) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => return Err(format!("not saved: cannot lock {}: {e}", self.ann_path.display())),
-            }
-        }
-    }
-
-    /// The annotation file's bytes now; `None` when there is none.
-    fn read_disk(&self) -> Result<Option<Vec<u8>>, String> {
-        match std::fs::read(&self.ann_path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("not saved: {}: {e}", self.ann_path.display())),
-        }
-    }
-
-    /// Write the backup of the file as this session found it (digest
-    /// `start`), given what is on disk `now`. That is the same file unless
-    /// another program wrote it since: then the backup that program made
-    /// may hold it already (a second marginote backs up what it found), and
-    /// is kept; if not, what is on disk now, which this save replaces, is
-    /// backed up instead. With no file left on disk there is nothing to keep.
-    fn back_up(&self, start: Digest, now: Option<&[u8]>) -> std::io::Result<()> {
-        let Some(now) = now else { return Ok(()) };
-        if digest(now) != start {
-            let bak = super::backup::backup_path(&self.ann_path);
-            if std::fs::read(&bak).is_ok_and(|b| digest(&b) == start) {
-                return Ok(());
-            }
-        }
-        super::backup::write_backup(&self.ann_path, now).map(drop)
     }
 
     /// When the file on disk (`now`) is not what we last read or wrote, merge
@@ -536,12 +529,127 @@ impl Document {
             return None;
         }
         let before = Arc::clone(&self.file);
-        let result = self.read_disk().and_then(|now| self.merge_from(now));
+        let result = read_disk(&self.ann_path).and_then(|now| self.merge_from(now));
         if result.is_ok() {
             self.dirty = self.dirty || self.disk.digest != Some(digest(self.to_ron().as_bytes()));
         }
         (self.file != before || result.is_err()).then_some(result)
     }
+}
+
+/// A save for another thread, made by [`Document::save_job`].
+#[derive(Debug)]
+pub struct SaveJob {
+    path: PathBuf,
+    file: Arc<AnnotationFile>,
+    /// The digest of the file on disk as last read or written (`None`: none).
+    expect: Option<Digest>,
+    /// The digest of the file as the session found it, when its backup is
+    /// still to be written.
+    backup: Option<Digest>,
+}
+
+/// What a [`SaveJob`] did, for [`Document::finish_save`].
+#[derive(Debug)]
+pub struct SaveDone(Outcome);
+
+impl SaveDone {
+    /// The annotations the job wrote, if it wrote them.
+    pub fn written(&self) -> Option<&Arc<AnnotationFile>> {
+        match &self.0 {
+            Outcome::Written { file, .. } => Some(file),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Outcome {
+    /// Written: the annotations it wrote, and the file on disk now.
+    Written {
+        file: Arc<AnnotationFile>,
+        disk: DiskState,
+    },
+    /// Nothing written: the file on disk changed since, a merge is due.
+    Changed,
+    Failed(String),
+}
+
+impl SaveJob {
+    /// Under the lock: unless the file on disk changed since it was last
+    /// read or written, the backup (at the session's first save) and the
+    /// atomic write.
+    pub fn run(self) -> SaveDone {
+        let written = || -> Result<Outcome, String> {
+            let _lock = lock(&self.path)?;
+            let now = read_disk(&self.path)?;
+            if now.as_deref().map(digest) != self.expect {
+                return Ok(Outcome::Changed);
+            }
+            if let Some(start) = self.backup {
+                back_up(&self.path, start, now.as_deref())?;
+            }
+            let disk = write(&self.path, &self.file)?;
+            Ok(Outcome::Written { file: Arc::clone(&self.file), disk })
+        };
+        SaveDone(written().unwrap_or_else(Outcome::Failed))
+    }
+}
+
+/// Take the lock file of `path`, waiting a little for another instance
+/// that is saving.
+fn lock(path: &Path) -> Result<super::lock::Lock, String> {
+    let started = Instant::now();
+    loop {
+        match try_lock(path) {
+            Ok(LockState::Acquired(lock)) => return Ok(lock),
+            Ok(LockState::HeldByOther { pid }) if started.elapsed() > LOCK_WAIT => {
+                let who = pid.map_or_else(|| "another program".to_owned(), |p| format!("process {p}"));
+                return Err(format!("not saved: {who} holds {}", super::lock::lock_path(path).display()));
+            }
+            Ok(LockState::HeldByOther { .. }) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("not saved: cannot lock {}: {e}", path.display())),
+        }
+    }
+}
+
+/// The annotation file's bytes now; `None` when there is none.
+fn read_disk(path: &Path) -> Result<Option<Vec<u8>>, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("not saved: {}: {e}", path.display())),
+    }
+}
+
+/// Write the backup of the annotation file `path` as the session found it
+/// (digest `start`), given what is on disk `now`. That is the same file
+/// unless another program wrote it since: then the backup that program made
+/// may hold it already (a second marginote backs up what it found), and is
+/// kept; if not, what is on disk now, which this save replaces, is backed
+/// up instead. With no file left on disk there is nothing to keep.
+fn back_up(path: &Path, start: Digest, now: Option<&[u8]>) -> Result<(), String> {
+    let Some(now) = now else { return Ok(()) };
+    if digest(now) != start {
+        let bak = super::backup::backup_path(path);
+        if std::fs::read(&bak).is_ok_and(|b| digest(&b) == start) {
+            return Ok(());
+        }
+    }
+    super::backup::write_backup(path, now)
+        .map(drop)
+        .map_err(|e| format!("not saved: cannot back up {}: {e}", path.display()))
+}
+
+/// Write `file` to `path` atomically; what the disk then holds.
+fn write(path: &Path, file: &AnnotationFile) -> Result<DiskState, String> {
+    let ron = file.to_ron();
+    store::write_atomic(path, ron.as_bytes()).map_err(|e| format!("not saved: {}: {e}", path.display()))?;
+    Ok(DiskState {
+        digest: Some(digest(ron.as_bytes())),
+        base: Some(Base::of(file)),
+        stamp: disk_stamp(path),
+    })
 }
 
 #[cfg(test)]

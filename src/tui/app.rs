@@ -14,10 +14,14 @@
 //! ([`crate::core::places`]).
 //!
 //! Changes save as they are made, so unsaved ones exist only when a save
-//! failed. Whatever way the process ends, those are written to a recovery
-//! file ([`crate::core::recovery`]) that the next start offers to restore:
-//! the panic hook and the watchdog read them from a copy the loop keeps
-//! current.
+//! failed. A change's save runs on a thread of its own once the change is
+//! on screen ([`crate::core::document::SaveJob`]), so keys typed meanwhile
+//! do not wait for it; anything else that writes the file (quitting, a
+//! restore, a change on disk merged in) waits for that save first.
+//! Whatever way the process ends, unsaved annotations are written to a
+//! recovery file ([`crate::core::recovery`]) that the next start offers to
+//! restore: the panic hook and the watchdog read them from a copy the loop
+//! keeps current.
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -40,6 +44,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+use crate::core::document::SaveDone;
 use crate::core::matches::Matches;
 use crate::core::places::{self, Place};
 use crate::core::reanchor::{Job, Poll};
@@ -144,9 +149,60 @@ fn save(m: &mut Model) {
     if m.doc.read_only() {
         return;
     }
-    match m.doc.save() {
+    let saved = m.doc.save();
+    report_save(m, saved);
+}
+
+/// Tell the user what a save could not do alone, or why it failed.
+fn report_save(m: &mut Model, saved: Result<Vec<crate::core::merge::Conflict>, String>) {
+    match saved {
         Ok(conflicts) => report_merge(m, &conflicts),
         Err(e) => m.message = Some((format!("{e} — W saves elsewhere"), Level::Error)),
+    }
+}
+
+/// Start saving the annotations on a thread (not a read-only document's).
+/// Once they are written, the copy kept for a crash is dropped if it is
+/// still them: the loop may not get to it (a closed terminal can leave it
+/// waiting for input until the watchdog acts).
+fn start_saving(m: &mut Model, pending: &Pending) -> Option<Receiver<SaveDone>> {
+    if m.doc.read_only() {
+        return None;
+    }
+    let pending = Arc::clone(pending);
+    match m.doc.save_job() {
+        Ok(job) => Some(on_thread(move || {
+            let done = job.run();
+            if let (Some(file), Ok(mut kept)) = (done.written(), pending.lock())
+                && kept.as_ref().is_some_and(|u| Arc::ptr_eq(&u.file, file))
+            {
+                *kept = None;
+            }
+            done
+        })),
+        Err(e) => {
+            report_save(m, Err(e));
+            None
+        }
+    }
+}
+
+/// Take in a save done on its thread (which saves here instead when the
+/// file on disk changed meanwhile).
+fn finish_saving(m: &mut Model, done: SaveDone) {
+    let saved = m.doc.finish_save(done);
+    report_save(m, saved);
+}
+
+/// Wait for the save running on its thread, if one is, and take it in: what
+/// writes the file next starts from what it wrote. (Its thread gone without
+/// a word, a panic, the annotations are saved here.)
+fn settle(m: &mut Model, saving: &mut Option<Receiver<SaveDone>>) {
+    if let Some(rx) = saving.take() {
+        match rx.recv() {
+            Ok(done) => finish_saving(m, done),
+            Err(_) => save(m),
+        }
     }
 }
 
@@ -474,11 +530,12 @@ struct Due {
     repaint: bool,
 }
 
-/// One input: update, then its effect, except a save or a repaint, which
-/// are left to the loop. The copy of unsaved annotations is taken before
-/// the effect runs too, since a save can block (on another instance's
-/// lock) or fail while a signal or a panic arrives.
-fn step(m: &mut Model, input: Input, pending: &Pending) -> Due {
+/// One input: update, then its effect (after the save on its thread, if
+/// one runs), except a save or a repaint, which are left to the loop. The
+/// copy of unsaved annotations is taken before the effect runs too, since a
+/// save can block (on another instance's lock) or fail while a signal or a
+/// panic arrives.
+fn step(m: &mut Model, input: Input, pending: &Pending, saving: &mut Option<Receiver<SaveDone>>) -> Due {
     #[cfg(debug_assertions)]
     panic_for_tests(&input);
     let was_dirty = m.doc.dirty;
@@ -490,7 +547,11 @@ fn step(m: &mut Model, input: Input, pending: &Pending) -> Due {
     match effect {
         Effect::Save => return Due { save: true, repaint: false },
         Effect::Redraw => return Due { save: false, repaint: true },
-        effect => run_effect(m, effect),
+        Effect::None => {}
+        effect => {
+            settle(m, saving);
+            run_effect(m, effect);
+        }
     }
     if touched || m.doc.dirty {
         track_pending(m, pending);
@@ -721,8 +782,17 @@ impl Screen {
     }
 }
 
-/// Run an article's events until it quits, goes back, or a signal arrives.
+/// Run an article's events until it quits, goes back, or a signal arrives;
+/// a save still running on its thread is finished before this returns.
 fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
+    let mut saving = None;
+    let exit = run_events(m, app, &mut saving);
+    settle(m, &mut saving);
+    track_pending(m, &app.pending);
+    exit
+}
+
+fn run_events(m: &mut Model, app: &mut App, saving: &mut Option<Receiver<SaveDone>>) -> io::Result<Exit> {
     let App { screen, theme, term_signal, pending, .. } = app;
     let theme: &Theme = theme;
     screen.measure();
@@ -743,13 +813,14 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
     loop {
         if redraw {
             let drawn = screen.draw(m, theme);
-            if std::mem::take(&mut save_due) {
-                // The change is on screen: now the save (about 50 ms for
-                // 20,000 annotations; run even when the terminal is gone),
-                // then what it says, if anything.
-                run_effect(m, Effect::Save);
-                track_pending(m, pending);
-                if drawn.is_ok() {
+            if save_due && saving.is_none() {
+                // The change is on screen: now its save, on a thread (tens
+                // of milliseconds for 20,000 annotations; finished before
+                // the loop returns, even when the terminal is gone).
+                // Changes made meanwhile are saved after it.
+                save_due = false;
+                *saving = start_saving(m, pending);
+                if m.message.is_some() && drawn.is_ok() {
                     screen.draw(m, theme)?;
                 }
             }
@@ -772,14 +843,34 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         // Redraw often while a job reports progress; otherwise wake only to
         // look for changes on disk.
         let busy = job.is_some() || suggesting.is_some() || counting.is_some();
-        let tick = match (searching.is_some(), busy) {
-            // The highlights and the count of a search, soon after they are found.
+        let tick = match (searching.is_some() || saving.is_some(), busy) {
+            // The highlights and the count of a search soon after they are
+            // found; the end of a save (and the next one) soon after it.
             (true, _) => Duration::from_millis(10),
             (false, true) => Duration::from_millis(50),
             (false, false) => Duration::from_millis(250),
         };
         let ready = event::poll(tick)?;
         redraw = ready || job.is_some();
+        if let Some(rx) = saving.as_ref() {
+            let done = match poll(rx) {
+                Ok(None) => false,
+                Ok(Some(done)) => {
+                    finish_saving(m, done);
+                    true
+                }
+                // Its thread is gone (a panic): saved here.
+                Err(()) => {
+                    save(m);
+                    true
+                }
+            };
+            if done {
+                *saving = None;
+                track_pending(m, pending);
+                redraw = true;
+            }
+        }
         if let Some(rx) = &suggesting {
             match poll(rx) {
                 Ok(Some(list)) => {
@@ -835,7 +926,8 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
             // result pairs with the list as it was). What another program
             // added or removed is settled against the pending suggestions as
             // they are asked for, like the user's own changes.
-            None if !ready && sync(m) => redraw = true,
+            // Not while a save runs: its write is no change from elsewhere.
+            None if !ready && saving.is_none() && sync(m) => redraw = true,
             None => {}
         }
         if !ready {
@@ -849,7 +941,7 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
         untrimmed = true;
         let mut handle = |m: &mut Model, input: Input| {
             screen.follow(&input);
-            let due = step(m, input, pending);
+            let due = step(m, input, pending, saving);
             if due.repaint {
                 screen.repaint();
             }
