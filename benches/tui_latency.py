@@ -10,12 +10,15 @@ on the same file, and the script measures, from the outside, what a person waits
   PageDown      key -> the last byte of the updated screen, at the start, the
                 middle (reached by searching for a line there) and the end
   scroll 1 line C-e (all three scroll one line with it), same positions
+  jump to an annotation  from the middle: marginote's `]` (the next
+                annotation); less and vim have none, so their `n` after
+                searching for a word ("Prince"), the nearest thing they have
   jump to end   G from the start
   resize        120x40 -> 100x30 (TIOCSWINSZ + SIGWINCH) -> last byte
 
 Each key but the first PageDown is pressed --repeat times in a run, each
-press undone unmeasured before the next (PageUp, C-y, the jump to the top,
-the resize back), and the run keeps their median: sub-millisecond times
+press undone unmeasured before the next (PageUp, C-y, `[` or `N`, the jump
+to the top, the resize back), and the run keeps their median: sub-millisecond times
 vary by a tenth of a millisecond from press to press on a shared machine.
 A repeated press comes 50 ms after the last screen update, as when paging
 through a text; the first PageDown comes after 1.5 s of quiet.
@@ -69,10 +72,13 @@ ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\
 
 # What each program needs: its command, how to go back to the top (after a
 # measured jump to the end), how to quit.
+# `jump`: what to type first (or nothing), the key that jumps, the key back.
+NEXT_MATCH = (b"/Prince\r", b"n", b"N")
 PROGRAMS = {
-    "less": {"cmd": lambda f, binary: ["less", f], "top": b"g", "quit": b"q"},
-    "vim": {"cmd": lambda f, binary: ["vim", "-u", "NONE", "-n", f], "top": b"gg", "quit": b"\x1b:q!\r"},
-    "marginote": {"cmd": lambda f, binary: [binary, f], "top": b"gg", "quit": b"q"},
+    "less": {"cmd": lambda f, binary: ["less", f], "top": b"g", "quit": b"q", "jump": NEXT_MATCH},
+    "vim": {"cmd": lambda f, binary: ["vim", "-u", "NONE", "-n", f], "top": b"gg", "quit": b"\x1b:q!\r",
+            "jump": NEXT_MATCH},
+    "marginote": {"cmd": lambda f, binary: [binary, f], "top": b"gg", "quit": b"q", "jump": (b"", b"]", b"[")},
 }
 KEYS = {"PageDown": b"\x1b[6~", "scroll 1 line": b"\x05", "jump to end": b"G"}
 # What undoes each measured key, unmeasured, before the next repeat.
@@ -226,6 +232,10 @@ def run_once(name, path, binary, env, cwd, middle, repeat):
             s.key(b"\x1b")  # leave the search selection
         for key in ("PageDown", "scroll 1 line"):
             out[f"{key} (middle)"] = repeated(s, KEYS[key], BACK[key], repeat)
+        first, jump, back = spec["jump"]
+        if first:
+            s.key(first)
+        out["jump to annotation"] = repeated(s, jump, back, repeat)
         out["jump to end"] = repeated(s, b"G", spec["top"], repeat)
         s.key(b"G")
         # At the very end PageDown has nothing to do: go back up a screen first.

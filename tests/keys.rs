@@ -809,6 +809,40 @@ fn filters_by_kind_type_status_and_text_narrow_the_list_and_the_article() {
     assert_eq!(h.m.selected, None, "moving and cycling in an empty list do nothing");
 }
 
+/// `]` and `[` go from annotation to annotation in the article's order,
+/// past those the sidebar's filter hides, and say so at either end.
+#[test]
+fn next_and_previous_annotation_skip_what_the_filter_hides() {
+    let mut h = workflow_sample();
+    let starts = |h: &Harness, exact: &str| -> Vec<usize> {
+        let art = &h.m.doc.article;
+        h.m.doc.annotations().iter().filter(|a| a.exact == exact).map(|a| a.bytes(art).start).collect()
+    };
+    let facebooks = starts(&h, "Facebook");
+    assert_eq!(facebooks.len(), 2);
+    // Organisations only; back to the article, at its start.
+    h.keys("fff");
+    assert_eq!(listed_texts(&h), ["Facebook", "Facebook"]);
+    h.keys("<Tab>gg");
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        h.keys("]");
+        seen.push(h.m.cursor);
+    }
+    assert_eq!(seen, [facebooks[0], facebooks[1], facebooks[1]], "the last stays");
+    assert!(h.m.message.as_ref().unwrap().0.contains("No annotation after"));
+    h.keys("[");
+    assert_eq!(h.m.cursor, facebooks[0]);
+    h.keys("[");
+    assert_eq!(h.m.cursor, facebooks[0]);
+    assert!(h.m.message.as_ref().unwrap().0.contains("No annotation before"));
+    // With no filter, the next is the next in the text, whatever its kind.
+    h.keys("<Tab>X<Tab>");
+    h.keys("]");
+    let after: Vec<usize> = h.m.doc.annotations().iter().map(|a| a.bytes(&h.m.doc.article).start).collect();
+    assert_eq!(Some(h.m.cursor), after.iter().copied().find(|&b| b > facebooks[0]));
+}
+
 #[test]
 fn the_index_groups_mentions_and_enter_walks_through_them() {
     let mut h = workflow_sample();

@@ -451,11 +451,13 @@ fn scroll(m: &mut Model, rows: isize) {
 fn annotation_hop(m: &mut Model, forward: bool) {
     let art = &m.doc.article;
     let c = art.byte_to_char(m.cursor);
+    // The list is in order of start: the search starts beside the cursor
+    // (a scan from the list's start cost more the further into the book).
     let list = m.doc.annotations();
     let hit = if forward {
-        list.iter().find(|a| a.start > c && m.shows(a))
+        list[list.partition_point(|a| a.start <= c)..].iter().find(|a| m.shows(a))
     } else {
-        list.iter().rev().find(|a| a.start < c && m.shows(a))
+        list[..list.partition_point(|a| a.start < c)].iter().rev().find(|a| m.shows(a))
     };
     match hit {
         Some(a) => {
