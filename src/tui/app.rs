@@ -820,9 +820,6 @@ fn run_events(m: &mut Model, app: &mut App, saving: &mut Option<Receiver<SaveDon
                 // Changes made meanwhile are saved after it.
                 save_due = false;
                 *saving = start_saving(m, pending);
-                if m.message.is_some() && drawn.is_ok() {
-                    screen.draw(m, theme)?;
-                }
             }
             drawn?;
             if let Some(q) = &m.matching
