@@ -814,6 +814,33 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
     assert_eq!(file.article.chars, text.chars().count());
 }
 
+/// Keys typed while a large article loads are answered on its preview
+/// and then applied to the article: nothing typed is lost. (Whether they
+/// land on the preview depends on the machine's speed; the outcome must
+/// not. `tests/keys.rs` checks both ways of it.)
+#[test]
+fn keys_typed_while_a_large_article_loads_are_kept() {
+    let Some(t) = TestDir::new("keys_typed_while_a_large_article_loads_are_kept") else { return };
+    let article = t.work().join("big.txt");
+    let sample = std::fs::read_to_string(SAMPLE).expect("read the sample");
+    let text = sample.repeat((20 << 20) / sample.len() + 1);
+    std::fs::write(&article, &text).unwrap();
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_screen("the preview", |sc| sc.contains("Penyimpangan Internet"));
+    s.type_text("/Meta");
+    s.keys(&["Enter"]);
+    s.type_text("to");
+    s.wait_screen("Meta tagged", |sc| {
+        sidebar_has(sc, "E", "Meta", "Organization") && !sc.contains(" LOADING ")
+    });
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+    let file = read_annotations(&article);
+    assert_eq!(file.annotations.len(), 1, "{file:#?}");
+    let a = &file.annotations[0];
+    assert_eq!((a.exact.as_str(), a.start), ("Meta", text[..text.find("Meta").unwrap()].chars().count()));
+}
+
 #[test]
 fn suggestions_arrive_from_their_thread_and_are_accepted() {
     let Some(t) = TestDir::new("suggestions_arrive_from_their_thread_and_are_accepted") else { return };

@@ -481,6 +481,57 @@ fn the_backup_holds_the_file_as_the_session_found_it() {
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "written once, not one keystroke old");
 }
 
+/// A large article's preview (its start, nothing in it saved) and the
+/// keys typed on it while the article loads, as the app loop keeps them.
+fn typed_on_a_preview(text: &str, keys: &str) -> (marginote::tui::model::Model, Vec<Input>, (usize, usize)) {
+    use marginote::core::document::Document;
+    use marginote::tui::update::update;
+    let head = &text[..text[..64 << 10].rfind('\n').unwrap() + 1];
+    let doc = Document::scratch("big.txt", head);
+    let mut preview = marginote::tui::model::Model::new(doc, Default::default(), (100, 30));
+    update(&mut preview, Input::Resize(100, 30));
+    let opened_at = (preview.top, preview.cursor);
+    let typed: Vec<Input> = common::parse_keys(keys).into_iter().map(Input::Key).collect();
+    for input in &typed {
+        // The app runs none of the preview's effects.
+        update(&mut preview, input.clone());
+    }
+    (preview, typed, opened_at)
+}
+
+#[test]
+fn keys_typed_on_a_large_articles_preview_apply_to_the_article_once_loaded() {
+    use marginote::tui::app::typed_while_loading;
+    let text = SAMPLE.repeat((256 << 10) / SAMPLE.len() + 1);
+    let (preview, typed, opened_at) = typed_on_a_preview(&text, "<PageDown><PageDown>/Meta<Enter>to");
+    assert!(preview.doc.annotations().len() == 1, "the preview shows the tag");
+    let mut h = Harness::open(&text, (100, 30));
+    typed_while_loading(&mut h.m, typed, opened_at);
+    // Where the preview was, with the tag saved in the article's file.
+    assert_eq!((h.m.top, h.m.cursor), (preview.top, preview.cursor));
+    let saved = h.saved();
+    assert_eq!(saved.annotations.len(), 1);
+    let art = &h.m.doc.article;
+    let preview_tag = &preview.doc.annotations()[0];
+    assert_eq!(saved.annotations[0].bytes(art), preview_tag.bytes(&preview.doc.article));
+    assert_eq!(saved.annotations[0].exact, "Meta");
+}
+
+#[test]
+fn keys_typed_on_a_preview_are_not_applied_where_the_article_opens_elsewhere() {
+    use marginote::tui::app::typed_while_loading;
+    let text = SAMPLE.repeat((256 << 10) / SAMPLE.len() + 1);
+    let (_, typed, opened_at) = typed_on_a_preview(&text, "/Meta<Enter>to");
+    let mut h = Harness::open(&text, (100, 30));
+    // Where the user stopped last time, past the preview.
+    h.keys("G");
+    let at = (h.m.top, h.m.cursor);
+    typed_while_loading(&mut h.m, typed, opened_at);
+    assert_eq!((h.m.top, h.m.cursor), at);
+    assert!(h.m.doc.annotations().is_empty() && h.ron().is_empty(), "nothing tagged, nothing written");
+    assert!(h.m.message.as_ref().unwrap().0.contains("not applied"), "{:?}", h.m.message);
+}
+
 /// Type `keys` as the app loop does, leaving their saves to a job on a
 /// thread: whether a save is due.
 fn keys_leaving_the_save(h: &mut Harness, keys: &str) -> bool {

@@ -9,7 +9,7 @@ use crate::core::document::Document;
 use crate::core::paths;
 use crate::core::places::{self, Place, Places};
 use crate::core::store;
-use crate::tui::app::{Start, restore_place};
+use crate::tui::app::{Loaded, Loader, Start, restore_place};
 use crate::tui::config::Config;
 use crate::tui::folder::Folder;
 use crate::tui::keymap::Keymap;
@@ -55,15 +55,32 @@ impl Opening {
 /// Read the article and its annotations: the model the app runs on, shown
 /// where the user stopped last time.
 fn load(setup: Setup) -> Result<Model, String> {
-    let Setup { path, start_fresh, mut notice, keymap, author } = setup;
+    let read = read(&setup.path, setup.start_fresh)?;
+    model_of(read, setup)
+}
+
+/// Read the article and its annotations (what takes long for a book; a
+/// large file's is done on a thread of its own while its preview is drawn),
+/// and what to tell the user first.
+fn read(path: &Path, start_fresh: bool) -> Result<Loaded, String> {
     // Temp files left by a crash are ours to remove, never to load.
-    let _ = crate::core::backup::remove_stale_temps(&store::annotations_path(&path));
-    let mut doc = Document::open(&path)?;
+    let _ = crate::core::backup::remove_stale_temps(&store::annotations_path(path));
+    let mut doc = Document::open(path)?;
+    let mut notice = None;
     if start_fresh && let Some(e) = doc.load_error.take() {
         let aside = store::move_aside(&e.path).map_err(|err| format!("{}: {err}", e.path.display()))?;
         notice = Some(format!("Started fresh; the unreadable file was moved to {}", aside.display()));
-        doc = Document::open(&path)?;
+        doc = Document::open(path)?;
     }
+    Ok(Loaded { doc, notice })
+}
+
+/// The model the app runs on, from what [`read`] read: the schema, the
+/// place where the user stopped, a recovery to offer.
+fn model_of(read: Loaded, setup: Setup) -> Result<Model, String> {
+    let Setup { path, notice, keymap, author, .. } = setup;
+    let Loaded { doc, notice: fresh } = read;
+    let notice = fresh.or(notice);
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut model = Model::new(doc, keymap, size);
     model.message = notice.map(|n| (n, Level::Info));
@@ -135,7 +152,12 @@ fn preview(setup: &Setup) -> Result<Model, String> {
 fn start(setup: Setup) -> Result<Start, String> {
     if std::fs::metadata(&setup.path).is_ok_and(|m| m.is_file() && m.len() > PREVIEW_ABOVE) {
         let preview = Box::new(preview(&setup)?);
-        Ok(Start::Preview { preview, load: Box::new(move || load(setup)) })
+        let (path, start_fresh) = (setup.path.clone(), setup.start_fresh);
+        let load = Loader {
+            read: Box::new(move || read(&path, start_fresh)),
+            model: Box::new(move |read| model_of(read, setup)),
+        };
+        Ok(Start::Preview { preview, load })
     } else {
         Ok(Start::Ready(Box::new(load(setup)?)))
     }

@@ -284,9 +284,23 @@ fn track_pending(m: &Model, pending: &Pending) {
 pub enum Start {
     /// Loaded already.
     Ready(Box<Model>),
-    /// A large file: draw `preview` (its first screens, nothing to edit) at
-    /// once, then build the model with `load` while the user reads it.
-    Preview { preview: Box<Model>, load: Box<dyn FnOnce() -> Result<Model, String>> },
+    /// A large file: draw `preview` (its first screens) at once and answer
+    /// keys on it while `load` reads the file; the keys are then applied to
+    /// the model in turn.
+    Preview { preview: Box<Model>, load: Loader },
+}
+
+/// How a large article loads: `read` on a thread of its own, then `model`
+/// on the UI thread from what it read.
+pub struct Loader {
+    pub read: Box<dyn FnOnce() -> Result<Loaded, String> + Send>,
+    pub model: Box<dyn FnOnce(Loaded) -> Result<Model, String>>,
+}
+
+/// What [`Loader::read`] read: the document, and what to tell the user first.
+pub struct Loaded {
+    pub doc: crate::core::document::Document,
+    pub notice: Option<String>,
 }
 
 /// Opens an article of a folder the way `marginote ARTICLE` opens one.
@@ -346,13 +360,46 @@ impl<'a> App<'a> {
     fn ready(&mut self, start: Start) -> Result<Model, String> {
         match start {
             Start::Ready(m) => Ok(*m),
-            Start::Preview { mut preview, load } => {
-                let (w, h) = self.screen.size();
-                update(&mut preview, Input::Resize(w, h));
-                let _ = self.screen.draw(&preview, self.theme);
-                load()
-            }
+            Start::Preview { preview, load } => self.while_loading(*preview, load),
         }
+    }
+
+    /// Draw the preview and answer keys on it while the article is read on
+    /// a thread; then the model, with the keys typed meanwhile applied to it
+    /// in turn (what they did to the preview, which is never saved, is
+    /// only for the eye). When the model does not open where the preview
+    /// did, or opens on a question (a recovery to restore), those keys are
+    /// not applied: they were meant for another screen.
+    fn while_loading(&mut self, mut preview: Model, load: Loader) -> Result<Model, String> {
+        let terminal = |e: io::Error| format!("terminal: {e}");
+        let (w, h) = self.screen.size();
+        update(&mut preview, Input::Resize(w, h));
+        let opened_at = (preview.top, preview.cursor);
+        let read = on_thread(load.read);
+        let mut typed = Vec::new();
+        let mut redraw = true;
+        let loaded = loop {
+            if redraw {
+                self.screen.draw(&preview, self.theme).map_err(terminal)?;
+            }
+            match poll(&read) {
+                Ok(Some(loaded)) => break loaded?,
+                Ok(None) => {}
+                Err(()) => return Err("the article could not be read (its thread stopped)".into()),
+            }
+            redraw = event::poll(Duration::from_millis(5)).map_err(terminal)?;
+            if redraw && let Some(input) = to_input(event::read().map_err(terminal)?) {
+                self.screen.follow(&input);
+                // Its effects (a save, a quit) are the model's to run.
+                update(&mut preview, input.clone());
+                typed.push(input);
+            }
+        };
+        let mut m = (load.model)(loaded)?;
+        let (w, h) = self.screen.size();
+        update(&mut m, Input::Resize(w, h));
+        typed_while_loading(&mut m, typed, opened_at);
+        Ok(m)
     }
 
     /// Run an article until the user quits (or goes back, when `back` is
@@ -495,6 +542,26 @@ fn unsaved_warning(m: &Model) -> Option<String> {
         }
     };
     Some(format!("the last changes to the annotations were NOT saved. {why}"))
+}
+
+/// Apply to `m`, the model of an article just loaded, what was `typed` on
+/// its preview, which opened at `opened_at` (top, cursor): in turn, with
+/// their effects, when `m` opened there too and asks nothing first;
+/// otherwise the keys were meant for another screen, and are dropped (the
+/// user is told).
+pub fn typed_while_loading(m: &mut Model, typed: Vec<Input>, opened_at: (usize, usize)) {
+    if typed.is_empty() {
+        return;
+    }
+    if m.mode == Mode::Normal && (m.top, m.cursor) == opened_at {
+        for input in typed {
+            let effect = update(m, input);
+            run_effect(m, effect);
+        }
+    } else {
+        let said = "The keys typed while the article loaded were not applied: it opened elsewhere";
+        m.message.get_or_insert_with(|| (said.into(), Level::Info));
+    }
 }
 
 /// Where the user is in `m`'s article, to remember (`None` for a preview,

@@ -129,7 +129,13 @@ pub fn status_line(m: &Model, theme: &Theme, width: usize) -> (Line<'static>, Op
     };
     let reviewed =
         m.reviewed_upto.map_or_else(String::new, |b| format!("  reviewed {}%", b * 100 / art.len().max(1)));
-    let left = format!(" {name}{ro}  {pct}%{reviewed}  {}  {counts} ", m.doc.file().article.numbers.label());
+    let left = if m.loading {
+        // A preview: its place in the start of the text, and its (lack of)
+        // annotations, would say nothing about the article.
+        format!(" {name}  loading the whole text… ")
+    } else {
+        format!(" {name}{ro}  {pct}%{reviewed}  {}  {counts} ", m.doc.file().article.numbers.label())
+    };
     let (right, right_role) = match &m.message {
         Some((msg, Level::Error)) => (msg.clone(), Role::StatusError),
         Some((msg, Level::Info)) => (msg.clone(), Role::StatusMessage),
