@@ -6,6 +6,10 @@
 //! `open` opens articles and folders in the TUI; `print` prints (`list`,
 //! `suggest`, `check`); `exchange` exports and imports.
 
+// The doc comments of the command line's arguments are its `--help` text,
+// read in a terminal: `<file>` and `[rule]` there are words, not HTML or links.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

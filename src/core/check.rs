@@ -224,7 +224,7 @@ fn plural(n: usize, noun: &str) -> String {
 }
 
 /// `s` on one line (white space and control characters as single spaces),
-/// at most [`QUOTE_MAX`] code points, ending in `…` when cut.
+/// at most `QUOTE_MAX` code points, ending in `…` when cut.
 pub fn shorten(s: &str) -> String {
     let one_line = s.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty());
     let one_line = one_line.collect::<Vec<_>>().join(" ");

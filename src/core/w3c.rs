@@ -47,7 +47,7 @@
 //! Anchoring: a position whose text equals the quote is used as is; a
 //! position that disagrees with the quote, or lies outside the article, gives
 //! way to the quote (exact, prefix and suffix, found with
-//! [`anchor::place`](super::anchor::place)) with a warning; a quote alone is
+//! [`super::anchor::place`]) with a warning; a quote alone is
 //! found the same way; a position alone is used when it fits the article.
 //! An annotation that cannot be placed is skipped with a warning.
 

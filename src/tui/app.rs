@@ -722,7 +722,7 @@ fn finish_anchoring(m: &mut Model, poll: Poll) -> bool {
 
 type Term = Terminal<FrameBackend<FrameWriter>>;
 
-/// Stdout for frames: buffered, and written out only by [`FrameWriter::send`]
+/// Stdout for frames: buffered, and written out only by `FrameWriter::send`
 /// (on a clone), so a frame, the cursor's position and its visibility leave
 /// in one write (ratatui flushes after each of them; stdout alone would
 /// flush every kilobyte).

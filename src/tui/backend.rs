@@ -8,7 +8,7 @@
 //! hand, and each change of style as one SGR sequence holding only what
 //! changed (or a reset and the new style, when that is shorter): on a page
 //! where suggestions dim every other word that is a third fewer bytes. A
-//! test reads the bytes back with a small terminal ([`super::vt`]) and
+//! test reads the bytes back with a small terminal (`tui::vt`) and
 //! checks every cell's symbol and look. Everything else is crossterm's.
 
 use std::io::{self, Write};
