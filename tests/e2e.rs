@@ -814,10 +814,11 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
     assert_eq!(file.article.chars, text.chars().count());
 }
 
-/// Keys typed while a large article loads are answered on its preview
-/// and then applied to the article: nothing typed is lost. (Whether they
-/// land on the preview depends on the machine's speed; the outcome must
-/// not. `tests/keys.rs` checks both ways of it.)
+/// Keys typed as a large article's preview shows, while the article
+/// loads: a search and a tag wait for the article and are answered on it
+/// (nothing typed is lost). Whether they come before the article has
+/// loaded depends on the machine's speed; the outcome must not.
+/// `tests/keys.rs` checks what the preview answers and what it keeps.
 #[test]
 fn keys_typed_while_a_large_article_loads_are_kept() {
     let Some(t) = TestDir::new("keys_typed_while_a_large_article_loads_are_kept") else { return };

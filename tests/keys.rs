@@ -481,55 +481,62 @@ fn the_backup_holds_the_file_as_the_session_found_it() {
     assert_eq!(std::fs::read_to_string(&bak).unwrap(), at_start, "written once, not one keystroke old");
 }
 
-/// A large article's preview (its start, nothing in it saved) and the
-/// keys typed on it while the article loads, as the app loop keeps them.
-fn typed_on_a_preview(text: &str, keys: &str) -> (marginote::tui::model::Model, Vec<Input>, (usize, usize)) {
+/// A large article's preview (its start, 64 KB of whole lines, nothing in
+/// it saved) after `keys`, answered as the app answers them while the
+/// article loads: those that move about it, until the first that does not,
+/// which is returned with the ones after it (the model's to answer).
+fn typed_on_a_preview(text: &str, keys: &str) -> (marginote::tui::model::Model, Vec<Input>) {
     use marginote::core::document::Document;
+    use marginote::tui::app::answered_by_preview;
     use marginote::tui::update::update;
     let head = &text[..text[..64 << 10].rfind('\n').unwrap() + 1];
     let doc = Document::scratch("big.txt", head);
     let mut preview = marginote::tui::model::Model::new(doc, Default::default(), (100, 30));
     update(&mut preview, Input::Resize(100, 30));
-    let opened_at = (preview.top, preview.cursor);
-    let typed: Vec<Input> = common::parse_keys(keys).into_iter().map(Input::Key).collect();
-    for input in &typed {
-        // The app runs none of the preview's effects.
-        update(&mut preview, input.clone());
+    let mut typed: Vec<Input> = common::parse_keys(keys).into_iter().map(Input::Key).collect();
+    let answered = typed.iter().take_while(|i| answered_by_preview(&preview, i)).count();
+    for input in typed.drain(..answered) {
+        update(&mut preview, input);
     }
-    (preview, typed, opened_at)
+    (preview, typed)
 }
 
 #[test]
-fn keys_typed_on_a_large_articles_preview_apply_to_the_article_once_loaded() {
-    use marginote::tui::app::typed_while_loading;
+fn a_large_articles_preview_moves_with_the_keys_and_the_article_opens_where_it_was_left() {
+    use marginote::tui::app::follow_preview;
     let text = SAMPLE.repeat((256 << 10) / SAMPLE.len() + 1);
-    let (preview, typed, opened_at) = typed_on_a_preview(&text, "<PageDown><PageDown>/Meta<Enter>to");
-    assert!(preview.doc.annotations().len() == 1, "the preview shows the tag");
+    // Page and line moves are answered; a search waits for the article.
+    let (preview, rest) = typed_on_a_preview(&text, "<PageDown><PageDown>jjw/Meta<Enter>to");
+    assert!(preview.top > 0 && preview.doc.annotations().is_empty());
+    assert_eq!(rest.len(), 8, "from the search on: / M e t a Enter t o");
     let mut h = Harness::open(&text, (100, 30));
-    typed_while_loading(&mut h.m, typed, opened_at);
-    // Where the preview was, with the tag saved in the article's file.
+    follow_preview(&mut h.m, &preview);
     assert_eq!((h.m.top, h.m.cursor), (preview.top, preview.cursor));
+    for input in rest {
+        h.input(input);
+    }
+    // The search ran from where the preview was left, on the article.
     let saved = h.saved();
     assert_eq!(saved.annotations.len(), 1);
-    let art = &h.m.doc.article;
-    let preview_tag = &preview.doc.annotations()[0];
-    assert_eq!(saved.annotations[0].bytes(art), preview_tag.bytes(&preview.doc.article));
-    assert_eq!(saved.annotations[0].exact, "Meta");
+    let meta = saved.annotations[0].bytes(&h.m.doc.article).start;
+    assert_eq!(meta, preview.cursor + text[preview.cursor..].find("Meta").unwrap());
 }
 
 #[test]
-fn keys_typed_on_a_preview_are_not_applied_where_the_article_opens_elsewhere() {
-    use marginote::tui::app::typed_while_loading;
+fn a_preview_answers_only_moves_in_the_article_and_not_the_jump_to_the_end() {
+    use marginote::tui::app::answered_by_preview;
     let text = SAMPLE.repeat((256 << 10) / SAMPLE.len() + 1);
-    let (_, typed, opened_at) = typed_on_a_preview(&text, "/Meta<Enter>to");
-    let mut h = Harness::open(&text, (100, 30));
-    // Where the user stopped last time, past the preview.
-    h.keys("G");
-    let at = (h.m.top, h.m.cursor);
-    typed_while_loading(&mut h.m, typed, opened_at);
-    assert_eq!((h.m.top, h.m.cursor), at);
-    assert!(h.m.doc.annotations().is_empty() && h.ron().is_empty(), "nothing tagged, nothing written");
-    assert!(h.m.message.as_ref().unwrap().0.contains("not applied"), "{:?}", h.m.message);
+    for keys in ["G", "<Tab>", "v", "t", "d", "u", "]", "/", "q", ":"] {
+        let (preview, rest) = typed_on_a_preview(&text, keys);
+        assert_eq!((preview.top, preview.cursor, rest.len()), (0, 0, 1), "{keys} waits for the article");
+    }
+    let (preview, rest) = typed_on_a_preview(&text, "<PageDown><C-e>gg");
+    assert!(rest.is_empty() && preview.cursor == 0);
+    // Out of normal mode (which the keys it answers never leave), nothing is.
+    let (mut preview, _) = typed_on_a_preview(&text, "");
+    preview.mode = marginote::tui::model::Mode::Help { scroll: 0 };
+    let pd = common::parse_keys("<PageDown>").remove(0);
+    assert!(!answered_by_preview(&preview, &Input::Key(pd)));
 }
 
 /// Type `keys` as the app loop does, leaving their saves to a job on a

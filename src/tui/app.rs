@@ -50,6 +50,7 @@ use crate::core::places::{self, Place};
 use crate::core::reanchor::{Job, Poll};
 use crate::core::store::AnnotationFile;
 
+use super::action::Action;
 use super::folder::{self, Folder};
 use super::model::{Level, Mode, Model};
 use super::render;
@@ -326,6 +327,9 @@ struct App<'a> {
     term_signal: Arc<AtomicBool>,
     done: Arc<AtomicBool>,
     pending: Pending,
+    /// An input typed while a large article loaded that its preview could
+    /// not answer: the model's first.
+    held: Option<Input>,
 }
 
 impl<'a> App<'a> {
@@ -347,7 +351,7 @@ impl<'a> App<'a> {
         }
         let mut screen = Screen::new(FrameWriter::new());
         screen.measure();
-        Ok(App { screen, theme, term_signal, done, pending })
+        Ok(App { screen, theme, term_signal, done, pending, held: None })
     }
 
     /// Give the terminal back and tell the watchdog the loop is over.
@@ -360,45 +364,66 @@ impl<'a> App<'a> {
     fn ready(&mut self, start: Start) -> Result<Model, String> {
         match start {
             Start::Ready(m) => Ok(*m),
-            Start::Preview { preview, load } => self.while_loading(*preview, load),
+            Start::Preview { preview, load } => {
+                let model = self.while_loading(*preview, load);
+                if model.is_err() {
+                    // Typed for an article that did not open.
+                    self.held = None;
+                }
+                model
+            }
         }
     }
 
-    /// Draw the preview and answer keys on it while the article is read on
-    /// a thread; then the model, with the keys typed meanwhile applied to it
-    /// in turn (what they did to the preview, which is never saved, is
-    /// only for the eye). When the model does not open where the preview
-    /// did, or opens on a question (a recovery to restore), those keys are
-    /// not applied: they were meant for another screen.
+    /// Draw the preview while the article is read on a thread, and answer
+    /// on it the keys that only move about it ([`answered_by_preview`]);
+    /// then the model, where the preview was moved to. The first other
+    /// input is kept for the model (`held`), and no more are read until it
+    /// has loaded: they are the model's, as typed ahead.
     fn while_loading(&mut self, mut preview: Model, load: Loader) -> Result<Model, String> {
         let terminal = |e: io::Error| format!("terminal: {e}");
         let (w, h) = self.screen.size();
         update(&mut preview, Input::Resize(w, h));
         let opened_at = (preview.top, preview.cursor);
         let read = on_thread(load.read);
-        let mut typed = Vec::new();
         let mut redraw = true;
         let loaded = loop {
             if redraw {
                 self.screen.draw(&preview, self.theme).map_err(terminal)?;
+            }
+            let wait = Duration::from_millis(5);
+            if self.held.is_some() {
+                // Typed ahead: the model's to answer.
+                match read.recv_timeout(wait) {
+                    Ok(loaded) => break loaded?,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        redraw = false;
+                        continue;
+                    }
+                    Err(_) => return Err("the article could not be read (its thread stopped)".into()),
+                }
             }
             match poll(&read) {
                 Ok(Some(loaded)) => break loaded?,
                 Ok(None) => {}
                 Err(()) => return Err("the article could not be read (its thread stopped)".into()),
             }
-            redraw = event::poll(Duration::from_millis(5)).map_err(terminal)?;
+            redraw = event::poll(wait).map_err(terminal)?;
             if redraw && let Some(input) = to_input(event::read().map_err(terminal)?) {
                 self.screen.follow(&input);
-                // Its effects (a save, a quit) are the model's to run.
-                update(&mut preview, input.clone());
-                typed.push(input);
+                if answered_by_preview(&preview, &input) {
+                    update(&mut preview, input);
+                } else {
+                    self.held = Some(input);
+                }
             }
         };
         let mut m = (load.model)(loaded)?;
         let (w, h) = self.screen.size();
         update(&mut m, Input::Resize(w, h));
-        typed_while_loading(&mut m, typed, opened_at);
+        if (preview.top, preview.cursor) != opened_at {
+            follow_preview(&mut m, &preview);
+        }
         Ok(m)
     }
 
@@ -544,24 +569,55 @@ fn unsaved_warning(m: &Model) -> Option<String> {
     Some(format!("the last changes to the annotations were NOT saved. {why}"))
 }
 
-/// Apply to `m`, the model of an article just loaded, what was `typed` on
-/// its preview, which opened at `opened_at` (top, cursor): in turn, with
-/// their effects, when `m` opened there too and asks nothing first;
-/// otherwise the keys were meant for another screen, and are dropped (the
-/// user is told).
-pub fn typed_while_loading(m: &mut Model, typed: Vec<Input>, opened_at: (usize, usize)) {
-    if typed.is_empty() {
-        return;
-    }
-    if m.mode == Mode::Normal && (m.top, m.cursor) == opened_at {
-        for input in typed {
-            let effect = update(m, input);
-            run_effect(m, effect);
+/// Whether a large article's preview answers `input` while the article
+/// loads: a resize, and in normal mode in the article the keys and wheel
+/// steps that move about the text (not to its end, which the preview does
+/// not hold). Anything else waits for the article.
+pub fn answered_by_preview(preview: &Model, input: &Input) -> bool {
+    use Action::*;
+    use ratatui::crossterm::event::MouseEventKind;
+    let moves = |a: Action| {
+        matches!(
+            a,
+            MoveLeft
+                | MoveRight
+                | MoveUp
+                | MoveDown
+                | WordForward
+                | WordBackward
+                | WordEnd
+                | SentenceForward
+                | SentenceBackward
+                | ParagraphForward
+                | ParagraphBackward
+                | LineStart
+                | LineEnd
+                | PageDown
+                | PageUp
+                | ScrollDown
+                | ScrollUp
+                | GotoStart
+        )
+    };
+    let reading = preview.mode == Mode::Normal && preview.focus == super::model::Focus::Article;
+    match input {
+        Input::Resize(..) => true,
+        Input::Key(k) if reading && k.kind != event::KeyEventKind::Release => {
+            preview.keymap.lookup(super::action::Context::Article, k).is_some_and(moves)
         }
-    } else {
-        let said = "The keys typed while the article loaded were not applied: it opened elsewhere";
-        m.message.get_or_insert_with(|| (said.into(), Level::Info));
+        Input::Mouse(ev) => {
+            reading && matches!(ev.kind, MouseEventKind::ScrollDown | MouseEventKind::ScrollUp)
+        }
+        _ => false,
     }
+}
+
+/// Put `m`, the model of an article just loaded, where its preview was
+/// moved to (the preview's text is the start of the article's: the same
+/// offsets).
+pub fn follow_preview(m: &mut Model, preview: &Model) {
+    m.top = m.viewport().row_at(preview.top.min(m.doc.article.len())).start;
+    go_to(m, preview.cursor);
 }
 
 /// Where the user is in `m`'s article, to remember (`None` for a preview,
@@ -860,7 +916,7 @@ fn event_loop(m: &mut Model, app: &mut App) -> io::Result<Exit> {
 }
 
 fn run_events(m: &mut Model, app: &mut App, saving: &mut Option<Receiver<SaveDone>>) -> io::Result<Exit> {
-    let App { screen, theme, term_signal, pending, .. } = app;
+    let App { screen, theme, term_signal, pending, held, .. } = app;
     let theme: &Theme = theme;
     screen.measure();
     let (w, h) = screen.size();
@@ -914,7 +970,7 @@ fn run_events(m: &mut Model, app: &mut App, saving: &mut Option<Receiver<SaveDon
             (false, true) => Duration::from_millis(50),
             (false, false) => Duration::from_millis(250),
         };
-        let ready = event::poll(tick)?;
+        let ready = held.is_some() || event::poll(tick)?;
         redraw = ready || job.is_some();
         if let Some(rx) = saving.as_ref() {
             let done = match poll(rx) {
@@ -1011,7 +1067,13 @@ fn run_events(m: &mut Model, app: &mut App, saving: &mut Option<Receiver<SaveDon
             }
             save_due |= due.save;
         };
-        let Some(input) = to_input(event::read()?) else { continue };
+        let input = match held.take() {
+            Some(input) => input,
+            None => match to_input(event::read()?) {
+                Some(input) => input,
+                None => continue,
+            },
+        };
         handle(m, input);
         // Drain what is already queued before drawing again (fast typing,
         // resizes); the changes they make are saved once.
