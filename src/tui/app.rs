@@ -170,8 +170,12 @@ fn start_saving(m: &mut Model, pending: &Pending) -> Option<Receiver<SaveDone>> 
     if m.doc.read_only() {
         return None;
     }
+    let job = m.doc.save_job();
+    // The job's annotations, which recording the article in them may have
+    // copied, are the ones kept for a crash.
+    track_pending(m, pending);
     let pending = Arc::clone(pending);
-    match m.doc.save_job() {
+    match job {
         Ok(job) => Some(on_thread(move || {
             let done = job.run();
             if let (Some(file), Ok(mut kept)) = (done.written(), pending.lock())
@@ -389,7 +393,8 @@ impl<'a> App<'a> {
         let mut redraw = true;
         let loaded = loop {
             if redraw {
-                self.screen.draw(&preview, self.theme).map_err(terminal)?;
+                // A terminal gone is the article's loop to report.
+                let _ = self.screen.draw(&preview, self.theme);
             }
             let wait = Duration::from_millis(5);
             if self.held.is_some() {
