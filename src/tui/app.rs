@@ -389,8 +389,10 @@ impl<'a> App<'a> {
         let (w, h) = self.screen.size();
         update(&mut preview, Input::Resize(w, h));
         let opened_at = (preview.top, preview.cursor);
+        // On screen first: reading the article keeps both cores busy.
+        let _ = self.screen.draw(&preview, self.theme);
         let read = on_thread(load.read);
-        let mut redraw = true;
+        let mut redraw = false;
         let loaded = loop {
             if redraw {
                 // A terminal gone is the article's loop to report.
