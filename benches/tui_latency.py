@@ -18,8 +18,9 @@ on the same file, and the script measures, from the outside, what a person waits
 
 Each key but the first PageDown is pressed --repeat times in a run, each
 press undone unmeasured before the next (PageUp, C-y, `[` or `N`, the jump
-to the top, the resize back), and the run keeps their median: sub-millisecond times
-vary by a tenth of a millisecond from press to press on a shared machine.
+to the top, the resize back), and the run keeps their median:
+sub-millisecond times vary by a tenth of a millisecond from press to press
+on a shared machine.
 A repeated press comes 50 ms after the last screen update, as when paging
 through a text; the first PageDown comes after 1.5 s of quiet.
 
