@@ -718,6 +718,35 @@ fn two_instances_tagging_one_article_keep_both_tags() {
     assert_eq!(exact, ["8.000", "Mark Zuckerberg"], "both tags, once each");
 }
 
+/// One-line scrolls have the terminal move the article's rows (a
+/// scrolling region, then index or reverse index): in tmux, the screen
+/// they leave reads as the one `C-l` paints whole. (Its styled capture
+/// may differ in the colour of blanks, which no one sees: padding is
+/// written only over what a row held.)
+#[test]
+fn one_line_scrolls_leave_the_screen_a_repaint_paints() {
+    let Some(t) = TestDir::new("one_line_scrolls_leave_the_screen_a_repaint_paints") else { return };
+    let article = t.copy_sample("a.txt");
+    let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
+    s.wait_ready("Penyimpangan Internet");
+    search(&s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    let first_row = |sc: &str| sc.lines().next().unwrap_or_default().to_owned();
+    let before = s.wait_settled();
+    s.keys(&["C-e", "C-e", "C-e", "C-y"]);
+    s.wait_screen("the article two rows down", |sc| first_row(sc) != first_row(&before));
+    s.wait_settled();
+    let scrolled = s.screen();
+    s.keys(&["C-l"]);
+    std::thread::sleep(Duration::from_millis(300));
+    s.wait_settled();
+    assert_eq!(s.screen(), scrolled, "rows the scrolls left");
+    assert_ne!(first_row(&scrolled), first_row(&before));
+    s.type_text("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
 #[test]
 fn terminal_hangup_exits() {
     let Some(t) = TestDir::new("terminal_hangup_exits") else { return };
