@@ -103,6 +103,23 @@ fn frames(c: &mut Criterion) {
             })
         });
     }
+    // A resize as the app draws it: every row composed at the new width
+    // and painted on a cleared screen.
+    let (mut painter, mut memo) = (Painter::default(), render::Memo::default());
+    let mut whole = |m: &Model| {
+        painter.invalidate();
+        let mut out = Bytes::new(Vec::new());
+        painter.paint(render::compose_with(m, &theme, &mut memo), &mut out);
+        out.out.len()
+    };
+    g.bench_function("resize 120x40 -> 100x30 -> 120x40, compose + paint each", |b| {
+        b.iter(|| {
+            update(&mut m, Input::Resize(100, 30));
+            let small = whole(&m);
+            update(&mut m, Input::Resize(SIZE.0, SIZE.1));
+            small + whole(&m)
+        })
+    });
     g.bench_function("G (jump to the end) + draw", |b| {
         b.iter(|| {
             update(&mut m, key(KeyCode::Char('g')));
