@@ -458,6 +458,13 @@ fn search(s: &Session, query: &str) {
     });
 }
 
+/// Tag the sample's first "8.000" as a statistic and wait for it in the sidebar.
+fn tag_8000_as_a_statistic(s: &Session) {
+    search(s, "8.000");
+    s.type_text("ts");
+    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+}
+
 #[test]
 fn search_tag_person_quit_writes_ron() {
     let Some(t) = TestDir::new("search_tag_person_quit_writes_ron") else { return };
@@ -555,9 +562,7 @@ fn signal_saves_and_restores(test: &str, sig: &str) {
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
 
-    search(&s, "8.000");
-    s.type_text("ts");
-    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    tag_8000_as_a_statistic(&s);
     s.assert_terminal_taken_over();
 
     let sent = Instant::now();
@@ -621,9 +626,7 @@ fn read_only_tagging_is_never_written() {
 
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("READ-ONLY");
-    search(&s, "8.000");
-    s.type_text("ts");
-    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    tag_8000_as_a_statistic(&s);
     assert_eq!(std::fs::read_to_string(&ron).unwrap(), BAD_RON, "tagging does not write the file");
 
     // The first quit refuses (unsaved changes), the second leaves without saving.
@@ -729,9 +732,7 @@ fn one_line_scrolls_leave_the_screen_a_repaint_paints() {
     let article = t.copy_sample("a.txt");
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
-    search(&s, "8.000");
-    s.type_text("ts");
-    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    tag_8000_as_a_statistic(&s);
     let first_row = |sc: &str| sc.lines().next().unwrap_or_default().to_owned();
     let before = s.wait_settled();
     s.keys(&["C-e", "C-e", "C-e", "C-y"]);
@@ -753,9 +754,7 @@ fn terminal_hangup_exits() {
     let article = t.copy_sample("a.txt");
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
-    search(&s, "8.000");
-    s.type_text("ts");
-    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    tag_8000_as_a_statistic(&s);
     let pid = s.pid();
 
     // Close the terminal, as when a terminal window is closed or ssh drops:
@@ -832,9 +831,7 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
     let painted = s.wait_settled();
     s.keys(&["C-l"]);
     assert_eq!(s.wait_settled(), painted, "rows the preview left");
-    search(&s, "8.000");
-    s.type_text("ts");
-    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    tag_8000_as_a_statistic(&s);
     s.type_text("q");
     assert_eq!(s.wait_exit(), 0);
     s.assert_restored();
@@ -1001,9 +998,7 @@ fn sigterm_in_an_article_of_a_folder_saves_remembers_and_restores() {
     });
     s.keys(&["Enter"]);
     s.wait_ready("Penyimpangan Internet");
-    search(&s, "8.000");
-    s.type_text("ts");
-    s.wait_screen("8.000 in the sidebar", |sc| sidebar_has(sc, "S", "8.000", "= 8000"));
+    tag_8000_as_a_statistic(&s);
     s.signal("TERM");
     assert_eq!(s.wait_exit(), 0, "exit status after SIGTERM");
     s.assert_restored();

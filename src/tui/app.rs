@@ -28,7 +28,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -399,21 +399,17 @@ impl<'a> App<'a> {
                 let _ = self.screen.draw(&preview, self.theme);
             }
             let wait = Duration::from_millis(5);
-            if self.held.is_some() {
-                // Typed ahead: the model's to answer.
-                match read.recv_timeout(wait) {
-                    Ok(loaded) => break loaded?,
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                        redraw = false;
-                        continue;
-                    }
-                    Err(_) => return Err("the article could not be read (its thread stopped)".into()),
+            // With an input held, no more are read: only the article is waited for.
+            match read.recv_timeout(if self.held.is_some() { wait } else { Duration::ZERO }) {
+                Ok(loaded) => break loaded?,
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("the article could not be read (its thread stopped)".into());
                 }
             }
-            match poll(&read) {
-                Ok(Some(loaded)) => break loaded?,
-                Ok(None) => {}
-                Err(()) => return Err("the article could not be read (its thread stopped)".into()),
+            if self.held.is_some() {
+                redraw = false;
+                continue;
             }
             redraw = event::poll(wait).map_err(terminal)?;
             if redraw && let Some(input) = to_input(event::read().map_err(terminal)?) {

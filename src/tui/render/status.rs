@@ -114,26 +114,27 @@ pub fn status_line(m: &Model, theme: &Theme, width: usize) -> (Line<'static>, Op
         _ => {}
     }
     let bar = theme.style(Role::StatusBar);
-    let art = &m.doc.article;
-    let pct = if art.len() <= 1 { 100 } else { m.cursor * 100 / (art.len() - 1).max(1) }.min(100);
     let name = m
         .doc
         .path
         .file_name()
         .map_or_else(|| m.doc.path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let ro = if m.doc.read_only() { " [read-only]" } else { "" };
-    let total = m.doc.annotations().len();
-    let counts = match m.doc.verified() {
-        _ if total == 0 => "no annotations".to_owned(),
-        v => format!("{v} of {total} verified"),
-    };
-    let reviewed =
-        m.reviewed_upto.map_or_else(String::new, |b| format!("  reviewed {}%", b * 100 / art.len().max(1)));
     let left = if m.loading {
         // A preview: its place in the start of the text, and its (lack of)
         // annotations, would say nothing about the article.
         format!(" {name}  loading the whole text… ")
     } else {
+        let art = &m.doc.article;
+        let pct = if art.len() <= 1 { 100 } else { m.cursor * 100 / (art.len() - 1).max(1) }.min(100);
+        let ro = if m.doc.read_only() { " [read-only]" } else { "" };
+        let total = m.doc.annotations().len();
+        let counts = match m.doc.verified() {
+            _ if total == 0 => "no annotations".to_owned(),
+            v => format!("{v} of {total} verified"),
+        };
+        let reviewed = m
+            .reviewed_upto
+            .map_or_else(String::new, |b| format!("  reviewed {}%", b * 100 / art.len().max(1)));
         format!(" {name}{ro}  {pct}%{reviewed}  {}  {counts} ", m.doc.file().article.numbers.label())
     };
     let (right, right_role) = match &m.message {
