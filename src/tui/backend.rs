@@ -6,10 +6,14 @@
 //! `MoveTo` through `fmt::Write`, and sends each attribute and colour change
 //! as its own escape sequence. The pen writes cursor moves and symbols by
 //! hand, and each change of style as one SGR sequence holding only what
-//! changed (or a reset and the new style, when that is shorter): on a page
-//! where suggestions dim every other word that is a third fewer bytes. A
-//! test reads the bytes back with a small terminal (`tui::vt`) and
-//! checks every cell's symbol and look. Everything else is crossterm's.
+//! changed (or a reset and the new style, when that is shorter), the
+//! sixteen colours in their short form where it looks the same; it moves
+//! along a row with `CSI n C` and blanks runs of cells with an erase
+//! (`CSI n X`). On a page where suggestions dim every other word that is
+//! under half of crossterm's bytes, and a PageDown in the middle of War
+//! and Peace fits the 4 KB a pseudo-terminal passes in one read. A test
+//! reads the bytes back with a small terminal (`tui::vt`) and checks every
+//! cell's symbol and look. Everything else is crossterm's.
 
 use std::io::{self, Write};
 
@@ -32,12 +36,15 @@ impl<W: Write> FrameBackend<W> {
     }
 }
 
-/// What the terminal was last told: where the last cell went and the
-/// style in force, so that each cell writes only the cursor move and the
-/// style change it needs.
+/// What the terminal was last told: where its cursor is (when known) and
+/// the style in force, so that each cell writes only the cursor move and
+/// the style change it needs.
 pub struct Pen {
     look: Look,
-    last: Option<(u16, u16)>,
+    /// The cursor's column and row, when the bytes so far say where it is:
+    /// past the last narrow cell written, or where an erase left it; not
+    /// after a wide character, on which the terminal may disagree.
+    at: Option<(u16, u16)>,
 }
 
 /// How a cell looks: what a ratatui `Cell` holds besides its symbol.
@@ -53,6 +60,14 @@ impl Look {
     /// The terminal's defaults.
     pub const PLAIN: Look =
         Look { fg: Color::Reset, bg: Color::Reset, underline: Color::Reset, modifier: Modifier::empty() };
+
+    /// Whether a blank in this look looks like a cell of a cleared screen:
+    /// no background, nothing drawn across it (its colour and weight do
+    /// not show).
+    pub fn looks_blank(&self) -> bool {
+        let drawn = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
+        self.bg == Color::Reset && !self.modifier.intersects(drawn)
+    }
 
     /// A blank cell given `style` (as `Cell::set_style` on a reset cell).
     pub fn of(style: Style) -> Look {
@@ -74,7 +89,7 @@ impl Default for Pen {
 impl Pen {
     /// A pen at the terminal's defaults, before any cell.
     pub fn new() -> Pen {
-        Pen { look: Look::PLAIN, last: None }
+        Pen { look: Look::PLAIN, at: None }
     }
 
     /// Write `cell` at column `x`, row `y`. A cell right after the last one
@@ -82,16 +97,64 @@ impl Pen {
     pub fn cell(&mut self, out: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) {
         let look =
             Look { fg: cell.fg, bg: cell.bg, underline: cell.underline_color, modifier: cell.modifier };
-        self.text(out, (x, y), cell.symbol(), 1, look);
+        let symbol = cell.symbol();
+        if unicode_width::UnicodeWidthStr::width(symbol) == 1 {
+            self.text(out, (x, y), symbol, 1, look);
+        } else {
+            self.grapheme(out, (x, y), symbol, look);
+        }
     }
 
-    /// Write `text`, `cells` cells wide, from column `x` of row `y`: the
+    /// Write `text`, `cells` narrow cells, from column `x` of row `y`: the
     /// bytes [`Pen::cell`] writes for each of its cells in turn.
-    pub fn text(&mut self, out: &mut Vec<u8>, (x, y): (u16, u16), text: &str, cells: u16, look: Look) {
-        if !matches!(self.last, Some((lx, ly)) if x == lx + 1 && y == ly) {
-            move_to(out, x, y);
+    pub fn text(&mut self, out: &mut Vec<u8>, at: (u16, u16), text: &str, cells: u16, look: Look) {
+        self.go(out, at, look);
+        out.extend_from_slice(text.as_bytes());
+        self.at = Some((at.0 + cells, at.1));
+    }
+
+    /// Write one grapheme that is not a narrow cell (wide, or none wide):
+    /// where the cursor ends depends on the terminal, so the next cell
+    /// moves it.
+    pub fn grapheme(&mut self, out: &mut Vec<u8>, at: (u16, u16), g: &str, look: Look) {
+        self.go(out, at, look);
+        out.extend_from_slice(g.as_bytes());
+        self.at = None;
+    }
+
+    /// Blank `n` cells from column `x` of row `y` without writing them: an
+    /// erase (ECH, `CSI n X`, as ncurses sends it for xterm), which leaves
+    /// the cursor where it is. For blanks that look like a cleared screen's
+    /// ([`Look::looks_blank`]): the erased cells take the background in
+    /// force, which is then the default.
+    pub fn erase(&mut self, out: &mut Vec<u8>, at: (u16, u16), n: u16, look: Look) {
+        debug_assert!(look.looks_blank());
+        if self.look.bg == Color::Reset {
+            // Only the background shows on erased cells: no style to change.
+            self.go(out, at, self.look);
+        } else {
+            self.go(out, at, look);
         }
-        self.last = Some((x + cells.saturating_sub(1), y));
+        out.extend_from_slice(b"\x1b[");
+        decimal(out, u32::from(n));
+        out.push(b'X');
+        self.at = Some(at);
+    }
+
+    /// Put the cursor at `(x, y)` (forward along its row when it is on it:
+    /// shorter than a move there) and the style in force to `look`.
+    fn go(&mut self, out: &mut Vec<u8>, (x, y): (u16, u16), look: Look) {
+        match self.at {
+            Some(at) if at == (x, y) => {}
+            Some((cx, cy)) if cy == y && cx < x => {
+                out.extend_from_slice(b"\x1b[");
+                if x - cx > 1 {
+                    decimal(out, u32::from(x - cx));
+                }
+                out.push(b'C');
+            }
+            _ => move_to(out, x, y),
+        }
         let look = if Colored::ansi_color_disabled_memoized() {
             // NO_COLOR: attributes only.
             Look { modifier: look.modifier, ..Look::PLAIN }
@@ -102,7 +165,11 @@ impl Pen {
             restyle(out, self.look, look);
             self.look = look;
         }
-        out.extend_from_slice(text.as_bytes());
+    }
+
+    /// The style in force.
+    pub fn look(&self) -> Look {
+        self.look
     }
 
     /// Move rows `top..bottom` (the whole width of the screen) up `by` rows,
@@ -129,14 +196,14 @@ impl Pen {
             out.extend_from_slice(step);
         }
         out.extend_from_slice(b"\x1b[r");
-        self.last = None;
+        self.at = None;
     }
 
     /// Back to the terminal's default colours and attributes, as a frame
     /// ends (nothing to write when they are in force).
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         if self.look != Look::PLAIN {
-            out.extend_from_slice(b"\x1b[0m");
+            out.extend_from_slice(b"\x1b[m");
             self.look = Look::PLAIN;
         }
     }
@@ -144,10 +211,11 @@ impl Pen {
 
 /// One `CSI … m` that takes the terminal from `from` to `to`: what changed
 /// (attributes removed, then added, then colours), or a reset and all of
-/// `to`, whichever is shorter. A dimmed word in plain text costs 17 bytes
-/// this way, where crossterm's separate commands wrote 41. The underline
-/// colour goes in a sequence of its own, as crossterm sends it: a terminal
-/// that does not know `58` could read the `5` after it as blinking.
+/// `to`, whichever is shorter (a reset alone is `CSI m`). A dimmed word in
+/// plain text costs 13 bytes this way, where crossterm's separate commands
+/// wrote 41. The underline colour goes in a sequence of its own, as
+/// crossterm sends it: a terminal that does not know `58` could read the
+/// `5` after it as blinking.
 fn restyle(out: &mut Vec<u8>, from: Look, to: Look) {
     let mut underline = from.underline;
     if (from.modifier, from.fg, from.bg) != (to.modifier, to.fg, to.bg) {
@@ -155,7 +223,9 @@ fn restyle(out: &mut Vec<u8>, from: Look, to: Look) {
         sgr(out, |p| changes(p, from, to));
         let changed = out.len();
         sgr(out, |p| {
-            p.num(0);
+            if to != Look::PLAIN {
+                p.num(0);
+            }
             changes(p, Look::PLAIN, to);
         });
         let reset = out.len() - changed;
@@ -168,13 +238,16 @@ fn restyle(out: &mut Vec<u8>, from: Look, to: Look) {
         }
     }
     if underline != to.underline {
-        sgr(out, |p| p.colour(b'5', to.underline));
+        sgr(out, |p| p.colour(b'5', to.underline, false));
     }
 }
 
 /// The SGR parameters from `from` to `to`, the underline colour aside:
 /// bold and dim share one reset (22), after which the one that stays is
-/// set again, as do the two blinks (25).
+/// set again, as do the two blinks (25). Colours go in the short form when
+/// it looks the same ([`colour`]); a bold foreground of the first eight
+/// never does, and is written again when bold comes on over one that may
+/// have been.
 fn changes(p: &mut Params, from: Look, to: Look) {
     let removed = from.modifier - to.modifier;
     let mut added = to.modifier - from.modifier;
@@ -212,10 +285,13 @@ fn changes(p: &mut Params, from: Look, to: Look) {
             p.num(on);
         }
     }
-    for (kind, a, b) in [(b'3', from.fg, to.fg), (b'4', from.bg, to.bg)] {
-        if a != b {
-            p.colour(kind, b);
-        }
+    let bold = to.modifier.contains(Modifier::BOLD);
+    let was_short = !from.modifier.contains(Modifier::BOLD) && palette(to.fg).is_some_and(|i| i < 8);
+    if from.fg != to.fg || (bold && was_short) {
+        p.colour(b'3', to.fg, !bold);
+    }
+    if from.bg != to.bg {
+        p.colour(b'4', to.bg, true);
     }
 }
 
@@ -237,9 +313,9 @@ impl Params<'_> {
         decimal(self.out, n);
     }
 
-    fn colour(&mut self, kind: u8, c: Color) {
+    fn colour(&mut self, kind: u8, c: Color, short: bool) {
         self.next();
-        colour(self.out, kind, c);
+        colour(self.out, kind, c, short);
     }
 }
 
@@ -259,29 +335,46 @@ fn sgr(out: &mut Vec<u8>, params: impl FnOnce(&mut Params)) {
     out.push(b'm');
 }
 
-/// A colour's SGR parameters as crossterm writes them: `kind` is `3`
-/// (foreground), `4` (background) or `5` (underline); named colours go by
-/// their 256-colour index.
-fn colour(out: &mut Vec<u8>, kind: u8, c: Color) {
-    use ratatui::crossterm::style::Color as C;
-    out.push(kind);
-    let c = c.into_crossterm();
-    if c == C::Reset {
-        out.push(b'9');
+/// A colour's SGR parameters: `kind` is `3` (foreground), `4` (background)
+/// or `5` (underline). The sixteen colours go in their short form (30-37
+/// and 90-97, 40-47 and 100-107) when `short` says it looks the same, as
+/// ncurses writes them for `xterm-256color`; else as crossterm writes
+/// them, named ones by their 256-colour index. (A terminal may show a bold
+/// 30-37 in the bright colour, but not a bold `38;5;0`-`7`: the caller
+/// knows what is bold.)
+fn colour(out: &mut Vec<u8>, kind: u8, c: Color, short: bool) {
+    if c == Color::Reset {
+        out.extend_from_slice(&[kind, b'9']);
         return;
     }
-    out.extend_from_slice(b"8;");
-    let index = match c {
-        C::Rgb { r, g, b } => {
-            out.extend_from_slice(b"2;");
-            for (k, v) in [r, g, b].into_iter().enumerate() {
-                if k > 0 {
-                    out.push(b';');
-                }
-                decimal(out, u32::from(v));
+    if let Some(index) = palette(c) {
+        match index {
+            0..8 if short && kind != b'5' => out.extend_from_slice(&[kind, b'0' + index]),
+            8..16 if short && kind == b'3' => out.extend_from_slice(&[b'9', b'0' + index - 8]),
+            8..16 if short && kind == b'4' => out.extend_from_slice(&[b'1', b'0', b'0' + index - 8]),
+            _ => {
+                out.extend_from_slice(&[kind, b'8', b';', b'5', b';']);
+                decimal(out, u32::from(index));
             }
-            return;
         }
+        return;
+    }
+    let Color::Rgb(r, g, b) = c else { unreachable!("every other colour has an index") };
+    out.extend_from_slice(&[kind, b'8', b';', b'2', b';']);
+    for (k, v) in [r, g, b].into_iter().enumerate() {
+        if k > 0 {
+            out.push(b';');
+        }
+        decimal(out, u32::from(v));
+    }
+}
+
+/// A colour's index in the terminal's 256-colour palette (the sixteen named
+/// ones first, as crossterm numbers them); none for RGB and the default.
+fn palette(c: Color) -> Option<u8> {
+    use ratatui::crossterm::style::Color as C;
+    Some(match c.into_crossterm() {
+        C::Reset | C::Rgb { .. } => return None,
         C::AnsiValue(v) => v,
         C::Black => 0,
         C::DarkRed => 1,
@@ -299,10 +392,7 @@ fn colour(out: &mut Vec<u8>, kind: u8, c: Color) {
         C::Magenta => 13,
         C::Cyan => 14,
         C::White => 15,
-        C::Reset => unreachable!("handled above"),
-    };
-    out.extend_from_slice(b"5;");
-    decimal(out, u32::from(index));
+    })
 }
 
 fn decimal(out: &mut Vec<u8>, n: u32) {
@@ -499,25 +589,28 @@ mod tests {
     /// A colour as the terminal reads it back: named ones by their index.
     fn wire(c: Color) -> Color {
         let mut out = b"\x1b[".to_vec();
-        colour(&mut out, b'3', c);
+        colour(&mut out, b'3', c, false);
         out.push(b'm');
         let mut s = crate::tui::vt::Screen::new(1, 1);
         s.feed(&out);
         s.look.fg
     }
 
-    /// Colours are written as crossterm writes them.
+    /// Colours are written as crossterm writes them, or, when the short
+    /// form looks the same, as the xterm-256color terminfo's `setaf` and
+    /// `setab` write them.
     #[test]
-    fn colours_as_crossterm_writes_them() {
+    fn colours_as_crossterm_and_terminfo_write_them() {
         use ratatui::crossterm::style::{SetBackgroundColor, SetForegroundColor, SetUnderlineColor};
         let named = [Color::Reset, Color::Black, Color::Red, Color::Green, Color::Yellow, Color::Blue];
         let more = [Color::Magenta, Color::Cyan, Color::Gray, Color::DarkGray, Color::LightRed];
         let light = [Color::LightGreen, Color::LightYellow, Color::LightBlue, Color::LightMagenta];
         let other = [Color::LightCyan, Color::White, Color::Indexed(200), Color::Rgb(1, 22, 255)];
-        for c in named.into_iter().chain(more).chain(light).chain(other) {
-            let ours = |kind| {
+        let indexed = (0..=16).map(Color::Indexed);
+        for c in named.into_iter().chain(more).chain(light).chain(other).chain(indexed) {
+            let ours = |kind, short| {
                 let mut out = b"\x1b[".to_vec();
-                colour(&mut out, kind, c);
+                colour(&mut out, kind, c, short);
                 out.push(b'm');
                 String::from_utf8(out).unwrap()
             };
@@ -528,10 +621,37 @@ mod tests {
                 s
             };
             use ratatui::crossterm::Command;
-            assert_eq!(ours(b'3'), ansi(&|s| SetForegroundColor(cc).write_ansi(s)), "{c:?}");
-            assert_eq!(ours(b'4'), ansi(&|s| SetBackgroundColor(cc).write_ansi(s)), "{c:?}");
-            assert_eq!(ours(b'5'), ansi(&|s| SetUnderlineColor(cc).write_ansi(s)), "{c:?}");
+            let fg = ansi(&|s| SetForegroundColor(cc).write_ansi(s));
+            let bg = ansi(&|s| SetBackgroundColor(cc).write_ansi(s));
+            assert_eq!(ours(b'3', false), fg, "{c:?}");
+            assert_eq!(ours(b'4', false), bg, "{c:?}");
+            assert_eq!(ours(b'5', false), ansi(&|s| SetUnderlineColor(cc).write_ansi(s)), "{c:?}");
+            assert_eq!(ours(b'5', true), ours(b'5', false), "no short underline colour: {c:?}");
+            // setaf=\E[%?%p1%{8}%<%t3%p1%d%e%p1%{16}%<%t9%p1%{8}%-%d%e38;5;%p1%d%;m
+            let (setaf, setab) = match palette(c) {
+                Some(i @ 0..8) => (format!("\x1b[3{i}m"), format!("\x1b[4{i}m")),
+                Some(i @ 8..16) => (format!("\x1b[9{}m", i - 8), format!("\x1b[10{}m", i - 8)),
+                _ => (fg, bg),
+            };
+            assert_eq!(ours(b'3', true), setaf, "{c:?}");
+            assert_eq!(ours(b'4', true), setab, "{c:?}");
         }
+    }
+
+    /// Bold never goes over a foreground of the first eight set by its
+    /// short form (the terminal may brighten it): set bold over one, the
+    /// colour is sent again in full.
+    #[test]
+    fn bold_over_a_short_foreground_sends_it_again() {
+        let cyan = Look { fg: Color::Cyan, ..Look::PLAIN };
+        let bold = Look { modifier: Modifier::BOLD, ..cyan };
+        let mut out = Vec::new();
+        let mut pen = Pen::new();
+        pen.text(&mut out, (0, 0), "a", 1, cyan);
+        pen.text(&mut out, (1, 0), "b", 1, bold);
+        pen.text(&mut out, (2, 0), "c", 1, cyan);
+        pen.finish(&mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1;1H\x1b[36ma\x1b[1;38;5;6mb\x1b[22mc\x1b[m");
     }
 
     /// A dimmed, underlined word in plain text: one SGR on, a reset off.
@@ -544,10 +664,7 @@ mod tests {
         pen.text(&mut out, (3, 0), " ", 1, Look::PLAIN);
         pen.text(&mut out, (4, 0), "x", 1, Look { modifier: Modifier::DIM, ..word });
         pen.finish(&mut out);
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "\x1b[1;1H\x1b[2;4;38;5;7mthe\x1b[0m \x1b[2;38;5;7mx\x1b[0m"
-        );
+        assert_eq!(String::from_utf8(out).unwrap(), "\x1b[1;1H\x1b[2;4;37mthe\x1b[m \x1b[2;37mx\x1b[m");
     }
 
     #[test]

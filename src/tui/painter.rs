@@ -9,7 +9,9 @@
 //! [`Pen`] as the backend. When the rows moved up or down a few (a line's
 //! scroll, a wheel step), the terminal moves them ([`Sink::scroll`]) and
 //! only what that leaves wrong is written: the new rows, and the rows of a
-//! pane beside that did not move with them. Frames with a popup over the
+//! pane beside that did not move with them. Long runs of blanks are erased
+//! (or, on a screen just cleared, skipped), and spaces keep the style in
+//! force when they would look the same in theirs. Frames with a popup over the
 //! panes are left to ratatui; the app tells the painter when the screen
 //! was drawn by someone else ([`Painter::invalidate`]).
 
@@ -202,13 +204,10 @@ fn cost(line: &Line) -> usize {
     line.spans.iter().map(|s| s.content.len() + 8).sum()
 }
 
-/// Whether a blank in `style` looks like a cell of a cleared screen: no
-/// background, nothing drawn across it. (Its colour and weight do not show.)
+/// Whether a blank in `style` looks like a cell of a cleared screen
+/// ([`Look::looks_blank`]).
 fn blank_as_cleared(style: Style) -> bool {
-    use ratatui::style::{Color, Modifier};
-    let drawn = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
-    style.bg.is_none_or(|bg| bg == Color::Reset)
-        && !(style.add_modifier - style.sub_modifier).intersects(drawn)
+    Look::of(style).looks_blank()
 }
 
 /// The column from which a row just cleared looks like `base`'s padding:
@@ -228,19 +227,57 @@ fn same_layout(a: &Composed, b: &Composed) -> bool {
 pub struct Bytes {
     pub out: Vec<u8>,
     pen: Pen,
+    /// Whether the screen was cleared for this frame: what is not written
+    /// yet is blank.
+    cleared: bool,
 }
 
 impl Bytes {
     /// A frame's bytes, written into `out` (emptied first; kept for its capacity).
     pub fn new(mut out: Vec<u8>) -> Bytes {
         out.clear();
-        Bytes { out, pen: Pen::new() }
+        Bytes { out, pen: Pen::new(), cleared: false }
+    }
+}
+
+/// Blanks in a row at least this many are erased, not written (the erase
+/// and the move past it take up to 10 bytes).
+const ERASED_FROM: usize = 12;
+
+impl Bytes {
+    /// Narrow `text` from column `x` of row `y`, its long runs of spaces
+    /// erased (a sidebar's columns, a centred title), or skipped on a
+    /// screen just cleared: `look` shows nothing on a blank.
+    fn spaced(&mut self, (mut x, y): (u16, u16), text: &str, cells: usize, look: Look) {
+        const SPACES: &str = "            ";
+        const _: () = assert!(SPACES.len() == ERASED_FROM);
+        let mut rest = text;
+        while let Some(start) = rest.find(SPACES) {
+            let end = rest[start..].find(|c| c != ' ').map_or(rest.len(), |n| start + n);
+            let before = &rest[..start];
+            if !before.is_empty() {
+                let n = before.chars().count() as u16;
+                self.pen.text(&mut self.out, (x, y), before, n, look);
+                x += n;
+            }
+            if !self.cleared {
+                self.pen.erase(&mut self.out, (x, y), (end - start) as u16, look);
+            }
+            x += (end - start) as u16;
+            rest = &rest[end..];
+        }
+        if rest.len() == text.len() {
+            self.pen.text(&mut self.out, (x, y), text, cells as u16, look);
+        } else if !rest.is_empty() {
+            self.pen.text(&mut self.out, (x, y), rest, rest.chars().count() as u16, look);
+        }
     }
 }
 
 impl Sink for Bytes {
     fn clear(&mut self) {
         self.out.extend_from_slice(b"\x1b[2J");
+        self.cleared = true;
     }
 
     fn scroll(&mut self, rows: (u16, u16), by: i16) {
@@ -248,15 +285,24 @@ impl Sink for Bytes {
     }
 
     fn run(&mut self, x: u16, y: u16, run: Run, style: Style) {
-        let look = Look::of(style);
-        let cells = run.cells() as u16;
+        let mut look = Look::of(style);
+        let erasable = look.looks_blank();
+        if erasable && self.pen.look().looks_blank() && run.is_spaces() {
+            // Spaces look the same in the style in force: no change of style.
+            look = self.pen.look();
+        }
         match run {
-            Run::Narrow(text, _) => self.pen.text(&mut self.out, (x, y), text, cells, look),
+            Run::Narrow(text, cells) if erasable => self.spaced((x, y), text, cells, look),
+            Run::Narrow(text, cells) => self.pen.text(&mut self.out, (x, y), text, cells as u16, look),
+            Run::Grapheme(g, 1) => self.pen.text(&mut self.out, (x, y), g, 1, look),
             // Each cell after a wide one starts with a cursor move, as
             // ratatui's diff writes it (the terminal may disagree on widths).
-            Run::Grapheme(g, _) => self.pen.text(&mut self.out, (x, y), g, 1, look),
+            Run::Grapheme(g, _) => self.pen.grapheme(&mut self.out, (x, y), g, look),
+            Run::Blank(n) if erasable && n >= ERASED_FROM => {
+                self.pen.erase(&mut self.out, (x, y), n as u16, look)
+            }
             Run::Blank(n) => {
-                self.pen.text(&mut self.out, (x, y), " ", cells, look);
+                self.pen.text(&mut self.out, (x, y), " ", n as u16, look);
                 self.out.resize(self.out.len() + n - 1, b' ');
             }
         }
@@ -384,7 +430,11 @@ mod tests {
     }
 
     fn line() -> impl Strategy<Value = Line<'static>> {
-        let text = proptest::string::string_regex("[a-z 香é\u{301}\t👍🏽]{0,8}").unwrap();
+        // Long runs of spaces too: erased, not written, where they look blank.
+        let text = prop_oneof![
+            4 => proptest::string::string_regex("[a-z 香é\u{301}\t👍🏽]{0,8}").unwrap(),
+            1 => proptest::string::string_regex("[a ]{0,3} {11,16}[a香 ]{0,3}").unwrap(),
+        ];
         (proptest::collection::vec((text, style()), 0..5), style()).prop_map(|(spans, s)| {
             Line::from(spans.into_iter().map(|(t, st)| Span::styled(t, st)).collect::<Vec<_>>()).style(s)
         })
@@ -399,9 +449,9 @@ mod tests {
         /// alike count as alike.
         #[test]
         fn the_screen_of_the_backend(frames in proptest::collection::vec(proptest::collection::vec(line(), 0..4), 1..4), base in style()) {
-            let area = Rect::new(2, 1, 9, 3);
+            let area = Rect::new(2, 1, 30, 3);
             let mut painter = Painter::default();
-            let mut screen = Screen::new(12, 5);
+            let mut screen = Screen::new(34, 5);
             for lines in &frames {
                 let frame = Composed { parts: vec![Part { area, base, lines: shared(lines.clone()) }], cursor: None };
                 let mut ours = Bytes::new(Vec::new());
@@ -409,21 +459,21 @@ mod tests {
                 screen.feed(&ours.out);
             }
             let last = Composed { parts: vec![Part { area, base, lines: shared(frames.last().unwrap().clone()) }], cursor: None };
-            let expected = whole(&last, 12, 5);
+            let expected = whole(&last, 34, 5);
             prop_assert_eq!(screen.seen(), expected.seen());
         }
     }
 
     /// A window of 7 rows over `text` from row `top`, at x 1 (the article),
-    /// beside `side` at x 11 (a sidebar that stays), over a status line.
+    /// beside `side` at x 26 (a sidebar that stays), over a status line.
     fn window(text: &[Line<'static>], top: usize, side: &Rc<[Rc<Line<'static>>]>, base: Style) -> Composed {
         let rows = text.iter().skip(top).take(7).cloned().collect();
         Composed {
             parts: vec![
-                Part { area: Rect::new(1, 0, 9, 7), base, lines: shared(rows) },
-                Part { area: Rect::new(11, 0, 3, 7), base: Style::default(), lines: Rc::clone(side) },
+                Part { area: Rect::new(1, 0, 24, 7), base, lines: shared(rows) },
+                Part { area: Rect::new(26, 0, 3, 7), base: Style::default(), lines: Rc::clone(side) },
                 Part {
-                    area: Rect::new(0, 7, 14, 1),
+                    area: Rect::new(0, 7, 29, 1),
                     base: Style::default(),
                     lines: shared(vec![Line::raw(format!("{top}"))]),
                 },
@@ -446,12 +496,12 @@ mod tests {
         ) {
             let side = shared(side);
             let mut painter = Painter::default();
-            let mut screen = Screen::new(14, 8);
+            let mut screen = Screen::new(29, 8);
             let mut top = 0usize;
             for by in std::iter::once(0).chain(moves) {
                 top = top.saturating_add_signed(by as isize).min(text.len() - 7);
                 let frame = window(&text, top, &side, base);
-                let expected = whole(&frame, 14, 8);
+                let expected = whole(&frame, 29, 8);
                 let mut ours = Bytes::new(Vec::new());
                 painter.paint(frame, &mut ours);
                 screen.feed(&ours.out);

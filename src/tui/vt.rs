@@ -1,7 +1,9 @@
 //! A small terminal for tests: the cells and looks that bytes leave on a
 //! screen. It reads what the backends write (cursor moves, SGR, text,
-//! clears, the cursor shown or hidden) and panics on anything else, so a
-//! test of the bytes' meaning cannot pass by skipping what it does not know.
+//! clears and erases, scrolling regions, the cursor shown or hidden) and
+//! panics on anything else, so a test of the bytes' meaning cannot pass by
+//! skipping what it does not know; and on text in bold over a foreground
+//! set by 30-37, which some terminals would show brighter.
 
 use ratatui::style::{Color, Modifier};
 use unicode_segmentation::UnicodeSegmentation;
@@ -19,6 +21,9 @@ pub struct Screen {
     pub look: Look,
     /// The scrolling region: its first and last rows.
     pub region: (u16, u16),
+    /// Whether the foreground in force was set as one of the first eight
+    /// by its short form (30-37), which a terminal may brighten in bold.
+    pub short_fg: bool,
 }
 
 impl Screen {
@@ -31,6 +36,7 @@ impl Screen {
             shown: true,
             look: Look::PLAIN,
             region: (0, height.saturating_sub(1)),
+            short_fg: false,
         }
     }
 
@@ -38,13 +44,12 @@ impl Screen {
     /// nothing drawn across them look alike, whatever their colour and
     /// weight, and a hidden cursor is nowhere.
     pub fn seen(&self) -> Screen {
-        let drawn = Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT;
         let mut s = self.clone();
         if !s.shown {
             s.cursor = (0, 0);
         }
         for (symbol, look) in s.cells.iter_mut().flatten() {
-            if symbol == " " && look.bg == Color::Reset && !look.modifier.intersects(drawn) {
+            if symbol == " " && look.looks_blank() {
                 *look = Look::PLAIN;
             }
         }
@@ -81,6 +86,10 @@ impl Screen {
     pub fn put(&mut self, g: &str) {
         let (x, y) = (usize::from(self.cursor.0), usize::from(self.cursor.1));
         let width = g.width().max(1);
+        assert!(
+            !(self.short_fg && self.look.modifier.contains(Modifier::BOLD)),
+            "{g:?} in bold over a foreground set by 30-37: some terminals brighten it"
+        );
         self.cells[y][x] = (g.to_owned(), self.look);
         for dx in 1..width {
             if let Some(cell) = self.cells[y].get_mut(x + dx) {
@@ -128,6 +137,20 @@ impl Screen {
                 self.cursor = (col.parse::<u16>().unwrap() - 1, row.parse::<u16>().unwrap() - 1);
             }
             (_, b'm') => self.sgr(params),
+            (_, b'X') => {
+                // Erased cells take the background in force; the cursor stays.
+                let n: usize = params.parse().expect("a count");
+                let (x, y) = (usize::from(self.cursor.0), usize::from(self.cursor.1));
+                let row = &mut self.cells[y];
+                let end = (x + n).min(row.len());
+                row[x..end].fill((" ".to_owned(), Look { bg: self.look.bg, ..Look::PLAIN }));
+            }
+            (_, b'C') => {
+                let n: u16 = if params.is_empty() { 1 } else { params.parse().expect("a count") };
+                assert!(n > 0, "a move forward by none");
+                let last = self.cells[0].len() as u16 - 1;
+                self.cursor.0 = (self.cursor.0 + n).min(last);
+            }
             (_, b'r') => {
                 // The scrolling region (the whole screen when no rows are
                 // given); the cursor goes home.
@@ -149,7 +172,13 @@ impl Screen {
     fn sgr(&mut self, params: &str) {
         let mut nums = params.split(';').map(|p| if p.is_empty() { 0 } else { p.parse::<u16>().unwrap() });
         let look = &mut self.look;
+        let short_fg = &mut self.short_fg;
         while let Some(n) = nums.next() {
+            match n {
+                0 | 38 | 39 | 90..=97 => *short_fg = false,
+                30..=37 => *short_fg = true,
+                _ => {}
+            }
             let bit = |n| match n {
                 1 | 22 => Modifier::BOLD,
                 2 => Modifier::DIM,
@@ -170,12 +199,17 @@ impl Screen {
                 }
                 other => panic!("a colour of kind {other:?}"),
             };
+            let short = |n: u16| Color::Indexed(n as u8);
             match n {
                 0 => *look = Look::PLAIN,
                 1..=9 => look.modifier.insert(bit(n)),
                 22 => look.modifier.remove(Modifier::BOLD | Modifier::DIM),
                 25 => look.modifier.remove(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK),
                 23 | 24 | 27 | 28 | 29 => look.modifier.remove(bit(n)),
+                30..=37 => look.fg = short(n - 30),
+                90..=97 => look.fg = short(n - 90 + 8),
+                40..=47 => look.bg = short(n - 40),
+                100..=107 => look.bg = short(n - 100 + 8),
                 38 => look.fg = colour(),
                 48 => look.bg = colour(),
                 58 => {

@@ -314,6 +314,14 @@ impl Run<'_> {
         }
     }
 
+    /// Whether it is only spaces (blanks included).
+    pub fn is_spaces(&self) -> bool {
+        match *self {
+            Run::Narrow(text, _) | Run::Grapheme(text, _) => text.bytes().all(|b| b == b' '),
+            Run::Blank(_) => true,
+        }
+    }
+
     /// Each cell's symbol and width, left to right.
     pub fn each(&self, mut f: impl FnMut(usize, &str, usize)) {
         match *self {
