@@ -222,6 +222,10 @@ fn same_layout(a: &Composed, b: &Composed) -> bool {
         && a.parts.iter().zip(&b.parts).all(|(p, q)| p.area == q.area && p.base == q.base)
 }
 
+/// Blanks in a row at least this many are erased, not written (the erase
+/// and the move past it take up to 10 bytes).
+const ERASED_FROM: usize = 12;
+
 /// The bytes of one frame for the terminal.
 #[derive(Default)]
 pub struct Bytes {
@@ -238,22 +242,13 @@ impl Bytes {
         out.clear();
         Bytes { out, pen: Pen::new(), cleared: false }
     }
-}
 
-/// Blanks in a row at least this many are erased, not written (the erase
-/// and the move past it take up to 10 bytes).
-const ERASED_FROM: usize = 12;
-
-impl Bytes {
     /// Narrow `text` from column `x` of row `y`, its long runs of spaces
     /// erased (a sidebar's columns, a centred title), or skipped on a
     /// screen just cleared: `look` shows nothing on a blank.
     fn spaced(&mut self, (mut x, y): (u16, u16), text: &str, cells: usize, look: Look) {
-        const SPACES: &str = "            ";
-        const _: () = assert!(SPACES.len() == ERASED_FROM);
         let mut rest = text;
-        while let Some(start) = rest.find(SPACES) {
-            let end = rest[start..].find(|c| c != ' ').map_or(rest.len(), |n| start + n);
+        while let Some((start, end)) = long_spaces(rest.as_bytes()) {
             let before = &rest[..start];
             if !before.is_empty() {
                 let n = before.chars().count() as u16;
@@ -272,6 +267,25 @@ impl Bytes {
             self.pen.text(&mut self.out, (x, y), rest, rest.chars().count() as u16, look);
         }
     }
+}
+
+/// The first run of at least [`ERASED_FROM`] spaces in `text`: its start
+/// and end. Such a run holds one of every `ERASED_FROM`th bytes, so only
+/// those are looked at until one is a space.
+fn long_spaces(text: &[u8]) -> Option<(usize, usize)> {
+    let mut at = ERASED_FROM - 1;
+    while at < text.len() {
+        if text[at] == b' ' {
+            let start = text[..at].iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+            let end = text[at..].iter().position(|&b| b != b' ').map_or(text.len(), |i| at + i);
+            if end - start >= ERASED_FROM {
+                return Some((start, end));
+            }
+            at = end;
+        }
+        at += ERASED_FROM;
+    }
+    None
 }
 
 impl Sink for Bytes {
@@ -438,6 +452,22 @@ mod tests {
         (proptest::collection::vec((text, style()), 0..5), style()).prop_map(|(spans, s)| {
             Line::from(spans.into_iter().map(|(t, st)| Span::styled(t, st)).collect::<Vec<_>>()).style(s)
         })
+    }
+
+    proptest! {
+        /// The first long run of spaces, found looking at every 12th byte,
+        /// is the one a plain search finds.
+        #[test]
+        fn long_spaces_as_a_plain_search_finds_them(
+            text in proptest::collection::vec(prop_oneof![Just("a".to_owned()), (0usize..16).prop_map(|n| " ".repeat(n))], 0..8)
+                .prop_map(|v| v.concat())
+        ) {
+            let plain = text.find(&" ".repeat(ERASED_FROM)).map(|start| {
+                let end = text[start..].find('a').map_or(text.len(), |n| start + n);
+                (start, end)
+            });
+            prop_assert_eq!(long_spaces(text.as_bytes()), plain);
+        }
     }
 
     proptest! {
