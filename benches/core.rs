@@ -1,6 +1,7 @@
 //! Core operations on large documents: loading and indexing the text, saving
-//! and loading 20,000 annotations, code point ↔ byte mapping, and search
-//! across 50 MB. Run with `cargo bench --bench core`.
+//! and loading 20,000 annotations, code point ↔ byte mapping, search
+//! across 50 MB, and word-wrapping lines (what a resize does to the lines
+//! on screen). Run with `cargo bench --bench core`.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -12,6 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use marginote::core::search::{AsciiSearch, ChunkSearch, Folded, fold_query};
 use marginote::core::store::AnnotationFile;
 use marginote::core::text::Article;
+use marginote::core::wrap::wrap_line;
 
 fn load(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
@@ -110,5 +112,32 @@ fn search(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, load, annotations, mapping, search);
+fn wrapping(c: &mut Criterion) {
+    let mut g = c.benchmark_group("wrap");
+    let book = Article::from_text(support::book());
+    // The first 2,000 lines of War and Peace (most of them printable ASCII),
+    // and a Japanese article's, each line as one row of text.
+    let ja = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/news/ja-afpbb-nigeria-boko-haram.txt"
+    ))
+    .unwrap();
+    let ja = Article::from_text(ja);
+    for (name, art, lines) in
+        [("War and Peace, 2,000 lines", &book, 2_000), ("a Japanese article", &ja, usize::MAX)]
+    {
+        let lines: Vec<_> = (0..art.line_count().min(lines)).map(|li| art.line_content(li)).collect();
+        g.bench_function(format!("{name} at 100 columns"), |b| {
+            b.iter(|| {
+                lines
+                    .iter()
+                    .map(|r| wrap_line(&art.text()[r.clone()], r.start, black_box(100)).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, load, annotations, mapping, search, wrapping);
 criterion_main!(benches);

@@ -112,6 +112,34 @@ pub fn graphemes(s: &str) -> impl Iterator<Item = (usize, &str)> {
 /// closing punctuation or after opening brackets; a word longer than the row
 /// is cut at a grapheme boundary. White space at a break hangs past the edge.
 pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
+    if content.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        return wrap_ascii(content.as_bytes(), base, width.max(1));
+    }
+    wrap_graphemes(content, base, width)
+}
+
+/// [`wrap_line`] of printable ASCII: a byte a column, breaks after spaces.
+fn wrap_ascii(content: &[u8], base: usize, width: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let (mut row_start, mut last_break) = (0, None);
+    for (i, &b) in content.iter().enumerate() {
+        if b != b' ' && i - row_start >= width {
+            // A break is always past the row's start: it is forgotten at a cut.
+            let cut = last_break.unwrap_or(i);
+            rows.push(Row { start: base + row_start, end: base + cut });
+            row_start = cut;
+            last_break = None;
+        }
+        if b == b' ' {
+            last_break = Some(i + 1);
+        }
+    }
+    rows.push(Row { start: base + row_start, end: base + content.len() });
+    rows
+}
+
+/// [`wrap_line`] grapheme by grapheme.
+fn wrap_graphemes(content: &str, base: usize, width: usize) -> Vec<Row> {
     let width = width.max(1);
     let mut rows = Vec::new();
     let mut row_start = 0;
@@ -120,8 +148,11 @@ pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
     let mut prev_wide = false;
     let mut prev_opening = false;
     for (i, g) in graphemes(content) {
-        let w = display_cell(g, col).width;
-        let is_space = g.chars().all(char::is_whitespace);
+        // Printable ASCII (most text): one column, no tab stop, in neither
+        // set of characters that keep a break away.
+        let ascii = matches!(g.as_bytes(), [b' '..=b'~']);
+        let w = if ascii { 1 } else { display_cell(g, col).width };
+        let is_space = if ascii { g == " " } else { g.chars().all(char::is_whitespace) };
         let wide = w >= 2;
         if i > row_start && (wide || prev_wide) && !prev_opening && !first_char_in(g, NO_BREAK_BEFORE) {
             last_break = Some(i);
@@ -137,12 +168,12 @@ pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
             // Tabs after the cut sit at other columns now: re-measure the rest.
             col = measure(&content[row_start..i]);
         }
-        col += display_cell(g, col).width;
+        col += if ascii { 1 } else { display_cell(g, col).width };
         if is_space {
             last_break = Some(i + g.len());
         }
         prev_wide = wide;
-        prev_opening = first_char_in(g, NO_BREAK_AFTER);
+        prev_opening = !ascii && first_char_in(g, NO_BREAK_AFTER);
     }
     rows.push(Row { start: base + row_start, end: base + content.len() });
     rows
@@ -310,6 +341,14 @@ mod tests {
             let fast: Vec<(usize, &str)> = graphemes(t).collect();
             let slow: Vec<(usize, &str)> = t.grapheme_indices(true).collect();
             assert_eq!(fast, slow, "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Printable ASCII wraps byte by byte as it does grapheme by grapheme.
+        #[test]
+        fn ascii_wraps_as_graphemes_do(text in "[a-c .,-]{0,60}", width in 1usize..20) {
+            proptest::prop_assert_eq!(wrap_ascii(text.as_bytes(), 7, width), wrap_graphemes(&text, 7, width));
         }
     }
 
