@@ -14,7 +14,8 @@ on the same file, and the script measures, from the outside, what a person waits
                 annotation); less and vim have none, so their `n` after
                 searching for a word ("Prince"), the nearest thing they have
   jump to end   G from the start
-  resize        120x40 -> 100x30 (TIOCSWINSZ + SIGWINCH) -> last byte
+  resize        120x40 -> 100x30 (TIOCSWINSZ + SIGWINCH) -> last byte, at
+                the start, the middle and the end
 
 Each key but the first PageDown is pressed --repeat times in a run, each
 press undone unmeasured before the next (PageUp, C-y, `[` or `N`, the jump
@@ -210,6 +211,15 @@ def repeated(s, key, back, repeat):
     return median(times)
 
 
+def resized(s, repeat):
+    """The median of `repeat` resizes to 100x30, each undone (unmeasured)."""
+    times = []
+    for _ in range(repeat):
+        times.append(s.resize(100, 30))
+        s.resize(*SIZE)
+    return median(times)
+
+
 def run_once(name, path, binary, env, cwd, middle, repeat):
     spec = PROGRAMS[name]
     out = {}
@@ -228,11 +238,13 @@ def run_once(name, path, binary, env, cwd, middle, repeat):
         s.key(BACK["PageDown"])
         for key in ("PageDown", "scroll 1 line"):
             out[f"{key} (start)"] = repeated(s, KEYS[key], BACK[key], repeat)
+        out["resize (start)"] = resized(s, repeat)
         s.key(b"/" + middle.encode() + b"\r")
         if name == "marginote":
             s.key(b"\x1b")  # leave the search selection
         for key in ("PageDown", "scroll 1 line"):
             out[f"{key} (middle)"] = repeated(s, KEYS[key], BACK[key], repeat)
+        out["resize (middle)"] = resized(s, repeat)
         first, jump, back = spec["jump"]
         if first:
             s.key(first)
@@ -243,11 +255,7 @@ def run_once(name, path, binary, env, cwd, middle, repeat):
         s.key(b"\x1b[5~")
         for key in ("PageDown", "scroll 1 line"):
             out[f"{key} (end)"] = repeated(s, KEYS[key], BACK[key], repeat)
-        times = []
-        for _ in range(repeat):
-            times.append(s.resize(100, 30))
-            s.resize(*SIZE)
-        out["resize"] = median(times)
+        out["resize (end)"] = resized(s, repeat)
     finally:
         s.close(spec["quit"])
     return out
