@@ -816,14 +816,21 @@ fn a_panic_keeps_unsaved_annotations_for_the_next_start() {
     assert!(left.len() == 1 && left[0].ends_with(".discarded"), "{left:?}");
 }
 
+/// `big.txt` in the test's folder: the sample over and over, at least
+/// `mb` MB; its path and text.
+fn large_sample(t: &TestDir, mb: usize) -> (PathBuf, String) {
+    let article = t.work().join("big.txt");
+    let sample = std::fs::read_to_string(SAMPLE).expect("read the sample");
+    let text = sample.repeat((mb << 20) / sample.len() + 1);
+    std::fs::write(&article, &text).unwrap();
+    (article, text)
+}
+
 #[test]
 fn a_large_file_shows_a_preview_then_works_as_usual() {
     let Some(t) = TestDir::new("a_large_file_shows_a_preview_then_works_as_usual") else { return };
-    let article = t.work().join("big.txt");
-    let sample = std::fs::read_to_string(SAMPLE).expect("read the sample");
     // Over the 1 MB above which a preview is drawn before the whole file loads.
-    let text = sample.repeat((5 << 20) / sample.len() + 1);
-    std::fs::write(&article, &text).unwrap();
+    let (article, text) = large_sample(&t, 5);
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_ready("Penyimpangan Internet");
     // The whole file's first frame was painted over the preview's, row by
@@ -848,10 +855,7 @@ fn a_large_file_shows_a_preview_then_works_as_usual() {
 #[test]
 fn keys_typed_while_a_large_article_loads_are_kept() {
     let Some(t) = TestDir::new("keys_typed_while_a_large_article_loads_are_kept") else { return };
-    let article = t.work().join("big.txt");
-    let sample = std::fs::read_to_string(SAMPLE).expect("read the sample");
-    let text = sample.repeat((20 << 20) / sample.len() + 1);
-    std::fs::write(&article, &text).unwrap();
+    let (article, text) = large_sample(&t, 20);
     let s = Session::start(&t, WIDTH, &[path_str(&article)], "");
     s.wait_screen("the preview", |sc| sc.contains("Penyimpangan Internet"));
     s.type_text("/Meta");
