@@ -129,12 +129,11 @@ impl Index {
             *i += old_at.partition_point(|&o| o <= *i);
         }
         for &i in at {
-            let a = &list[i];
-            let entry = (id_hash(a.id.as_bytes()), i);
+            let (entry, len, verified) = filed(&list[i], i);
             let k = self.by_id.partition_point(|e| *e < entry);
             self.by_id.insert(k, entry);
-            self.longest = self.longest.max(a.end.saturating_sub(a.start));
-            self.verified += usize::from(a.status == super::annotation::Status::Verified);
+            self.longest = self.longest.max(len);
+            self.verified += verified;
         }
         self.revision = super::revision::next();
         self.shape = self.revision;
@@ -142,19 +141,29 @@ impl Index {
 
     fn of(list: &[Annotation]) -> Index {
         let revision = super::revision::next();
-        Index {
-            by_id: {
-                let mut ids: Vec<(u64, usize)> =
-                    list.iter().enumerate().map(|(i, a)| (id_hash(a.id.as_bytes()), i)).collect();
-                ids.sort_unstable();
-                ids
-            },
-            longest: list.iter().map(|a| a.end.saturating_sub(a.start)).max().unwrap_or(0),
-            verified: list.iter().filter(|a| a.status == super::annotation::Status::Verified).count(),
+        let mut index = Index {
+            by_id: Vec::with_capacity(list.len()),
+            longest: 0,
+            verified: 0,
             revision,
             shape: revision,
+        };
+        for (i, a) in list.iter().enumerate() {
+            let (entry, len, verified) = filed(a, i);
+            index.by_id.push(entry);
+            index.longest = index.longest.max(len);
+            index.verified += verified;
         }
+        index.by_id.sort_unstable();
+        index
     }
+}
+
+/// What the index keeps of annotation `a`, at `i` in the list: its id's
+/// entry, its span's length, and 1 if it is verified.
+fn filed(a: &Annotation, i: usize) -> ((u64, usize), usize, usize) {
+    let verified = usize::from(a.status == super::annotation::Status::Verified);
+    ((id_hash(a.id.as_bytes()), i), a.end.saturating_sub(a.start), verified)
 }
 
 impl Document {
