@@ -112,8 +112,9 @@ pub fn graphemes(s: &str) -> impl Iterator<Item = (usize, &str)> {
 /// closing punctuation or after opening brackets; a word longer than the row
 /// is cut at a grapheme boundary. White space at a break hangs past the edge.
 pub fn wrap_line(content: &str, base: usize, width: usize) -> Vec<Row> {
+    let width = width.max(1);
     if content.bytes().all(|b| matches!(b, b' '..=b'~')) {
-        return wrap_ascii(content.as_bytes(), base, width.max(1));
+        return wrap_ascii(content.as_bytes(), base, width);
     }
     wrap_graphemes(content, base, width)
 }
@@ -140,7 +141,6 @@ fn wrap_ascii(content: &[u8], base: usize, width: usize) -> Vec<Row> {
 
 /// [`wrap_line`] grapheme by grapheme.
 fn wrap_graphemes(content: &str, base: usize, width: usize) -> Vec<Row> {
-    let width = width.max(1);
     let mut rows = Vec::new();
     let mut row_start = 0;
     let mut col = 0;

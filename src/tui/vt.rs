@@ -99,6 +99,11 @@ impl Screen {
         self.cursor.0 += width as u16;
     }
 
+    /// A cell erased or uncovered now: blank, in the background in force.
+    fn erased(&self) -> (String, Look) {
+        (" ".to_owned(), Look { bg: self.look.bg, ..Look::PLAIN })
+    }
+
     /// An index (`by` 1: down a row) or a reverse index (-1: up a row):
     /// at the edge of the scrolling region it moves the region's rows the
     /// other way instead, and the row it uncovers is blank in the
@@ -106,7 +111,7 @@ impl Screen {
     fn index(&mut self, by: i16) {
         let (top, bottom) = (usize::from(self.region.0), usize::from(self.region.1));
         let y = usize::from(self.cursor.1);
-        let blank = vec![(" ".to_owned(), Look { bg: self.look.bg, ..Look::PLAIN }); self.cells[0].len()];
+        let blank = vec![self.erased(); self.cells[0].len()];
         match by {
             1 if y == bottom => {
                 self.cells[top..=bottom].rotate_left(1);
@@ -126,10 +131,9 @@ impl Screen {
             ("?25", b'h') => self.shown = true,
             ("?25", b'l') => self.shown = false,
             ("2", b'J') => {
-                // Erased cells take the background in force.
-                let blank = Look { bg: self.look.bg, ..Look::PLAIN };
+                let blank = self.erased();
                 for row in &mut self.cells {
-                    row.fill((" ".to_owned(), blank));
+                    row.fill(blank.clone());
                 }
             }
             (_, b'H') => {
@@ -138,12 +142,13 @@ impl Screen {
             }
             (_, b'm') => self.sgr(params),
             (_, b'X') => {
-                // Erased cells take the background in force; the cursor stays.
+                // The cursor stays.
                 let n: usize = params.parse().expect("a count");
                 let (x, y) = (usize::from(self.cursor.0), usize::from(self.cursor.1));
+                let blank = self.erased();
                 let row = &mut self.cells[y];
                 let end = (x + n).min(row.len());
-                row[x..end].fill((" ".to_owned(), Look { bg: self.look.bg, ..Look::PLAIN }));
+                row[x..end].fill(blank);
             }
             (_, b'C') => {
                 let n: u16 = if params.is_empty() { 1 } else { params.parse().expect("a count") };
